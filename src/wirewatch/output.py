@@ -1,0 +1,60 @@
+"""Shared output options for every list command: --format table|jsonl|csv (sqlite-utils style)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import Any, TextIO
+
+
+class Format(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _cell(value: Any, width: int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value).replace("\n", " ")
+    if width and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def emit(
+    rows: Iterable[dict[str, Any]], fmt: Format | str, columns: Sequence[str],
+    *, out: TextIO | None = None, widths: dict[str, int] | None = None,
+) -> int:  # fmt: skip
+    """Write rows in the chosen format; jsonl writes whole records, table/csv the columns.
+
+    Returns the number of rows written.
+    """
+    out = out or sys.stdout
+    fmt = Format(fmt)
+    n = 0
+    if fmt is Format.jsonl:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            n += 1
+        return n
+    if fmt is Format.csv:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c), None) for c in columns])
+            n += 1
+        return n
+    widths = widths or {}
+    table = [[_cell(row.get(c), widths.get(c, 40)) for c in columns] for row in rows]
+    sizes = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(sizes[i]) for i, c in enumerate(columns)).rstrip() + "\n")
+    out.write("  ".join("-" * sizes[i] for i in range(len(columns))) + "\n")
+    for r in table:
+        out.write("  ".join(v.ljust(sizes[i]) for i, v in enumerate(r)).rstrip() + "\n")
+    return len(table)

@@ -1,0 +1,319 @@
+"""The Store: connection, migrations, and reads and writes of every record.
+
+Library code and the CLI share it. Writes are idempotent (content-derived ids,
+insert-or-ignore / upsert), so a rerun after an interrupted run finishes the work
+with no duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from wirewatch.errors import InputProblem, WirewatchError
+from wirewatch.records import Article, Event, EventMention, Story
+from wirewatch.store import schema as s
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def database_url(db: str) -> str:
+    """A file path or SQLAlchemy URL -> SQLAlchemy URL (PostgreSQL through psycopg 3)."""
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _jsonable(record: Any) -> dict[str, Any]:
+    data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
+    return json.loads(json.dumps(data, default=_json_default))
+
+
+class Store:
+    def __init__(self, db: str, *, create: bool = True):
+        self.db = db
+        self.url = database_url(db)
+        self.dialect = "postgresql" if self.url.startswith("postgresql") else "sqlite"
+        if self.dialect == "sqlite" and not create:
+            path = self.url.removeprefix("sqlite:///")
+            if path not in ("", ":memory:") and not Path(path).exists():
+                raise WirewatchError("W020", f"{db}: no such database (run `wirewatch run ... --db {db}` first)")
+        try:
+            self.engine = sa.create_engine(self.url, future=True)
+            if self.dialect == "sqlite":
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.migrate()
+        except sa.exc.OperationalError as exc:
+            raise WirewatchError("W020", f"{db}: cannot open database ({exc.orig})") from None
+        except sa.exc.ArgumentError as exc:
+            raise WirewatchError("W020", f"{db}: not a database path or URL ({exc})") from None
+
+    # -- schema -----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("meta"):
+                return 0
+            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
+            return int(row[0]) if row else 0
+
+    def migrate(self) -> int:
+        """Apply every migration newer than the database; returns the version reached."""
+        current = self.schema_version()
+        for version, _desc, fn in s.MIGRATIONS:
+            if version <= current:
+                continue
+            with self.engine.begin() as conn:
+                fn(conn)
+                self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
+            current = version
+        return current
+
+    def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    def _insert_ignore(self, conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        result = conn.execute(self._insert(table).on_conflict_do_nothing(), list(rows))
+        return max(result.rowcount or 0, 0)
+
+    def _upsert(self, conn: sa.Connection, table: sa.Table, keys: list[str], row: dict[str, Any]) -> None:
+        stmt = self._insert(table).values(**row)
+        update = {k: stmt.excluded[k] for k in row if k not in keys}
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update) if update else stmt.on_conflict_do_nothing()
+        conn.execute(stmt)
+
+    # -- runs and problems ----------------------------------------------------------------------
+    def start_run(self, run_id: str, inputs: list[str]) -> None:
+        with self.engine.begin() as conn:
+            self._upsert(conn, s.runs, ["run_id"], {"run_id": run_id, "started_at": now_iso(), "inputs": inputs})
+
+    def finish_run(self, run_id: str, summary: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                s.runs.update().where(s.runs.c.run_id == run_id).values(finished_at=now_iso(), summary=summary)
+            )
+
+    def add_problems(self, run_id: str | None, problems: Iterable[InputProblem]) -> None:
+        rows = [
+            {"run_id": run_id, "source": p.source, "code": p.code, "message": p.message,
+             "fatal": p.fatal, "at": now_iso()}
+            for p in problems
+        ]  # fmt: skip
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(s.input_problems.insert(), rows)
+
+    def problems(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(s.input_problems).order_by(s.input_problems.c.id)
+        if run_id:
+            q = q.where(s.input_problems.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    # -- articles ---------------------------------------------------------------------------------
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                q = sa.select(s.articles.c.article_id).where(s.articles.c.article_id.in_(chunk))
+                found.update(r[0] for r in conn.execute(q))
+        return found
+
+    def add_articles(self, articles: Sequence[Article]) -> int:
+        """Insert articles not stored yet; returns how many were new."""
+        rows = [self._article_row(a) for a in articles]
+        with self.engine.begin() as conn:
+            return self._insert_ignore(conn, s.articles, rows)
+
+    def update_articles(self, articles: Sequence[Article]) -> None:
+        with self.engine.begin() as conn:
+            for a in articles:
+                self._upsert(conn, s.articles, ["article_id"], self._article_row(a))
+
+    @staticmethod
+    def _article_row(a: Article) -> dict[str, Any]:
+        return {
+            "article_id": a.article_id, "source": a.source, "external_id": a.external_id, "url": a.url,
+            "outlet": a.outlet, "title": a.title, "published_at": a.published_at, "agency": a.agency,
+            "language": a.language, "story_id": a.story_id, "ingested_at": a.ingested_at or now_iso(),
+            "data": _jsonable(a),
+        }  # fmt: skip
+
+    def set_story_ids(self, assignments: dict[str, str]) -> None:
+        """article_id -> story_id, in the column and in the stored record."""
+        with self.engine.begin() as conn:
+            for article_id, story_id in assignments.items():
+                row = conn.execute(
+                    sa.select(s.articles.c.data).where(s.articles.c.article_id == article_id)
+                ).first()
+                if row is None:
+                    continue
+                data = dict(row[0])
+                data["story_id"] = story_id
+                conn.execute(
+                    s.articles.update()
+                    .where(s.articles.c.article_id == article_id)
+                    .values(story_id=story_id, data=data)
+                )
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s.articles.c.data).where(s.articles.c.article_id == article_id)).first()
+            if row is None and len(article_id) >= 4:  # allow a unique prefix, as git does
+                rows = conn.execute(
+                    sa.select(s.articles.c.data).where(s.articles.c.article_id.like(article_id + "%")).limit(2)
+                ).all()
+                row = rows[0] if len(rows) == 1 else None
+        return Article.from_dict(row[0]) if row else None
+
+    def iter_articles(
+        self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
+        needs_extraction: str | None = None,
+    ) -> Iterator[Article]:  # fmt: skip
+        q = sa.select(s.articles.c.data).order_by(s.articles.c.ingested_at, s.articles.c.article_id)
+        if ids is not None:
+            q = q.where(s.articles.c.article_id.in_(list(ids)))
+        if needs_extraction is not None:
+            col = s.articles.c.extracted_with
+            q = q.where(sa.or_(col.is_(None), col != needs_extraction))
+        if limit is not None:
+            q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                yield Article.from_dict(row[0])
+
+    def count(self, table: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(s.metadata.tables[table])).scalar_one())
+
+    # -- stories ------------------------------------------------------------------------------------
+    def save_stories(self, stories: Iterable[Story]) -> None:
+        with self.engine.begin() as conn:
+            for st in stories:
+                row = {
+                    "story_id": st.story_id, "canonical_article_id": st.canonical_article_id,
+                    "agency": st.agency, "first_seen": st.first_seen, "member_count": len(st.members),
+                    "data": _jsonable(st),
+                }  # fmt: skip
+                self._upsert(conn, s.stories, ["story_id"], row)
+
+    def delete_stories(self, story_ids: Iterable[str]) -> None:
+        ids = list(story_ids)
+        if ids:
+            with self.engine.begin() as conn:
+                conn.execute(s.stories.delete().where(s.stories.c.story_id.in_(ids)))
+
+    def get_story(self, story_id: str) -> Story | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s.stories.c.data).where(s.stories.c.story_id == story_id)).first()
+        return Story.from_dict(row[0]) if row else None
+
+    def iter_stories(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Story]:
+        q = sa.select(s.stories.c.data).order_by(s.stories.c.first_seen, s.stories.c.story_id)
+        if limit is not None:
+            q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                yield Story.from_dict(row[0])
+
+    # -- mentions -----------------------------------------------------------------------------------
+    def replace_mentions(self, article_id: str, mentions: Sequence[EventMention], extractor: str) -> None:
+        """Store an article's mentions, replacing what an earlier extractor produced."""
+        rows = [
+            {"mention_id": m.mention_id, "article_id": m.article_id, "event_id": m.event_id,
+             "event_type": m.event_type, "event_date": m.event_date, "country": m.country,
+             "data": _jsonable(m)}
+            for m in mentions
+        ]  # fmt: skip
+        with self.engine.begin() as conn:
+            conn.execute(s.mentions.delete().where(s.mentions.c.article_id == article_id))
+            if rows:
+                conn.execute(s.mentions.insert(), rows)
+            conn.execute(
+                s.articles.update().where(s.articles.c.article_id == article_id).values(extracted_with=extractor)
+            )
+
+    def iter_mentions(self, *, article_id: str | None = None, ids: Sequence[str] | None = None) -> Iterator[EventMention]:
+        q = sa.select(s.mentions.c.data).order_by(s.mentions.c.article_id, s.mentions.c.mention_id)
+        if article_id:
+            q = q.where(s.mentions.c.article_id == article_id)
+        if ids is not None:
+            q = q.where(s.mentions.c.mention_id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                yield EventMention.from_dict(row[0])
+
+    # -- events ---------------------------------------------------------------------------------------
+    _EVENT_COLUMNS = (
+        "event_date", "date_low", "date_high", "event_type", "sub_event_type", "actor1", "actor2",
+        "country", "iso3", "admin1", "location", "latitude", "longitude", "fatalities", "source_count",
+        "independent_source_count", "confidence", "first_reported_at", "updated_at", "notes",
+    )  # fmt: skip
+
+    def save_events(self, events: Iterable[Event]) -> None:
+        with self.engine.begin() as conn:
+            for ev in events:
+                row = {c: getattr(ev, c) for c in self._EVENT_COLUMNS}
+                row.update(event_id=ev.event_id, data=_jsonable(ev))
+                self._upsert(conn, s.events, ["event_id"], row)
+
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        ids = list(event_ids)
+        if ids:
+            with self.engine.begin() as conn:
+                conn.execute(s.events.delete().where(s.events.c.event_id.in_(ids)))
+
+    def get_event(self, event_id: str) -> Event | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s.events.c.data).where(s.events.c.event_id == event_id)).first()
+        return Event.from_dict(row[0]) if row else None
+
+    def iter_events(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Event]:
+        q = sa.select(s.events.c.data).order_by(s.events.c.event_date, s.events.c.event_id)
+        if limit is not None:
+            q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                yield Event.from_dict(row[0])
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def open_store(db: str, *, create: bool = True) -> Store:
+    return Store(db, create=create)

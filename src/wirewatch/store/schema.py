@@ -1,0 +1,144 @@
+"""Database schema and migrations (SQLite and PostgreSQL through SQLAlchemy Core).
+
+Each table keeps the columns we filter or join on as real columns and the whole
+record as JSON in `data`, so adding a record field needs no migration, while a new
+filterable column does: append a migration to MIGRATIONS, never edit an old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)  # fmt: skip
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("run_id", sa.String(32), primary_key=True),
+    sa.Column("started_at", sa.String(40), nullable=False),
+    sa.Column("finished_at", sa.String(40)),
+    sa.Column("inputs", sa.JSON),
+    sa.Column("summary", sa.JSON),
+)  # fmt: skip
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("external_id", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("published_at", sa.String(40)),
+    sa.Column("agency", sa.String(64)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("story_id", sa.String(32), index=True),
+    sa.Column("ingested_at", sa.String(40)),
+    sa.Column("extracted_with", sa.String(64)),  # extractor version that produced its mentions
+    sa.Column("data", sa.JSON, nullable=False),  # the whole Article record
+)  # fmt: skip
+
+input_problems = sa.Table(
+    "input_problems", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(32), index=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("code", sa.String(8), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("fatal", sa.Boolean, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)  # fmt: skip
+
+stories = sa.Table(
+    "stories", metadata,
+    sa.Column("story_id", sa.String(32), primary_key=True),
+    sa.Column("canonical_article_id", sa.String(32), nullable=False),
+    sa.Column("agency", sa.String(64)),
+    sa.Column("first_seen", sa.String(40)),
+    sa.Column("member_count", sa.Integer, nullable=False, default=1),
+    sa.Column("data", sa.JSON, nullable=False),  # the whole Story record
+)  # fmt: skip
+
+# Dedup index: one row per article (signature) and one per (band, bucket) for LSH look-up.
+dedup_signatures = sa.Table(
+    "dedup_signatures", metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("text_hash", sa.String(40), nullable=False, index=True),
+    sa.Column("shingle_count", sa.Integer, nullable=False),
+    sa.Column("signature", sa.LargeBinary, nullable=False),
+    sa.Column("story_id", sa.String(32), nullable=False, index=True),
+)  # fmt: skip
+
+dedup_bands = sa.Table(
+    "dedup_bands", metadata,
+    sa.Column("band_key", sa.BigInteger, nullable=False, index=True),  # band number and bucket hash, mixed
+    sa.Column("article_id", sa.String(32), nullable=False),
+    sa.UniqueConstraint("band_key", "article_id", name="uq_dedup_band"),
+)  # fmt: skip
+
+mentions = sa.Table(
+    "mentions", metadata,
+    sa.Column("mention_id", sa.String(32), primary_key=True),
+    sa.Column("article_id", sa.String(32), nullable=False, index=True),
+    sa.Column("event_id", sa.String(32), index=True),
+    sa.Column("event_type", sa.String(64)),
+    sa.Column("event_date", sa.String(10)),
+    sa.Column("country", sa.String(80)),
+    sa.Column("data", sa.JSON, nullable=False),  # the whole EventMention record
+)  # fmt: skip
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    sa.Column("event_date", sa.String(10), index=True),
+    sa.Column("date_low", sa.String(10)),
+    sa.Column("date_high", sa.String(10)),
+    sa.Column("event_type", sa.String(64), index=True),
+    sa.Column("sub_event_type", sa.String(64)),
+    sa.Column("actor1", sa.Text),
+    sa.Column("actor2", sa.Text),
+    sa.Column("country", sa.String(80), index=True),
+    sa.Column("iso3", sa.String(3)),
+    sa.Column("admin1", sa.String(120)),
+    sa.Column("location", sa.Text),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("fatalities", sa.Integer),
+    sa.Column("source_count", sa.Integer),
+    sa.Column("independent_source_count", sa.Integer),
+    sa.Column("confidence", sa.Float),
+    sa.Column("first_reported_at", sa.String(40)),
+    sa.Column("updated_at", sa.String(40)),
+    sa.Column("notes", sa.Text),
+    sa.Column("data", sa.JSON, nullable=False),  # the whole Event record
+)  # fmt: skip
+
+event_history = sa.Table(
+    "event_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(32), nullable=False, index=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("cause_article_id", sa.String(32)),
+    sa.Column("action", sa.String(32), nullable=False),  # created|updated|merged|split|removed
+    sa.Column("changes", sa.JSON, nullable=False),  # {field: [old, new]}
+)  # fmt: skip
+
+
+def _create_v1(conn: sa.Connection) -> None:
+    metadata.create_all(conn)
+
+
+# (version, description, function). Append only.
+MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
+    (1, "initial schema", _create_v1),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
