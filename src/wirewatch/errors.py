@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "W020": "database error",
     "W021": "configuration error",
     "W030": "gold file malformed",
+    "W090": "internal error on one document (a bug: please report it); the run went on",
 }
 
 

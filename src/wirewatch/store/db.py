@@ -189,11 +189,13 @@ class Store:
 
     def iter_articles(
         self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
-        needs_extraction: str | None = None,
+        needs_extraction: str | None = None, without_story: bool = False,
     ) -> Iterator[Article]:  # fmt: skip
         q = sa.select(s.articles.c.data).order_by(s.articles.c.ingested_at, s.articles.c.article_id)
         if ids is not None:
             q = q.where(s.articles.c.article_id.in_(list(ids)))
+        if without_story:
+            q = q.where(s.articles.c.story_id.is_(None))
         if needs_extraction is not None:
             col = s.articles.c.extracted_with
             q = q.where(sa.or_(col.is_(None), col != needs_extraction))

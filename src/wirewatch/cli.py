@@ -1,0 +1,330 @@
+"""The `wirewatch` command: thin Typer wrappers over library functions that return data.
+
+Exit codes (docs/cli.md):
+  0  the command did what was asked
+  1  it ran, but some inputs were skipped (each named on stderr, counted in the summary)
+  2  it could not run: bad option, missing or unreadable database, bad config or gold file
+  130 interrupted (rerun the same command to finish: nothing is lost or duplicated)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from wirewatch import __version__
+from wirewatch.config import Options, default_config_toml, load_options
+from wirewatch.errors import InputProblem, WirewatchError
+from wirewatch.output import Format, emit
+from wirewatch.store import Store, open_store
+
+app = typer.Typer(
+    name="wirewatch",
+    help="News articles in; a deduplicated, geocoded, source-linked database of conflict events out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[str, typer.Option("--db", help="SQLite file path or postgresql:// URL.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
+]
+LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many rows.")]
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def user_errors(fn: F) -> F:
+    """Turn user errors into one line on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WirewatchError as exc:
+            _err(exc.line())
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted: rerun the same command to finish (nothing is lost or duplicated)")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:  # `wirewatch articles | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _store(db: str, *, create: bool = False) -> Store:
+    return open_store(db, create=create)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wirewatch {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """wirewatch: news in, conflict events out (offline)."""
+
+
+# -- run --------------------------------------------------------------------------------------------
+class _Progress:
+    """A progress line on stderr while a run goes on; silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.progress: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} done"),
+                TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+            )  # fmt: skip
+            self.progress.__enter__()
+            self.reading = self.progress.add_task("reading and cleaning", total=None)
+            self.stage_task: Any = None
+        return self
+
+    def document(self) -> None:
+        if self.progress:
+            self.progress.advance(self.reading)
+
+    def stage(self, name: str, n: int) -> None:
+        if not self.progress:
+            return
+        if self.stage_task is None or self.progress.tasks[self.stage_task].description != name:
+            self.stage_task = self.progress.add_task(name, total=None)
+        self.progress.advance(self.stage_task, n)
+
+    def print(self, line: str) -> None:
+        if self.progress:
+            self.progress.console.print(line, markup=False, highlight=False)
+        else:
+            _err(line)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress:
+            self.progress.__exit__(*exc)
+
+
+def summary_lines(summary: Any, store: Store) -> list[str]:
+    s = summary
+    lines = [
+        f"read {s.documents_read} documents: {s.articles_new} new articles, "
+        f"{s.articles_known} already stored, {s.skipped_total} inputs skipped",
+    ]
+    if s.skipped:
+        lines.append("skipped: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.skipped.items())))
+    if s.warnings:
+        lines.append("warnings: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.warnings.items())))
+    lines.append(
+        f"stories assigned {s.stories_assigned}, articles extracted {s.articles_extracted}, "
+        f"mentions {s.mentions}, events touched {s.events_touched}"
+    )
+    lines.append(
+        f"database {store.db}: {store.count('articles')} articles, {store.count('stories')} stories, "
+        f"{store.count('mentions')} mentions, {store.count('events')} events"
+    )
+    return lines
+
+
+def run_inputs(inputs: list[str], db: str, options: Options, *, quiet: bool = False) -> tuple[Any, Store]:
+    """Run the pipeline with one-line problems and a progress line on stderr."""
+    from wirewatch.pipeline import run_pipeline
+
+    store = _store(db, create=True)
+    with _Progress(sys.stderr.isatty() and not quiet) as progress:
+
+        def on_problem(problem: InputProblem) -> None:
+            progress.print(problem.line())
+
+        summary = run_pipeline(
+            inputs, store, options,
+            on_problem=on_problem, on_document=progress.document, on_stage=progress.stage,
+        )  # fmt: skip
+    return summary, store
+
+
+@app.command()
+@user_errors
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feed URLs, or - for stdin.")],
+    db: DbOption = "wirewatch.db",
+    config: ConfigOption = None,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", help="Skip inputs larger than this (default 5 MB).")
+    ] = None,
+    summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store."""
+    options = load_options(config)
+    if max_bytes is not None:
+        options.ingest.max_bytes = max_bytes
+    summary, store = run_inputs(inputs, db, options)
+    if summary_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+    else:
+        for line in summary_lines(summary, store):
+            typer.echo(line)
+    if summary.skipped_total:
+        raise typer.Exit(1)
+
+
+# -- articles and show ------------------------------------------------------------------------------
+ARTICLE_COLUMNS = ["article_id", "published_at", "agency", "outlet", "language", "story_id", "title"]
+
+
+@app.command()
+@user_errors
+def articles(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+    """List stored articles (jsonl: every field of records.md, with the clean text)."""
+    store = _store(db)
+    rows = (a.to_dict() for a in store.iter_articles(limit=limit))
+    emit(rows, fmt, ARTICLE_COLUMNS, widths={"title": 60})
+
+
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """An article with its story, siblings and mentions: what `show` prints."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise WirewatchError("W020", f"{article_id}: no such article in {store.db}")
+    view: dict[str, Any] = {"article": article.to_dict(), "story": None, "siblings": []}
+    try:
+        from wirewatch.dedup.stories import story_of
+
+        story, siblings = story_of(store, article.article_id)
+        view["story"] = story.to_dict() if story else None
+        view["siblings"] = siblings
+    except ImportError:  # dedup not built in this checkout
+        pass
+    view["mentions"] = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
+    return view
+
+
+@app.command()
+@user_errors
+def show(
+    article_id: Annotated[str, typer.Argument(help="An article id (or a unique prefix of one).")],
+    db: DbOption = "wirewatch.db",
+    as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON object.")] = False,
+) -> None:
+    """Show one article: clean text, metadata and where each field came from, what was removed."""
+    view = article_view(_store(db), article_id)
+    if as_json:
+        typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        return
+    a = view["article"]
+    typer.echo(f"article {a['article_id']}  ({a['source']})")
+    sources = a.get("field_sources") or {}
+    for name in ("title", "url", "outlet", "author", "agency", "dateline_place", "published_at", "language"):
+        value = a.get(name)
+        where = sources.get(name) or (a.get("published_at_source") if name == "published_at" else None)
+        typer.echo(f"  {name:15} {value if value is not None else '-'}" + (f"   [{where}]" if where else ""))
+    if view["story"]:
+        st = view["story"]
+        typer.echo(f"  {'story':15} {st['story_id']} ({len(st['members'])} copies, canonical {st['canonical_article_id']})")
+        for sib in view["siblings"]:
+            typer.echo(f"    sibling {sib.get('article_id')}  {sib.get('outlet') or '-'}  similarity {sib.get('similarity')}")
+    typer.echo("\n--- text ---")
+    typer.echo(a["text"])
+    if a.get("removed"):
+        typer.echo("\n--- removed ---")
+        for r in a["removed"]:
+            typer.echo(f"  [{r['reason']}] {r['text'][:100]}")
+    if view["mentions"]:
+        typer.echo("\n--- event mentions ---")
+        for m in view["mentions"]:
+            typer.echo(
+                f"  {m['event_date'] or '?'}  {m['sub_event_type'] or m['event_type']}  "
+                f"{m['actor1'] or '?'} -> {m['actor2'] or '-'}  {m['location'] or '?'}, {m['country'] or '?'}  "
+                f"fatalities {m['fatalities'] if m['fatalities'] is not None else '-'}"
+            )
+
+
+# -- mentions and events ----------------------------------------------------------------------------
+MENTION_COLUMNS = [
+    "article_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2",
+    "location", "country", "fatalities", "modality", "confidence",
+]  # fmt: skip
+EVENT_COLUMNS = [
+    "event_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2",
+    "location", "country", "fatalities", "source_count", "independent_source_count",
+]  # fmt: skip
+
+
+@app.command()
+@user_errors
+def mentions(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+    """List event mentions: one article's report of one event, with sentence and spans (jsonl)."""
+    store = _store(db)
+    rows = (m.to_dict() for i, m in enumerate(store.iter_mentions()) if limit is None or i < limit)
+    emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
+
+
+@app.command()
+@user_errors
+def events(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+    """List events fused from mentions (jsonl: every field, with sources and spans)."""
+    store = _store(db)
+    emit((e.to_dict() for e in store.iter_events(limit=limit)), fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
+
+
+# -- demo and config --------------------------------------------------------------------------------
+@app.command()
+@user_errors
+def demo(
+    db: DbOption = "wirewatch-demo.db",
+    fresh: Annotated[bool, typer.Option("--fresh/--keep", help="Start from an empty database.")] = True,
+) -> None:
+    """Run the whole pipeline on the bundled demo corpus and print what it found."""
+    from wirewatch.demo import corpus_path
+
+    if fresh and "://" not in db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+    corpus = corpus_path()
+    typer.echo(f"wirewatch demo: running the pipeline on {corpus}")
+    summary, store = run_inputs([str(corpus)], db, Options())
+    for line in summary_lines(summary, store):
+        typer.echo(line)
+    typer.echo("\nstories with more than one copy:")
+    multi = [st for st in store.iter_stories() if len(st.members) > 1]
+    for st in multi:
+        typer.echo(f"  {st.story_id}: {len(st.members)} copies ({st.agency or 'no agency'}) {st.title or ''}")
+    if not multi:
+        typer.echo("  (none)")
+    typer.echo("\nevents:")
+    emit((e.to_dict() for e in store.iter_events()), Format.table, EVENT_COLUMNS, widths={"actor1": 28, "actor2": 28})
+    typer.echo(f"\nnext: wirewatch events --db {db} --format jsonl ; wirewatch show ARTICLE_ID --db {db}")
+
+
+@app.command()
+def config() -> None:
+    """Print the default settings as a TOML file to copy and edit."""
+    typer.echo(default_config_toml(), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

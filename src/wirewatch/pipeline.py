@@ -1,0 +1,195 @@
+"""The stage chain: ingest -> clean -> store, then dedup -> extract -> fuse over what is pending.
+
+Articles are stored as soon as they are clean; every later stage works on what the
+database says is pending (no story yet, extracted by an older extractor, mentions
+without an event). So an interrupted run, rerun, finishes the work with no
+duplicates and no loss, and a rerun on the same input adds nothing.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from wirewatch.config import Options
+from wirewatch.errors import InputProblem
+from wirewatch.records import Article, RawDocument
+from wirewatch.store import Store
+from wirewatch.store.db import now_iso
+
+BATCH_SIZE = 256
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    inputs: list[str]
+    documents_read: int = 0
+    articles_new: int = 0
+    articles_known: int = 0  # already in the database: a rerun adds nothing
+    skipped: dict[str, int] = field(default_factory=dict)  # error code -> count
+    warnings: dict[str, int] = field(default_factory=dict)
+    stories_assigned: int = 0
+    articles_extracted: int = 0
+    mentions: int = 0
+    events_touched: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+ProblemHandler = Callable[[InputProblem], None]
+
+
+class _Timer:
+    def __init__(self, summary: RunSummary, stage: str):
+        self.summary, self.stage = summary, stage
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *_exc: object) -> None:
+        spent = time.perf_counter() - self.t0
+        self.summary.seconds[self.stage] = round(self.summary.seconds.get(self.stage, 0.0) + spent, 4)
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _note_problem(summary: RunSummary, problem: InputProblem, problems: list[InputProblem],
+                  on_problem: ProblemHandler | None) -> None:  # fmt: skip
+    counter = summary.skipped if problem.fatal else summary.warnings
+    counter[problem.code] = counter.get(problem.code, 0) + 1
+    problems.append(problem)
+    if on_problem:
+        on_problem(problem)
+
+
+def store_documents(
+    documents: Iterable[RawDocument | InputProblem], store: Store, options: Options, summary: RunSummary,
+    *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
+) -> list[str]:  # fmt: skip
+    """Clean each document and store the new articles; returns the ids of new articles."""
+    from wirewatch.clean import clean_document
+
+    new_ids: list[str] = []
+    for batch in _batches(documents, BATCH_SIZE):
+        problems: list[InputProblem] = []
+        raws: list[RawDocument] = []
+        for item in batch:
+            if isinstance(item, InputProblem):
+                _note_problem(summary, item, problems, on_problem)
+            else:
+                raws.append(item)
+        summary.documents_read += len(raws)
+        known = store.known_article_ids(r.raw_id for r in raws)
+        fresh: list[Article] = []
+        seen: set[str] = set()
+        with _Timer(summary, "clean"):
+            for raw in raws:
+                if on_document:
+                    on_document()
+                if raw.raw_id in known or raw.raw_id in seen:
+                    summary.articles_known += 1
+                    continue
+                seen.add(raw.raw_id)
+                try:
+                    result = clean_document(raw, options.clean)
+                except Exception as exc:  # a bug must not stop the run or lose the rest
+                    result = InputProblem(raw.source, "W090", f"cleaning failed: {type(exc).__name__}: {exc}")
+                if isinstance(result, InputProblem):
+                    _note_problem(summary, result, problems, on_problem)
+                    continue
+                result.ingested_at = result.ingested_at or now_iso()
+                fresh.append(result)
+        with _Timer(summary, "store"):
+            added = store.add_articles(fresh)
+            store.add_problems(summary.run_id, problems)
+        summary.articles_new += added
+        new_ids.extend(a.article_id for a in fresh)
+    return new_ids
+
+
+def process_pending(store: Store, options: Options, summary: RunSummary,
+                    *, on_stage: Callable[[str, int], None] | None = None,
+                    on_problem: ProblemHandler | None = None) -> None:  # fmt: skip
+    """Run dedup, extract and fuse over everything the database says is pending."""
+    from wirewatch.dedup import assign_stories
+    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+    from wirewatch.fuse import fuse_pending
+
+    with _Timer(summary, "dedup"):
+        for batch in _batches(store.iter_articles(without_story=True), 1000):
+            if on_stage:
+                on_stage("dedup", len(batch))
+            summary.stories_assigned += len(assign_stories(store, batch, options.dedup))
+
+    with _Timer(summary, "extract"):
+        for batch in _batches(store.iter_articles(needs_extraction=EXTRACTOR_VERSION), 100):
+            if on_stage:
+                on_stage("extract", len(batch))
+            for article in batch:
+                try:
+                    mentions = extract_mentions(article, options.extract) if article.language in (None, "en") else []
+                except Exception as exc:  # a bug must not stop the run; the article is retried next run
+                    problem = InputProblem(article.source, "W090", f"extraction failed: {type(exc).__name__}: {exc}")
+                    _note_problem(summary, problem, [], on_problem)
+                    store.add_problems(summary.run_id, [problem])
+                    continue
+                mentions = [m for m in mentions if m.confidence >= options.extract.min_confidence]
+                for m in mentions:
+                    m.story_id = article.story_id
+                store.replace_mentions(article.article_id, mentions, EXTRACTOR_VERSION)
+                summary.articles_extracted += 1
+                summary.mentions += len(mentions)
+
+    with _Timer(summary, "fuse"):
+        if on_stage:
+            on_stage("fuse", 0)
+        result = fuse_pending(store, options.fuse)
+        summary.events_touched += int(getattr(result, "events_touched", 0) or 0)
+
+
+def run_documents(
+    documents: Iterable[RawDocument | InputProblem], store: Store, options: Options,
+    *, inputs: list[str] | None = None, on_problem: ProblemHandler | None = None,
+    on_document: Callable[[], None] | None = None, on_stage: Callable[[str, int], None] | None = None,
+) -> RunSummary:  # fmt: skip
+    """The whole pipeline over documents already read (the API and tests use this)."""
+    summary = RunSummary(run_id=uuid.uuid4().hex[:16], inputs=list(inputs or []))
+    store.start_run(summary.run_id, summary.inputs)
+    store_documents(documents, store, options, summary, on_problem=on_problem, on_document=on_document)
+    process_pending(store, options, summary, on_stage=on_stage, on_problem=on_problem)
+    store.finish_run(summary.run_id, summary.to_dict())
+    return summary
+
+
+def run_pipeline(
+    inputs: list[str], store: Store, options: Options | None = None,
+    *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
+    on_stage: Callable[[str, int], None] | None = None,
+) -> RunSummary:  # fmt: skip
+    """Read `inputs` (paths, folders, URLs, feeds, "-") and run every stage; returns counts."""
+    from wirewatch.ingest import read_inputs
+
+    options = options or Options()
+    return run_documents(
+        read_inputs(inputs, options.ingest), store, options, inputs=inputs,
+        on_problem=on_problem, on_document=on_document, on_stage=on_stage,
+    )  # fmt: skip
