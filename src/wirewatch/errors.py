@@ -28,6 +28,8 @@ CODES: dict[str, str] = {
     "W020": "database error",
     "W021": "configuration error",
     "W030": "gold file malformed",
+    "W040": "bad filter, sort or export option",
+    "W041": "authentication required or token rejected",
     "W090": "internal error on one document (a bug: please report it); the run went on",
 }
 
