@@ -6,11 +6,11 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Any, TextIO
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
