@@ -142,9 +142,11 @@ class Store:
 
     def add_articles(self, articles: Sequence[Article]) -> int:
         """Insert articles not stored yet; returns how many were new."""
-        rows = [self._article_row(a) for a in articles]
+        known = self.known_article_ids(a.article_id for a in articles)
+        rows = [self._article_row(a) for a in articles if a.article_id not in known]
         with self.engine.begin() as conn:
-            return self._insert_ignore(conn, s.articles, rows)
+            self._insert_ignore(conn, s.articles, rows)  # ignore: a concurrent writer may have won
+        return len(rows)
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         with self.engine.begin() as conn:
