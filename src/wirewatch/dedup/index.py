@@ -1,0 +1,87 @@
+"""The persisted LSH index: tables `dedup_signatures` (one row per article) and `dedup_bands`.
+
+A band key is stored once per story: when a new member of a story has a key some
+other member already holds, the row is skipped (a look-up finds the story either way),
+so syndicated copies cost little index space.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from wirewatch.records import Story
+from wirewatch.store import Store
+from wirewatch.store import schema as s
+
+_CHUNK = 900  # bound parameters per IN (...) query, below SQLite's limit
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class DedupIndex:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Indexed articles -> their story ids."""
+        out: dict[str, str] = {}
+        sig = s.dedup_signatures
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(list(article_ids)):
+                q = sa.select(sig.c.article_id, sig.c.story_id).where(sig.c.article_id.in_(chunk))
+                out.update((r[0], r[1]) for r in conn.execute(q))
+        return out
+
+    def by_text_hash(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Normalised-text hash -> (article_id, story_id) of an indexed exact duplicate."""
+        out: dict[str, tuple[str, str]] = {}
+        sig = s.dedup_signatures
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(hashes))):
+                q = (
+                    sa.select(sig.c.text_hash, sig.c.article_id, sig.c.story_id)
+                    .where(sig.c.text_hash.in_(chunk))
+                    .order_by(sig.c.article_id)
+                )
+                for h, aid, sid in conn.execute(q):
+                    out.setdefault(h, (aid, sid))
+        return out
+
+    def by_band_keys(self, keys: Sequence[int], max_bucket: int) -> dict[int, list[tuple[str, str]]]:
+        """Band key -> [(article_id, story_id)]; keys held by more than `max_bucket` stories are
+        boilerplate (chrome, sign-offs, formulaic text) and are left out."""
+        out: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        b, sig = s.dedup_bands, s.dedup_signatures
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(keys))):
+                q = (
+                    sa.select(b.c.band_key, b.c.article_id, sig.c.story_id)
+                    .join(sig, sig.c.article_id == b.c.article_id)
+                    .where(b.c.band_key.in_(chunk))
+                )
+                for key, aid, sid in conn.execute(q):
+                    out[key].append((aid, sid))
+        return {k: v for k, v in out.items() if len({sid for _, sid in v}) <= max_bucket}
+
+    def add(self, signature_rows: list[dict[str, Any]], band_rows: list[dict[str, Any]]) -> None:
+        """Insert rows (already-present rows are left alone, so a rerun adds nothing)."""
+        with self.store.engine.begin() as conn:
+            for chunk in _chunks(signature_rows, 5000):
+                self.store._insert_ignore(conn, s.dedup_signatures, chunk)
+            for chunk in _chunks(band_rows, 20000):
+                self.store._insert_ignore(conn, s.dedup_bands, chunk)
+
+    def load_stories(self, story_ids: Sequence[str]) -> dict[str, Story]:
+        out: dict[str, Story] = {}
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(list(story_ids)):
+                q = sa.select(s.stories.c.story_id, s.stories.c.data).where(s.stories.c.story_id.in_(chunk))
+                out.update((sid, Story.from_dict(data)) for sid, data in conn.execute(q))
+        return out
