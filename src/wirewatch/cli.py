@@ -35,7 +35,7 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[str, typer.Option("--db", help="SQLite file path or postgresql:// URL.")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, jsonl or csv.")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
 ]
