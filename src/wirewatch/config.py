@@ -30,6 +30,8 @@ class IngestOptions:
 class CleanOptions:
     min_body_chars: int = 40  # below this a page yields no article body (W008)
     detect_language: bool = True
+    # last resort publication date: the file's mtime (source "file"); off because copied files lie
+    date_from_file_mtime: bool = False
 
 
 @dataclass(slots=True)

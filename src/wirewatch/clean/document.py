@@ -1,0 +1,139 @@
+"""clean_document: RawDocument -> Article (clean body, metadata and where each field came from)."""
+
+from __future__ import annotations
+
+from wirewatch.clean.html import HtmlProblem, domain_of, extract_html
+from wirewatch.clean.language import detect_language
+from wirewatch.clean.metadata import (
+    TextMetadata,
+    byline_in_line,
+    dateline_date,
+    parse_date_text,
+    take_dateline,
+    take_tail,
+    take_top,
+    update_time_in_line,
+)
+from wirewatch.clean.normalize import join_paragraphs, split_units
+from wirewatch.clean.ruleset import chrome_rules, metadata_rules
+from wirewatch.clean.text import drop_repeats, is_prose, strip_chrome
+from wirewatch.config import CleanOptions
+from wirewatch.errors import InputProblem
+from wirewatch.records import Article, RawDocument
+
+
+def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Article | InputProblem:
+    options = options or CleanOptions()
+    crules, mrules = chrome_rules(), metadata_rules()
+    sources: dict[str, str] = {}
+    html = None
+    if raw.kind == "html":
+        try:
+            html = extract_html(raw.content, raw.url)
+        except HtmlProblem as exc:
+            return InputProblem(raw.source, "W008", f"malformed HTML: {exc}")
+        units = split_units(html.text)
+        sources["text"] = html.method
+    else:
+        units = split_units(raw.content)
+        sources["text"] = "text"
+
+    chrome = strip_chrome(units, crules)
+    meta = TextMetadata()
+    _harvest_update_lines(chrome.removed, meta)
+    units, repeats = drop_repeats(chrome.kept, crules)
+    known_title = raw.given_title or (html.title if html else None)
+    units = take_top(units, mrules, meta, find_headline=html is None, known_title=known_title)
+    units = take_tail(units, mrules, meta)
+    first = next((i for i, u in enumerate(units[:3]) if is_prose(u)), None)
+    if first is not None:
+        units[first] = take_dateline(units[first], mrules, meta)
+    text = join_paragraphs(units)
+    if len(text) < options.min_body_chars:
+        return InputProblem(
+            raw.source, "W008", f"no article text found ({len(text)} characters after cleaning)"
+        )
+
+    article = Article(
+        article_id=raw.raw_id,
+        source=raw.source,
+        text=text,
+        external_id=raw.external_id,
+        kind=raw.kind,
+        encoding=raw.encoding,
+        removed=chrome.removed + repeats + meta.removed,
+    )
+    _set(article, sources, "url", raw.url, "input")
+    if html:
+        _set(article, sources, "url", html.url, "html-meta")
+    _set(article, sources, "title", raw.given_title, "input")
+    if html:
+        _set(article, sources, "title", html.title, html.title_source or "html-meta")
+    _set(article, sources, "title", meta.title, "header-line")
+    if html:
+        _set(article, sources, "author", html.author, "html-meta")
+    _set(article, sources, "author", meta.author, "byline")
+    if html and html.author:
+        author_agency = mrules.agency(html.author)
+        if author_agency:
+            meta.set_agency(author_agency, "html-meta")
+    _set(article, sources, "agency", meta.agency, meta.agency_source or "text")
+    _set(article, sources, "dateline_place", meta.dateline_place, "dateline")
+    _set(article, sources, "outlet", raw.given_outlet, "input")
+    if html:
+        _set(article, sources, "outlet", html.site_name, "html-meta")
+    _set(article, sources, "outlet", domain_of(article.url), "url")
+    _set_published(article, raw, html, meta, chrome.prefix_values.get("date-field"), options)
+    if article.published_at:
+        sources["published_at"] = article.published_at_source
+    if options.detect_language:
+        _set(article, sources, "language", detect_language(text), "detected")
+    if html:
+        _set(article, sources, "language", html.language, "html-meta")
+    article.field_sources = sources
+    return article
+
+
+def _set(article: Article, sources: dict[str, str], name: str, value: str | None, source: str) -> None:
+    """Fill a field the first time a value turns up; earlier calls are stronger sources."""
+    if value and not getattr(article, name):
+        setattr(article, name, value.strip())
+        sources[name] = source
+
+
+def _harvest_update_lines(removed: list[dict[str, str]], meta: TextMetadata) -> None:
+    """'By IANS | Updated: February 8, 2024 14:45 IST': byline and time, before the line goes."""
+    rules = metadata_rules()
+    for item in removed:
+        if item["reason"] != "update-line":
+            continue
+        by = byline_in_line(item["text"], rules)
+        if by:
+            meta.author = meta.author or by.author
+            meta.set_agency(by.agency, "byline")
+        when = update_time_in_line(item["text"], rules)
+        if when and not meta.published_at:
+            meta.published_at, meta.published_at_source = when, "header-line"
+
+
+def _set_published(article, raw, html, meta, date_field, options) -> None:
+    """Publication date from the strongest source: input, HTML meta, header line, date field,
+    dateline (with a year from elsewhere), the file's mtime when allowed; else none."""
+    rules = metadata_rules()
+    candidates: list[tuple[str | None, str]] = [
+        (raw.given_published_at, "input"),
+        (parse_date_text(html.published_at, rules) if html and html.published_at else None, "html-meta"),
+        (meta.published_at, meta.published_at_source or "header-line"),
+        (parse_date_text(date_field, rules) if date_field else None, "date-field"),
+    ]
+    for value, source in candidates:
+        if value:
+            article.published_at, article.published_at_source = value, source
+            return
+    file_date = raw.file_mtime if options.date_from_file_mtime else None
+    hint = raw.fetched_at or file_date
+    from_dateline = dateline_date(meta, int(hint[:4]) if hint else None, hint)
+    if from_dateline:
+        article.published_at, article.published_at_source = from_dateline, "dateline"
+    elif file_date:
+        article.published_at, article.published_at_source = file_date, "file"

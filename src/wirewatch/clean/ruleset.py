@@ -1,0 +1,201 @@
+"""Load the cleaning rules (rules/*.json) once and compile their patterns."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def load_rules_file(name: str) -> dict[str, Any]:
+    """One data file from clean/rules/, parsed."""
+    text = resources.files("wirewatch.clean.rules").joinpath(name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _fold(text: str) -> str:
+    """Key for 'exact' chrome labels: case and trailing punctuation do not matter."""
+    return re.sub(r"[\s:|>»›•·.\-–—]+$", "", text.strip()).casefold()
+
+
+@dataclass(slots=True)
+class LineRule:
+    name: str
+    exact: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    only_unpunctuated: bool = False  # applies only to lines that do not end like a sentence
+
+    def matches(self, line: str) -> bool:
+        if self.only_unpunctuated and ends_like_sentence(line):
+            return False
+        if self.exact and _fold(line) in self.exact:
+            return True
+        return any(p.search(line) for p in self.patterns)
+
+
+@dataclass(slots=True)
+class BlockRule:
+    name: str
+    starts: tuple[re.Pattern[str], ...]
+    link_max_chars: int
+    only_after_body: bool
+
+
+@dataclass(slots=True)
+class PrefixRule:
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(slots=True)
+class DatelineRule:
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(slots=True)
+class ChromeRules:
+    lines: list[LineRule]
+    blocks: list[BlockRule]
+    prefixes: list[PrefixRule]
+    teaser_name: str
+    teaser_ellipsis: re.Pattern[str]
+    teaser_min_chars: int
+    duplicate_name: str
+    duplicate_min_chars: int
+
+    def line_rule_for(self, line: str) -> str | None:
+        """Name of the first line rule that matches, or None."""
+        for rule in self.lines:
+            if rule.matches(line):
+                return rule.name
+        return None
+
+
+@dataclass(slots=True)
+class MetadataRules:
+    agency_by_spelling: dict[str, str]  # folded spelling -> canonical name
+    byline: tuple[re.Pattern[str], ...]
+    byline_line: re.Pattern[str]
+    byline_line_max_chars: int
+    update_time: re.Pattern[str]
+    signoff: re.Pattern[str]
+    slug: re.Pattern[str]
+    credits: tuple[re.Pattern[str], ...]
+    datelines: list[DatelineRule]
+    place_stopwords: frozenset[str]
+    months: dict[str, int]
+    time_zones: dict[str, str] = field(default_factory=dict)
+
+    def agency(self, name: str | None) -> str | None:
+        """Canonical agency for a spelling ("Press Trust of India" -> "PTI"), else None."""
+        if not name:
+            return None
+        key = re.sub(r"\s+", " ", name.strip(" .,;:()-–—")).casefold()
+        key = re.sub(r"^the ", "", key) if key not in self.agency_by_spelling else key
+        return self.agency_by_spelling.get(key)
+
+
+@dataclass(slots=True)
+class HtmlRules:
+    published_meta: tuple[str, ...]
+    title_meta: tuple[str, ...]
+    author_meta: tuple[str, ...]
+    site_name_meta: tuple[str, ...]
+    url_meta: tuple[str, ...]
+    jsonld_types: frozenset[str]
+    drop_tags: tuple[str, ...]
+    block_tags: frozenset[str]
+
+
+_SENTENCE_END = re.compile(r"[.!?;]['\"’”)\]]*\s*$")
+
+
+def ends_like_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+@cache
+def chrome_rules() -> ChromeRules:
+    data = load_rules_file("chrome.json")
+    flags = re.IGNORECASE
+    lines = []
+    for r in data["line_rules"]:
+        # glued category labels are case-sensitive ("BusinessNew"), the rest are not
+        rule_flags = 0 if r.get("only_unpunctuated") else flags
+        lines.append(
+            LineRule(
+                name=r["name"],
+                exact=frozenset(_fold(v) for v in r.get("exact", [])),
+                patterns=tuple(re.compile(p, rule_flags) for p in r.get("regex", [])),
+                only_unpunctuated=bool(r.get("only_unpunctuated", False)),
+            )
+        )
+    blocks = [
+        BlockRule(
+            name=r["name"],
+            starts=tuple(re.compile(p, flags) for p in r["start_regex"]),
+            link_max_chars=int(r.get("link_max_chars", 220)),
+            only_after_body=bool(r.get("only_after_body", True)),
+        )
+        for r in data["block_rules"]
+    ]
+    prefixes = [PrefixRule(r["name"], re.compile(r["regex"], flags)) for r in data["inline_prefix_rules"]]
+    teaser = data["teaser"]
+    dup = data["duplicate_paragraph"]
+    return ChromeRules(
+        lines=lines,
+        blocks=blocks,
+        prefixes=prefixes,
+        teaser_name=teaser["name"],
+        teaser_ellipsis=re.compile(teaser["ellipsis_regex"]),
+        teaser_min_chars=int(teaser["min_chars"]),
+        duplicate_name=dup["name"],
+        duplicate_min_chars=int(dup["min_chars"]),
+    )
+
+
+@cache
+def metadata_rules() -> MetadataRules:
+    data = load_rules_file("metadata.json")
+    flags = re.IGNORECASE
+    by_spelling: dict[str, str] = {}
+    for canonical, spellings in data["agencies"].items():
+        if canonical.startswith("_"):
+            continue
+        for s in [canonical, *spellings]:
+            by_spelling[s.casefold()] = canonical
+    zones = {k: v for k, v in data["time_zones"].items() if not k.startswith("_")}
+    return MetadataRules(
+        agency_by_spelling=by_spelling,
+        byline=tuple(re.compile(p, flags) for p in data["byline_regex"]),
+        byline_line=re.compile(data["byline_line_regex"]),
+        byline_line_max_chars=int(data["byline_line_max_chars"]),
+        update_time=re.compile(data["update_time_regex"], flags),
+        signoff=re.compile(data["signoff_regex"]),
+        slug=re.compile(data["slug_regex"]),
+        credits=tuple(re.compile(p, flags) for p in data["credit_regex"]),
+        # datelines are case-sensitive: capitals are what mark a place name
+        datelines=[DatelineRule(r["name"], re.compile(r["regex"])) for r in data["dateline_regex"]],
+        place_stopwords=frozenset(data["dateline_place_stopwords"]),
+        months=dict(data["months"]),
+        time_zones=zones,
+    )
+
+
+@cache
+def html_rules() -> HtmlRules:
+    data = load_rules_file("html.json")
+    return HtmlRules(
+        published_meta=tuple(s.casefold() for s in data["published_meta"]),
+        title_meta=tuple(s.casefold() for s in data["title_meta"]),
+        author_meta=tuple(s.casefold() for s in data["author_meta"]),
+        site_name_meta=tuple(s.casefold() for s in data["site_name_meta"]),
+        url_meta=tuple(s.casefold() for s in data["url_meta"]),
+        jsonld_types=frozenset(data["jsonld_article_types"]),
+        drop_tags=tuple(data["fallback_drop_tags"]),
+        block_tags=frozenset(data["fallback_block_tags"]),
+    )
