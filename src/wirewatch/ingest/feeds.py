@@ -1,0 +1,148 @@
+"""RSS/Atom feeds (URLs or files) -> the page of each item, fetched through web.py.
+
+The item's link, title and published date travel with the page as url/given_* values.
+A feed item whose page fails is its own problem; the other items go on.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from wirewatch.config import IngestOptions
+from wirewatch.errors import InputProblem
+from wirewatch.ingest.decode import formats
+from wirewatch.ingest.documents import looks_like_feed, looks_like_html, make_document
+from wirewatch.ingest.web import Fetched, Fetcher, is_url
+from wirewatch.records import RawDocument
+
+
+def is_feed_content_type(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media in formats()["feed_content_types"]
+
+
+def _iso(parsed: Any) -> str | None:
+    """feedparser's UTC struct_time -> ISO 8601."""
+    if not parsed:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat(timespec="seconds")
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _clean(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def parse_feed(
+    body: bytes, source: str, base_url: str | None = None
+) -> list[dict[str, str | None]] | InputProblem:
+    """[{link, title, published_at}] for the items of a feed, or W011 when it is not a usable feed."""
+    try:
+        parsed = feedparser.parse(body, response_headers={"content-location": base_url} if base_url else None)
+    except Exception as exc:  # noqa: BLE001 - feedparser is lenient but not total
+        return InputProblem(source, "W011", f"malformed feed ({type(exc).__name__}: {exc})")
+    if not parsed.entries:
+        if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+            reason = str(parsed.bozo_exception).splitlines()[0][:160]
+            return InputProblem(source, "W011", f"malformed feed ({reason})")
+        if not parsed.get("version"):
+            return InputProblem(source, "W011", "not an RSS or Atom feed")
+        return InputProblem(source, "W004", "feed has no items")
+    items = []
+    for entry in parsed.entries:
+        items.append(
+            {
+                "link": _clean(entry.get("link")),
+                "title": _clean(entry.get("title")),
+                "published_at": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+            }
+        )
+    return items
+
+
+def read_feed(
+    body: bytes, source: str, options: IngestOptions, fetcher: Fetcher, *, base_url: str | None = None
+) -> Iterator[RawDocument | InputProblem]:
+    """Fetch the page of each item (up to options.feed_item_limit), in feed order."""
+    items = parse_feed(body, source, base_url)
+    if isinstance(items, InputProblem):
+        yield items
+        return
+    seen: set[str] = set()
+    fetched = 0
+    for number, item in enumerate(items, 1):
+        link = item["link"]
+        if not link or not is_url(link):
+            yield InputProblem(
+                f"{source} item {number}", "W011", f"feed item has no http(s) link ({link or 'none'})"
+            )
+            continue
+        if link in seen:
+            continue
+        seen.add(link)
+        if fetched >= options.feed_item_limit:
+            yield InputProblem(
+                source,
+                "W011",
+                f"only the first {options.feed_item_limit} items read (ingest.feed_item_limit)",
+                fatal=False,
+            )
+            return
+        fetched += 1
+        result = fetcher.fetch(link)
+        if isinstance(result, InputProblem):
+            result.message += f" (feed item of {source})"
+            yield result
+            continue
+        yield from read_fetched(
+            result,
+            link,
+            options,
+            fetcher,
+            given_title=item["title"],
+            given_published_at=item["published_at"],
+            follow_feeds=False,
+        )
+
+
+def read_fetched(
+    fetched: Fetched,
+    source: str,
+    options: IngestOptions,
+    fetcher: Fetcher,
+    *,
+    given_title: str | None = None,
+    given_published_at: str | None = None,
+    follow_feeds: bool = True,
+) -> Iterator[RawDocument | InputProblem]:
+    """A fetched body: a feed (by content type or content) gives its items' pages, else one document."""
+    rules = formats()
+    media = (fetched.content_type or "").split(";", 1)[0].strip().lower()
+    head = fetched.body[:2048].decode("utf-8", "replace")
+    xml_feed_type = is_feed_content_type(fetched.content_type) and not looks_like_html(head)
+    if follow_feeds and (looks_like_feed(head) or xml_feed_type):
+        yield from read_feed(fetched.body, source, options, fetcher, base_url=fetched.url)
+        return
+    if media in rules["html_content_types"]:
+        kind: str | None = "html"
+    elif media in rules["text_content_types"]:
+        kind = "text"
+    else:
+        kind = None  # sniff (binary bodies become W003 there)
+    yield from make_document(
+        fetched.body,
+        source,
+        kind,
+        content_type=fetched.content_type,
+        url=fetched.url,
+        fetched_at=fetched.fetched_at,
+        given_title=given_title,
+        given_published_at=given_published_at,
+    )

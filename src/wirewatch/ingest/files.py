@@ -1,0 +1,169 @@
+"""Files and folders -> documents, dispatched on the file name (data/formats.json), else sniffed.
+
+Folders are walked recursively in sorted order (the same folder always gives the same
+sequence), hidden files and folders are skipped, and files with extensions that are
+never articles (README.md, scripts, images) are passed over quietly. A file named
+directly is always read, sniffing its content when its extension says nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Iterator
+
+from wirewatch.config import IngestOptions
+from wirewatch.errors import InputProblem
+from wirewatch.ingest.decode import binary_reason, decode_bytes, formats
+from wirewatch.ingest.documents import make_document, mtime_iso, over_cap, sniff_kind
+from wirewatch.ingest.feeds import read_feed
+from wirewatch.ingest.records import bounded_lines, read_json_bytes, read_jsonl_lines
+from wirewatch.ingest.warc import read_warc_file, read_warc_stream
+from wirewatch.ingest.web import Fetcher
+from wirewatch.records import RawDocument
+
+
+def kind_of_name(name: str) -> str | None:
+    """The reader for a file name ('text', 'html', 'json', 'jsonl', 'warc', 'feed'), None if unknown."""
+    lower = name.lower()
+    best: tuple[int, str] | None = None
+    for extension, kind in formats()["extensions"].items():
+        if lower.endswith(extension) and (best is None or len(extension) > best[0]):
+            best = (len(extension), kind)
+    return best[1] if best else None
+
+
+def _skipped_in_folders(name: str) -> bool:
+    lower = name.lower()
+    return any(lower.endswith(ext) for ext in formats()["folder_skip_extensions"])
+
+
+def os_problem(source: str, exc: OSError) -> InputProblem:
+    """An OSError as a one-line problem: missing is W001, everything else W002."""
+    reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return InputProblem(source, "W001", "not found (no such file or folder)")
+    if isinstance(exc, PermissionError):
+        return InputProblem(source, "W002", f"not readable (permission denied: {reason})")
+    return InputProblem(source, "W002", f"not readable ({reason})")
+
+
+def read_path(given: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[RawDocument | InputProblem]:
+    """A file or a folder named by the user."""
+    try:
+        info = os.stat(given)
+    except OSError as exc:
+        yield os_problem(given, exc)
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield from read_folder(given, options, fetcher)
+    elif stat.S_ISREG(info.st_mode):
+        yield from read_file(given, given, info, options, fetcher, kind_of_name(given))
+    else:
+        yield InputProblem(given, "W012", "not a regular file or folder (device, pipe or socket)")
+
+
+def read_folder(
+    folder: str, options: IngestOptions, fetcher: Fetcher
+) -> Iterator[RawDocument | InputProblem]:
+    walk_errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=walk_errors.append):
+        while walk_errors:
+            exc = walk_errors.pop(0)
+            yield os_problem(exc.filename or dirpath, exc)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            kind = kind_of_name(name)
+            if kind is None and _skipped_in_folders(name):
+                continue
+            source = os.path.join(dirpath, name)
+            try:
+                info = os.stat(source)
+            except OSError as exc:
+                yield os_problem(source, exc)  # e.g. a broken symlink
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                continue  # pipes, sockets and devices in folders are not articles
+            read_any = True
+            yield from read_file(source, source, info, options, fetcher, kind)
+    while walk_errors:
+        exc = walk_errors.pop(0)
+        yield os_problem(exc.filename or folder, exc)
+    if not read_any:
+        known = ", ".join(sorted(formats()["extensions"]))
+        yield InputProblem(folder, "W004", f"folder holds no files to read (looked for {known})", fatal=False)
+
+
+def read_file(
+    path: str,
+    source: str,
+    info: os.stat_result,
+    options: IngestOptions,
+    fetcher: Fetcher,
+    kind: str | None,
+) -> Iterator[RawDocument | InputProblem]:
+    """One regular file; OSErrors while reading become W002 problems."""
+    mtime = mtime_iso(info.st_mtime)
+    cap = options.max_bytes
+    try:
+        if kind == "jsonl":  # streamed: the cap applies to each line (one article)
+            with open(path, "rb") as stream:
+                if binary_reason(stream.read(4096)):
+                    yield InputProblem(source, "W003", "binary content, not JSON lines")
+                    return
+                stream.seek(0)
+                yield from read_jsonl_lines(
+                    bounded_lines(stream, cap), source, max_bytes=cap, file_mtime=mtime
+                )
+            return
+        if kind == "warc":  # streamed: the cap applies to each record
+            if info.st_size == 0:
+                yield InputProblem(source, "W004", "empty (0 bytes)")
+                return
+            yield from read_warc_file(path, source, max_bytes=cap)
+            return
+        if info.st_size > cap:
+            yield over_cap(source, info.st_size, cap)
+            return
+        with open(path, "rb") as stream:
+            data = stream.read(cap + 1)
+    except OSError as exc:
+        yield os_problem(source, exc)
+        return
+    if len(data) > cap:  # the file grew, or stat did not know its size
+        yield over_cap(source, len(data), cap, at_least=True)
+        return
+    yield from read_bytes(data, source, options, fetcher, kind, file_mtime=mtime)
+
+
+def read_bytes(
+    data: bytes,
+    source: str,
+    options: IngestOptions,
+    fetcher: Fetcher,
+    kind: str | None,
+    *,
+    file_mtime: str | None = None,
+) -> Iterator[RawDocument | InputProblem]:
+    """Bytes of a whole input whose kind is known, or None to sniff it."""
+    if kind is None and data and not binary_reason(data):
+        kind = sniff_kind(decode_bytes(data, source).text)
+        if kind == "text":
+            kind = None  # make_document sniffs again and records the decoding warning once
+    if kind == "json":
+        yield from read_json_bytes(data, source, max_bytes=options.max_bytes, file_mtime=file_mtime)
+    elif kind == "jsonl":
+        lines = data.splitlines(keepends=True)
+        yield from read_jsonl_lines(lines, source, max_bytes=options.max_bytes, file_mtime=file_mtime)
+    elif kind == "feed":
+        yield from read_feed(data, source, options, fetcher)
+    elif kind == "warc":
+        compressed = data[:2] == b"\x1f\x8b"
+        yield from read_warc_stream(
+            io.BytesIO(data), source, max_bytes=options.max_bytes, compressed=compressed
+        )
+    else:
+        yield from make_document(data, source, kind, file_mtime=file_mtime)

@@ -1,0 +1,190 @@
+"""HTTP(S) fetching: the only network code in wirewatch.
+
+Polite and bounded: a clear User-Agent, robots.txt respected (cached per host), a
+timeout per request, a size cap enforced while streaming, and retries with
+exponential backoff on connection errors, 5xx and 429. Redirects are followed by
+hand so every hop is checked against robots.txt and the scheme stays http(s).
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.robotparser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from wirewatch.config import IngestOptions
+from wirewatch.errors import InputProblem
+from wirewatch.ingest.documents import now_iso, over_cap
+
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER_S = 60.0  # a server asking us to wait longer than this is treated as failing
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+ROBOTS_MAX_BYTES = 500_000
+
+
+def is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+@dataclass(slots=True)
+class Fetched:
+    url: str  # final URL after redirects
+    status: int
+    content_type: str | None
+    body: bytes
+    fetched_at: str
+
+
+@dataclass
+class Fetcher:
+    """One HTTP client for a run: shared connections and robots.txt cache."""
+
+    options: IngestOptions
+    sleep: Callable[[float], None] = time.sleep
+    _client: httpx.Client | None = None
+    _robots: dict[str, urllib.robotparser.RobotFileParser | InputProblem] = field(default_factory=dict)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.options.timeout_s),
+                headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
+                follow_redirects=False,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # --- one request with retries --------------------------------------------------------
+    def _request(self, url: str, source: str, cap: int) -> tuple[httpx.Response, bytes] | InputProblem:
+        """GET with retries; the body is read up to `cap` bytes (W005 beyond)."""
+        attempts = self.options.retries + 1
+        delay = self.options.backoff_s
+        problem: InputProblem | None = None
+        for attempt in range(attempts):
+            if attempt:
+                self.sleep(delay)
+                delay *= 2
+            try:
+                with self.client.stream("GET", url) as response:
+                    if response.status_code in RETRY_STATUSES:
+                        problem = InputProblem(
+                            source, "W009", f"HTTP {response.status_code} {response.reason_phrase}"
+                        )
+                        wait = _retry_after(response)
+                        if wait is not None:
+                            if wait > MAX_RETRY_AFTER_S:
+                                return problem
+                            delay = max(delay, wait)
+                        continue
+                    declared = response.headers.get("Content-Length", "")
+                    if declared.isdigit() and int(declared) > cap:
+                        return over_cap(source, int(declared), cap)
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > cap:
+                            return over_cap(source, len(body), cap, at_least=True)
+                    return response, bytes(body)
+            except httpx.TimeoutException as exc:
+                problem = InputProblem(
+                    source, "W009", f"timed out after {self.options.timeout_s:g}s ({type(exc).__name__})"
+                )
+            except httpx.TransportError as exc:
+                problem = InputProblem(source, "W009", f"connection failed ({_short(exc)})")
+            except httpx.HTTPError as exc:  # decoding errors and the like: not worth retrying
+                return InputProblem(source, "W009", f"fetch failed ({_short(exc)})")
+        assert problem is not None
+        if attempts > 1:
+            problem.message += f" after {attempts} attempts"
+        return problem
+
+    # --- robots.txt ----------------------------------------------------------------------
+    def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | InputProblem:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._robots:
+            self._robots[key] = self._load_robots(key)
+        return self._robots[key]
+
+    def _load_robots(self, site: str) -> urllib.robotparser.RobotFileParser | InputProblem:
+        robots_url = site + "/robots.txt"
+        parser = urllib.robotparser.RobotFileParser(robots_url)
+        result = self._request(robots_url, robots_url, ROBOTS_MAX_BYTES)
+        if isinstance(result, InputProblem):
+            if result.code == "W005":
+                parser.parse([])  # an absurd robots.txt is ignored, as crawlers do
+                return parser
+            # RFC 9309: robots.txt unreachable (5xx, network) means assume everything is disallowed
+            return InputProblem(
+                site, "W010", f"robots.txt could not be read ({result.message}), so not fetching"
+            )
+        response, body = result
+        if 400 <= response.status_code < 500 or 300 <= response.status_code < 400:
+            parser.parse([])  # RFC 9309: unavailable robots.txt (4xx) allows everything
+        else:
+            parser.parse(body.decode("utf-8", "replace").splitlines())
+        return parser
+
+    def allowed(self, url: str) -> InputProblem | None:
+        if not self.options.respect_robots:
+            return None
+        robots = self._robots_for(url)
+        if isinstance(robots, InputProblem):
+            return InputProblem(url, robots.code, robots.message)
+        if not robots.can_fetch(self.options.user_agent, url):
+            return InputProblem(url, "W010", "disallowed by the site's robots.txt")
+        return None
+
+    # --- the public call -----------------------------------------------------------------
+    def fetch(self, url: str, source: str | None = None) -> Fetched | InputProblem:
+        """Fetch one page (following redirects), or say why not. Never raises."""
+        source = source or url
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            if not is_url(current):
+                return InputProblem(source, "W009", f"redirected to a non-http(s) address: {current}")
+            try:
+                blocked = self.allowed(current)
+            except ValueError as exc:
+                return InputProblem(source, "W009", f"bad URL ({exc})")
+            if blocked:
+                return InputProblem(source, blocked.code, blocked.message)
+            try:
+                result = self._request(current, source, self.options.max_bytes)
+            except ValueError as exc:  # httpx.InvalidURL and friends
+                return InputProblem(source, "W009", f"bad URL ({exc})")
+            if isinstance(result, InputProblem):
+                return result
+            response, body = result
+            if response.is_redirect and response.headers.get("Location"):
+                current = urljoin(current, response.headers["Location"])
+                continue
+            if not 200 <= response.status_code < 300:
+                return InputProblem(source, "W009", f"HTTP {response.status_code} {response.reason_phrase}")
+            return Fetched(
+                url=str(response.url),
+                status=response.status_code,
+                content_type=response.headers.get("Content-Type"),
+                body=body,
+                fetched_at=now_iso(),
+            )
+        return InputProblem(source, "W009", f"more than {MAX_REDIRECTS} redirects")
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.isdigit() else None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
