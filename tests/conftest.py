@@ -45,3 +45,54 @@ def postgres_url() -> Iterator[str]:
                 (name,),
             )
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# -- event fixtures shared by the fuse, export and api tests ------------------------------------------
+def _article(article_id: str, **fields):  # type: ignore[no-untyped-def]
+    from wirewatch.records import Article
+
+    text = fields.pop("text", f"Body of article {article_id}.")
+    return Article(article_id=article_id, source=f"{article_id}.txt", text=text, **fields)
+
+
+def _mention(article_id: str, n: int = 0, **fields):  # type: ignore[no-untyped-def]
+    from wirewatch.records import EventMention, content_id
+
+    mention_id = fields.pop("mention_id", None) or content_id(article_id, str(n))
+    fields.setdefault("sentence", "")
+    return EventMention(mention_id=mention_id, article_id=article_id, **fields)
+
+
+BAGHDAD = {
+    "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
+    "disorder_type": "Political violence",
+    "actor1": "Military Forces of the United States", "inter1": 8, "actor2": "Kata'ib Hezbollah", "inter2": 3,
+    "iso": 368, "iso3": "IRQ", "country": "Iraq", "admin1": "Baghdad", "location": "Baghdad",
+    "latitude": 33.3406, "longitude": 44.4009, "geonameid": 98182, "geo_precision": 1,
+    "event_date": "2024-02-07", "date_low": "2024-02-07", "date_high": "2024-02-07", "time_precision": 1,
+    "fatalities": 3, "modality": "reported", "confidence": 0.7,
+}  # fmt: skip
+
+
+class EventWorld:
+    """Builds articles and mentions in a store, the way extract would leave them."""
+
+    def __init__(self, store):  # type: ignore[no-untyped-def]
+        self.store = store
+
+    def article(self, article_id: str, mentions: list[dict], **fields):  # type: ignore[no-untyped-def]
+        art = _article(article_id, **fields)
+        self.store.add_articles([art])
+        ms = [_mention(article_id, i, story_id=art.story_id, **m) for i, m in enumerate(mentions)]
+        self.store.replace_mentions(article_id, ms, "test-extractor")
+        return ms
+
+
+@pytest.fixture
+def event_world():  # type: ignore[no-untyped-def]
+    return EventWorld
+
+
+@pytest.fixture
+def baghdad_fields() -> dict:
+    return dict(BAGHDAD)

@@ -1,0 +1,182 @@
+"""Do two mentions report the same event? Hard rules, then an agreement score (data/rules.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import re
+from importlib import resources
+from typing import Any
+
+from wirewatch.config import FuseOptions
+from wirewatch.records import EventMention
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@functools.cache
+def fusion_rules() -> dict[str, Any]:
+    return json.loads(
+        resources.files("wirewatch.fuse").joinpath("data/rules.json").read_text(encoding="utf-8")
+    )
+
+
+@functools.cache
+def _compatible_pairs() -> frozenset[frozenset[str]]:
+    return frozenset(frozenset(p) for p in fusion_rules()["compatible_sub_event_types"])
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def date_window(m: Any) -> tuple[dt.date, dt.date] | None:
+    """The days a mention (or event) allows: [date_low, date_high], else the event_date."""
+    low = _day(m.date_low) or _day(m.event_date)
+    high = _day(m.date_high) or _day(m.event_date) or low
+    if low is None or high is None:
+        return None
+    return (low, high) if low <= high else (high, low)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _norm(text: str | None) -> str | None:
+    return " ".join(text.lower().split()) if text else None
+
+
+def _country(m: EventMention) -> str | None:
+    return m.iso3 or _norm(m.country)
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def is_vague(m: EventMention) -> bool:
+    vague = fusion_rules()["vague"]
+    country_only = bool(m.country) and (not m.location or _norm(m.location) == _norm(m.country))
+    return (
+        country_only
+        or (m.geo_precision or 0) >= vague["geo_precision_at_least"]
+        or (m.time_precision or 0) >= vague["time_precision_at_least"]
+        or date_window(m) is None
+    )
+
+
+def type_match(a: EventMention, b: EventMention) -> str | None:
+    """'same' sub-type, 'family' (same event type, one vaguer or a listed near pair), or None."""
+    if a.sub_event_type and b.sub_event_type:
+        if a.sub_event_type == b.sub_event_type:
+            return "same"
+        if frozenset((a.sub_event_type, b.sub_event_type)) in _compatible_pairs():
+            return "family"
+        return None
+    if a.event_type and b.event_type and a.event_type != b.event_type:
+        return None
+    return "family"
+
+
+def place_match(a: EventMention, b: EventMention, max_km: float) -> str | None:
+    """'same', 'nested', 'near', 'unknown' (one side has no place), or None (apart)."""
+    ca, cb = _country(a), _country(b)
+    if ca and cb and ca != cb:
+        return None
+    la, lb = _norm(a.location or a.admin1), _norm(b.location or b.admin1)
+    if not la or not lb:
+        return "unknown"
+    if la == lb:
+        return "same"
+    # nested: one names the province or country that contains the other
+    if la in (_norm(b.admin1), _norm(b.admin2), _norm(b.country)) or lb in (
+        _norm(a.admin1), _norm(a.admin2), _norm(a.country),
+    ):  # fmt: skip
+        return "nested"
+    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        if haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= max_km:  # type: ignore[arg-type]
+            return "near"
+    return None
+
+
+def date_match(a: EventMention, b: EventMention, slack_days: int) -> str | None:
+    """'same' day, 'overlap' of the windows (with slack), 'unknown', or None (apart)."""
+    wa, wb = date_window(a), date_window(b)
+    if wa is None or wb is None:
+        return "unknown"
+    if wa[0] == wa[1] == wb[0] == wb[1]:
+        return "same"
+    slack = dt.timedelta(days=slack_days)
+    if wa[0] - slack <= wb[1] and wb[0] - slack <= wa[1]:
+        return "overlap"
+    return None
+
+
+def _actors(m: EventMention) -> set[str]:
+    names = {m.actor1, m.actor2}
+    for assoc in (m.assoc_actor_1, m.assoc_actor_2):
+        names.update(x.strip() for x in (assoc or "").split(";"))
+    return {n for n in names if n}
+
+
+def actor_match(a: EventMention, b: EventMention) -> int | None:
+    """How many sides agree (0-2), or None when a side names different actors on both."""
+    agree = 0
+    all_a, all_b = _actors(a), _actors(b)
+    for side_a, side_b in ((a.actor1, b.actor1), (a.actor2, b.actor2)):
+        if side_a and side_b:
+            if side_a == side_b:
+                agree += 1
+            elif side_a not in all_b and side_b not in all_a:
+                return None
+    return agree
+
+
+def pair_score(a: EventMention, b: EventMention, options: FuseOptions, text_a: frozenset[str] = frozenset(),
+               text_b: frozenset[str] = frozenset()) -> float | None:  # fmt: skip
+    """Agreement score of two mentions, or None when a hard rule keeps them apart."""
+    t = type_match(a, b)
+    if t is None:
+        return None
+    p = place_match(a, b, options.max_km)
+    if p is None:
+        return None
+    d = date_match(a, b, options.date_slack_days)
+    if d is None:
+        return None
+    act = actor_match(a, b)
+    if act is None:
+        return None
+    w = fusion_rules()["weights"]
+    score = w["same_sub_event_type"] if t == "same" else w["same_family_only"]
+    score += {"same": w["same_location"], "nested": w["nested_place"], "near": w["near_place"]}.get(p, 0.0)
+    score += {"same": w["same_day"], "overlap": w["overlapping_dates"]}.get(d, 0.0)
+    score += {2: w["both_actors_agree"], 1: w["one_actor_agrees"]}.get(act, 0.0)
+    if a.fatalities is not None and a.fatalities == b.fatalities:
+        score += w["same_fatalities"]
+    score += options.text_similarity_weight * jaccard(
+        text_a or tokens(a.sentence), text_b or tokens(b.sentence)
+    )
+    return round(score, 6)
+
+
+def threshold(a: EventMention, b: EventMention) -> float:
+    rules = fusion_rules()
+    # two mentions in one article are usually two events the writer told apart
+    return rules["same_article_threshold"] if a.article_id == b.article_id else rules["threshold"]

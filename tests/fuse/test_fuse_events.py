@@ -1,0 +1,249 @@
+"""Fusion rules on a real SQLite store: mentions in, events with sources and history out."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from wirewatch.config import FuseOptions
+from wirewatch.fuse import fuse_pending
+from wirewatch.fuse.notes import generate_note
+from wirewatch.records import Event
+from wirewatch.store import open_store
+from wirewatch.store import schema as s
+from wirewatch.store.events_query import event_history
+
+NOW = "2024-03-01T00:00:00+00:00"
+
+
+def _store(tmp_path, name="w.db"):
+    return open_store(str(tmp_path / name))
+
+
+def _events(store):
+    return sorted(store.iter_events(), key=lambda e: (e.first_reported_at or "", e.event_id))
+
+
+def _wire_pair(world, base):
+    """Two outlets running one agency story (same story_id) and a third outlet's own report."""
+    world.article(
+        "a1", [dict(base, sentence="A US drone strike hit a car in eastern Baghdad, killing three militia officials.")],
+        outlet="Daily Ledger", url="https://ledger.example/a1", published_at="2024-02-08T09:15:00+05:30", story_id="st-wire",
+    )  # fmt: skip
+    world.article(
+        "a2", [dict(base, sentence="A US drone strike hit a car in eastern Baghdad, killing three militia officials.")],
+        outlet="Morning Post", url="https://post.example/a2", published_at="2024-02-08T11:00:00+05:30", story_id="st-wire",
+    )  # fmt: skip
+    world.article(
+        "a3", [dict(base, fatalities=5, sentence="Five members of the group died when an American aircraft struck their vehicle in Baghdad.")],
+        outlet="Gulf Observer", published_at="2024-02-08T20:00:00+03:00", story_id="st-own",
+    )  # fmt: skip
+
+
+def test_same_event_in_different_words_is_one_event(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    _wire_pair(event_world(store), baghdad_fields)
+    result = fuse_pending(store, FuseOptions(), now=NOW)
+    events = _events(store)
+    assert len(events) == 1 and result.events_created == 1 and result.mentions_fused == 3
+    ev = events[0]
+    assert ev.source_count == 3
+    assert ev.independent_source_count == 2  # two outlets ran one wire story: it counts once
+    assert ev.first_reported_at == "2024-02-08T09:15:00+05:30"
+    assert {src["outlet"] for src in ev.sources} == {"Daily Ledger", "Morning Post", "Gulf Observer"}
+    # each mention now points at its event
+    assert {m.event_id for m in store.iter_mentions()} == {ev.event_id}
+
+
+def test_disagreeing_tolls_keep_the_conservative_figure_and_the_range(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    _wire_pair(event_world(store), baghdad_fields)
+    fuse_pending(store, FuseOptions(), now=NOW)
+    ev = _events(store)[0]
+    assert (ev.fatalities, ev.fatalities_low, ev.fatalities_high) == (3, 3, 5)
+    per_source = sorted(src["values"]["fatalities"] for src in ev.sources)
+    assert per_source == [3, 3, 5]  # the disagreement stays visible
+    assert "killing 3 (reports range from 3 to 5)" in ev.notes
+
+
+def test_confidence_rises_with_independent_corroboration(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    world.article("b1", [dict(baghdad_fields)], published_at="2024-02-08", story_id="s1")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    single = _events(store)[0].confidence
+    world.article("b2", [dict(baghdad_fields)], published_at="2024-02-08", story_id="s1")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    same_story = _events(store)[0].confidence
+    world.article("b3", [dict(baghdad_fields)], published_at="2024-02-09", story_id="s2")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    two_stories = _events(store)[0].confidence
+    assert single == same_story == 0.7
+    assert two_stories > same_story and two_stories <= 0.99
+
+
+def test_same_topic_different_events_stay_apart(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    world.article("c1", [dict(baghdad_fields)], published_at="2024-02-08", story_id="s1")
+    # same kind of strike in Basra (about 450 km away) the same day
+    basra = dict(
+        baghdad_fields, admin1="Basra", location="Basra", latitude=30.5085, longitude=47.7804, geonameid=99532
+    )
+    world.article("c2", [basra], published_at="2024-02-08", story_id="s2")
+    # same place a week later
+    later = dict(baghdad_fields, event_date="2024-02-14", date_low="2024-02-14", date_high="2024-02-14")
+    world.article("c3", [later], published_at="2024-02-15", story_id="s3")
+    # same place and day, but a protest, not a strike
+    protest = dict(baghdad_fields, event_type="Protests", sub_event_type="Peaceful protest", actor1="Protesters (Iraq)",
+                   actor2=None, fatalities=0)  # fmt: skip
+    world.article("c4", [protest], published_at="2024-02-08", story_id="s4")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    assert len(_events(store)) == 4
+
+
+def test_two_events_in_one_article_stay_apart(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    vaguer = dict(baghdad_fields, location="Iraq", admin1=None, geo_precision=3, event_date="2024-02-03",
+                  date_low="2024-01-29", date_high="2024-02-04", time_precision=2, fatalities=None)  # fmt: skip
+    event_world(store).article("d1", [dict(baghdad_fields), vaguer], published_at="2024-02-08", story_id="s1")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    assert len(_events(store)) == 2
+
+
+def test_rerun_is_stable_and_ids_do_not_depend_on_the_database(tmp_path, event_world, baghdad_fields):
+    first = _store(tmp_path, "one.db")
+    _wire_pair(event_world(first), baghdad_fields)
+    fuse_pending(first, FuseOptions(), now=NOW)
+    before = [e.to_dict() for e in _events(first)]
+    again = fuse_pending(first, FuseOptions(), now="2030-01-01T00:00:00+00:00")
+    assert again.events_touched == 0
+    assert [e.to_dict() for e in _events(first)] == before
+    second = _store(tmp_path, "two.db")
+    _wire_pair(event_world(second), baghdad_fields)
+    fuse_pending(second, FuseOptions(), now=NOW)
+    assert [e.event_id for e in _events(second)] == [e["event_id"] for e in before]
+
+
+def test_new_source_updates_the_event_and_history_records_it(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    world.article("e1", [dict(baghdad_fields, fatalities=4)], published_at="2024-02-08", story_id="s1")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    ev_id = _events(store)[0].event_id
+    world.article("e2", [dict(baghdad_fields, fatalities=3)], published_at="2024-02-09", story_id="s2")
+    result = fuse_pending(store, FuseOptions(), now="2024-03-02T00:00:00+00:00")
+    assert result.events_updated == 1 and result.events_created == 0
+    ev = store.get_event(ev_id)
+    assert ev is not None and ev.fatalities == 3 and ev.source_count == 2
+    assert ev.updated_at == "2024-03-02T00:00:00+00:00"
+    hist = event_history(store, ev_id)
+    assert [h["action"] for h in hist] == ["created", "updated"]
+    assert hist[1]["cause_article_id"] == "e2"
+    assert hist[1]["changes"]["fatalities"] == [4, 3]
+    assert hist[1]["changes"]["source_count"] == [1, 2]
+
+
+def _bridge_world(world, base):
+    # Two reports three days apart (beyond the 1-day slack) and, later, one whose week-wide window spans both.
+    world.article("f1", [dict(base, event_date="2024-02-05", date_low="2024-02-05", date_high="2024-02-05")],
+                  published_at="2024-02-05", story_id="s1")  # fmt: skip
+    world.article("f2", [dict(base, event_date="2024-02-08", date_low="2024-02-08", date_high="2024-02-08")],
+                  published_at="2024-02-08", story_id="s2")  # fmt: skip
+
+
+def test_a_bridging_mention_merges_two_events_keeping_the_older_id(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    _bridge_world(world, baghdad_fields)
+    fuse_pending(store, FuseOptions(), now=NOW)
+    older, newer = _events(store)
+    bridge = dict(
+        baghdad_fields,
+        event_date="2024-02-06",
+        date_low="2024-02-05",
+        date_high="2024-02-08",
+        time_precision=2,
+    )
+    world.article("f3", [bridge], published_at="2024-02-09", story_id="s3")
+    result = fuse_pending(store, FuseOptions(), now="2024-03-02T00:00:00+00:00")
+    assert result.events_merged == 1
+    events = _events(store)
+    assert [e.event_id for e in events] == [older.event_id]
+    assert events[0].source_count == 3
+    assert store.get_event(newer.event_id) is None
+    kept = event_history(store, older.event_id)
+    assert kept[-1]["action"] == "merged" and kept[-1]["changes"]["merged"] == [[], [newer.event_id]]
+    gone = event_history(store, newer.event_id)
+    assert gone[-1]["action"] == "merged" and gone[-1]["changes"]["merged_into"] == [
+        newer.event_id,
+        older.event_id,
+    ]
+
+
+def test_re_extraction_that_drops_the_bridge_splits_the_event(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    _bridge_world(world, baghdad_fields)
+    bridge = dict(
+        baghdad_fields,
+        event_date="2024-02-06",
+        date_low="2024-02-05",
+        date_high="2024-02-08",
+        time_precision=2,
+    )
+    world.article("f3", [bridge], published_at="2024-02-09", story_id="s3")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    (merged,) = _events(store)
+    # the extractor now reads f3 as a report of something else (a protest)
+    world.store.replace_mentions("f3", [], "test-extractor-2")
+    world.article(
+        "f3",
+        [
+            dict(
+                bridge,
+                event_type="Protests",
+                sub_event_type="Peaceful protest",
+                actor1="Protesters (Iraq)",
+                actor2=None,
+            )
+        ],
+    )
+    result = fuse_pending(store, FuseOptions(), now="2024-03-02T00:00:00+00:00")
+    events = _events(store)
+    assert len(events) == 3 and result.events_split == 1
+    assert merged.event_id in {e.event_id for e in events}  # the earliest part keeps the id
+    actions = [h["action"] for h in event_history(store, merged.event_id)]
+    assert actions[0] == "created" and "split" in actions
+
+
+def test_history_rows_are_in_the_event_history_table(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    event_world(store).article("g1", [dict(baghdad_fields)], published_at="2024-02-08")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(s.event_history)).all()
+    assert len(rows) == 1 and rows[0].action == "created" and rows[0].revision == 1 and rows[0].at == NOW
+
+
+def test_notes_read_like_acled():
+    ev = Event(event_id="x", event_date="2024-02-07", date_low="2024-02-07", date_high="2024-02-07", time_precision=1,
+               event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
+               actor1="Military Forces of the United States", actor2="Kata'ib Hezbollah", country="Iraq",
+               admin1="Baghdad", location="Baghdad", geo_precision=1, fatalities=3)  # fmt: skip
+    assert generate_note(ev) == (
+        "On 7 February 2024, Military Forces of the United States conducted an air/drone strike on "
+        "Kata'ib Hezbollah in Baghdad (Baghdad, Iraq), killing 3."
+    )
+    week = Event(event_id="y", event_date="2024-02-03", date_low="2024-01-29", date_high="2024-02-04", time_precision=2,
+                 event_type="Protests", sub_event_type="Peaceful protest", country="Pakistan", location="Pakistan")  # fmt: skip
+    assert (
+        generate_note(week)
+        == "Between 29 January and 4 February 2024, Protesters held a peaceful protest in Pakistan."
+    )
+    month = Event(event_id="z", event_date="2024-01-15", time_precision=3, event_type="Battles",
+                  sub_event_type="Armed clash", actor1="Military Forces of Pakistan", actor2="Balochistan Liberation Army",
+                  country="Pakistan", admin1="Balochistan", location="Balochistan", geo_precision=3, fatalities=0)  # fmt: skip
+    assert generate_note(month) == (
+        "In January 2024, Military Forces of Pakistan clashed with Balochistan Liberation Army "
+        "in Balochistan (Pakistan), with no reported fatalities."
+    )
