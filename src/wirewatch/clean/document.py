@@ -41,7 +41,7 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     chrome = strip_chrome(units, crules)
     meta = TextMetadata()
     _harvest_update_lines(chrome.removed, meta)
-    units, repeats = drop_repeats(chrome.kept, crules)
+    units, repeats = drop_repeats(chrome.kept, crules, duplicates=html is None)
     known_title = raw.given_title or (html.title if html else None)
     units = take_top(units, mrules, meta, find_headline=html is None, known_title=known_title)
     units = take_tail(units, mrules, meta)

@@ -91,8 +91,12 @@ def _fold_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def drop_repeats(units: list[str], rules: ChromeRules) -> tuple[list[str], list[dict[str, str]]]:
-    """Drop a teaser cut short with an ellipsis when a later unit starts with it, and repeated paragraphs."""
+def drop_repeats(
+    units: list[str], rules: ChromeRules, *, duplicates: bool = True
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Drop a teaser cut short with an ellipsis when a later unit starts with it, and (when
+    `duplicates`) paragraphs seen before. HTML extraction keeps repeats: there they are content
+    (recipes, tables, refrains), and trafilatura already drops repeated page parts."""
     folded = [_fold_text(u) for u in units]
     kept: list[str] = []
     removed: list[dict[str, str]] = []
@@ -107,7 +111,7 @@ def drop_repeats(units: list[str], rules: ChromeRules) -> tuple[list[str], list[
                 removed.append({"text": unit, "reason": rules.teaser_name})
                 continue
         key = folded[i]
-        if len(key) >= rules.duplicate_min_chars and key in seen:
+        if duplicates and len(key) >= rules.duplicate_min_chars and key in seen:
             removed.append({"text": unit, "reason": rules.duplicate_name})
             continue
         seen.add(key)

@@ -1,0 +1,108 @@
+"""Cleaning quality on the ScrapingHub article-extraction benchmark (../shared/bench/article_extraction).
+
+Token-level precision, recall and F1 of the body text against each page's `articleBody`
+(word tokens, multiset overlap, as the benchmark's own evaluation does), for wirewatch's
+`clean_document` and for plain `trafilatura.extract(html)` side by side in the same run.
+Micro figures pool tokens over all pages; macro figures average the per-page F1.
+Prints figures only; floors are pinned elsewhere.
+
+    python bench/clean_quality.py [--data PATH] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import trafilatura
+
+from wirewatch.clean import clean_document
+from wirewatch.config import CleanOptions
+from wirewatch.records import Article, RawDocument
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "article_extraction"
+_TOKEN = re.compile(r"\w+")
+
+
+def token_counts(pred: str, true: str) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) over word-token multisets."""
+    p, t = Counter(_TOKEN.findall(pred or "")), Counter(_TOKEN.findall(true or ""))
+    tp = sum((p & t).values())
+    return tp, sum(p.values()) - tp, sum(t.values()) - tp
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def wirewatch_text(html: str, url: str | None) -> str:
+    raw = RawDocument(source=url or "page", kind="html", content=html)
+    result = clean_document(raw, CleanOptions(detect_language=False))
+    return result.text if isinstance(result, Article) else ""
+
+
+def trafilatura_text(html: str, url: str | None) -> str:
+    return trafilatura.extract(html) or ""
+
+
+SYSTEMS = {"wirewatch clean_document": wirewatch_text, "trafilatura.extract (defaults)": trafilatura_text}
+
+
+def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, str | None, str]]:
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth)[:limit]:
+        raw = gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes())
+        html = raw.decode("utf-8", errors="replace")
+        pages.append((key, html, truth[key].get("url"), truth[key].get("articleBody") or ""))
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages where wirewatch loses most")
+    args = parser.parse_args(argv)
+    if not (args.data / "ground-truth.json").exists():
+        print(f"no benchmark data at {args.data}; nothing to measure")
+        return 0
+    pages = load_pages(args.data, args.limit)
+    rows = []
+    per_page: dict[str, dict[str, float]] = {}
+    for name, run in SYSTEMS.items():
+        run(pages[0][1], pages[0][2])  # warm-up: imports and model loading are not per-page costs
+        tp = fp = fn = 0
+        f1s = []
+        start = time.perf_counter()
+        for key, html, url, body in pages:
+            counts = token_counts(run(html, url), body)
+            tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+            f1 = prf(*counts)[2]
+            f1s.append(f1)
+            per_page.setdefault(key, {})[name] = f1
+        ms = 1000 * (time.perf_counter() - start) / len(pages)
+        p, r, f1 = prf(tp, fp, fn)
+        rows.append((name, p, r, f1, sum(f1s) / len(f1s), ms))
+    print(f"article extraction benchmark: {len(pages)} pages, token-level body overlap")
+    print(f"{'system':32s} {'precision':>9s} {'recall':>7s} {'F1':>6s} {'macro F1':>9s} {'ms/page':>8s}")
+    for name, p, r, f1, macro, ms in rows:
+        print(f"{name:32s} {p:9.3f} {r:7.3f} {f1:6.3f} {macro:9.3f} {ms:8.1f}")
+    if args.worst:
+        ours, theirs = list(SYSTEMS)
+        gaps = sorted(per_page.items(), key=lambda kv: kv[1][ours] - kv[1][theirs])[: args.worst]
+        for key, f in gaps:
+            print(f"  {key[:16]} wirewatch {f[ours]:.3f} trafilatura {f[theirs]:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
