@@ -96,3 +96,44 @@ def event_world():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def baghdad_fields() -> dict:
     return dict(BAGHDAD)
+
+
+def populate_events(store, now: str = "2024-03-01T00:00:00+00:00"):  # type: ignore[no-untyped-def]
+    """A small world of fused events: the wire-copied Baghdad strike, a Basra strike, a
+    Balochistan clash, and a protest with no coordinates."""
+    from wirewatch.config import FuseOptions
+    from wirewatch.fuse import fuse_pending
+
+    world = EventWorld(store)
+    line = "A US drone strike hit a car in eastern Baghdad, killing three militia officials."
+    world.article("w1", [dict(BAGHDAD, sentence=line)], outlet="Daily Ledger", url="https://ledger.example/w1",
+                  published_at="2024-02-08T09:15:00+05:30", story_id="st-wire")  # fmt: skip
+    world.article("w2", [dict(BAGHDAD, sentence=line)], outlet="Morning Post", url="https://post.example/w2",
+                  published_at="2024-02-08T11:00:00+05:30", story_id="st-wire")  # fmt: skip
+    basra = dict(BAGHDAD, admin1="Basra", location="Basra", latitude=30.5085, longitude=47.7804, geonameid=99532,
+                 event_date="2024-02-10", date_low="2024-02-10", date_high="2024-02-10", fatalities=1)  # fmt: skip
+    world.article("w3", [basra], outlet="Gulf Observer", published_at="2024-02-11", story_id="st-basra")
+    clash = {
+        "event_type": "Battles", "sub_event_type": "Armed clash", "disorder_type": "Political violence",
+        "actor1": "Military Forces of Pakistan", "inter1": 1, "actor2": "Balochistan Liberation Army", "inter2": 2,
+        "iso": 586, "iso3": "PAK", "country": "Pakistan", "admin1": "Balochistan", "location": "Quetta",
+        "latitude": 30.1841, "longitude": 67.0014, "geonameid": 1167528, "geo_precision": 1,
+        "event_date": "2024-01-20", "date_low": "2024-01-20", "date_high": "2024-01-20", "time_precision": 1,
+        "fatalities": 7, "modality": "claimed", "confidence": 0.6,
+    }  # fmt: skip
+    world.article("w4", [clash], outlet="Frontier Times", url="https://frontier.example/w4",
+                  published_at="2024-01-21", story_id="st-quetta")  # fmt: skip
+    protest = {
+        "event_type": "Protests", "sub_event_type": "Peaceful protest", "disorder_type": "Demonstrations",
+        "actor1": "Protesters (Pakistan)", "inter1": 6, "iso": 586, "iso3": "PAK", "country": "Pakistan",
+        "event_date": "2024-02-02", "date_low": "2024-01-29", "date_high": "2024-02-04", "time_precision": 2,
+        "fatalities": 0, "confidence": 0.5,
+    }  # fmt: skip
+    world.article("w5", [protest], outlet="Frontier Times", published_at="2024-02-05", story_id="st-protest")
+    fuse_pending(store, FuseOptions(), now=now)
+    return store
+
+
+@pytest.fixture
+def populated():  # type: ignore[no-untyped-def]
+    return populate_events
