@@ -151,19 +151,45 @@ def decode_bytes(data: bytes, source: str, content_type: str | None = None) -> D
 
 
 def _detect(sample: bytes) -> str | None:
-    """charset-normalizer's guess when it is a non-Latin script it is fairly sure about."""
+    """A plausible non-Western encoding from charset-normalizer's ranking, or None for cp1252/latin-1."""
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(sample).best()
+        matches = list(from_bytes(sample))
     except Exception:  # noqa: BLE001 - detection is best effort; we fall back to cp1252/latin-1
         return None
-    if best is None:
-        return None
     rules = encoding_rules()
-    if best.encoding in rules["western"] or best.chaos > rules["trusted_max_chaos"]:
+    western, never = set(rules["western"]), set(rules["never_guess"])
+    multibyte = set(rules["multibyte"])
+    high_ratio = sum(1 for b in sample if b > 0x7F) / max(len(sample), 1)
+
+    def acceptable(match) -> bool:  # type: ignore[no-untyped-def]
+        if match.encoding in never:
+            return False
+        if match.encoding in multibyte:
+            return (
+                match.chaos <= rules["multibyte_max_chaos"]
+                and high_ratio >= rules["multibyte_min_high_ratio"]
+            )
+        return match.coherence > 0 and match.chaos <= rules["max_chaos"]
+
+    plausible = [m for m in matches if acceptable(m)]
+    if not plausible:
         return None
-    return best.encoding
+    pick = plausible[0]
+    try:
+        if _western(sample)[0] == sample.decode(pick.encoding):
+            return None  # cp1252/latin-1 read these bytes the same way: say so
+    except (UnicodeDecodeError, LookupError):
+        pass
+    for match in plausible:
+        if (
+            match.encoding in western
+            and match.chaos <= pick.chaos + rules["tie_chaos"]
+            and match.coherence >= pick.coherence - rules["tie_coherence"]
+        ):
+            return None
+    return None if pick.encoding in western else pick.encoding
 
 
 def is_blank(text: str) -> bool:

@@ -52,6 +52,8 @@ def looks_like_jsonl(text: str) -> bool:
     stripped = text.lstrip()
     if not stripped.startswith("{"):
         return False
+    if "\n" not in stripped and len(stripped) >= 4096 and stripped.startswith('{"'):
+        return True  # a first record longer than the sniffed head: parse it line by line anyway
     first = stripped.split("\n", 1)[0]
     try:
         return isinstance(json.loads(first), dict)
@@ -61,12 +63,12 @@ def looks_like_jsonl(text: str) -> bool:
 
 def sniff_kind(text: str) -> str:
     """'feed', 'html', 'jsonl', 'json' or 'text' for content whose name says nothing."""
+    if looks_like_jsonl(text):  # first: records may hold HTML pages
+        return "jsonl"
     if looks_like_feed(text):
         return "feed"
     if looks_like_html(text):
         return "html"
-    if looks_like_jsonl(text):
-        return "jsonl"
     if text.lstrip().startswith("["):
         try:
             json.loads(text)

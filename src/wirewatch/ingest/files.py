@@ -68,6 +68,7 @@ def read_folder(
     folder: str, options: IngestOptions, fetcher: Fetcher
 ) -> Iterator[RawDocument | InputProblem]:
     walk_errors: list[OSError] = []
+    read_any = False
     for dirpath, dirnames, filenames in os.walk(folder, onerror=walk_errors.append):
         while walk_errors:
             exc = walk_errors.pop(0)
