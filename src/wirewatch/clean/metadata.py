@@ -175,19 +175,14 @@ def take_top(
     elif find_headline and len(units) > 1 and is_title_like(units[0]) and not is_prose(units[0]):
         meta.title = units[0]
         meta.removed.append({"text": units.pop(0), "reason": "headline"})
-    # a byline line right under the headline ("By Jane Roe", "By IANS")
+    # a byline line right under the headline ("By Jane Roe", "By IANS", "Por AFP")
     for _ in range(2):
-        if not units or len(units[0]) > rules.byline_line_max_chars:
+        m = rules.byline_line.match(units[0]) if units else None
+        if not m or len(units[0]) > rules.byline_line_max_chars:
             break
-        line = units[0]
-        if not (rules.byline_line.match(line) or rules.agency(line.removeprefix("By ").removeprefix("by "))):
-            break
-        if not line.lower().startswith("by "):
-            break
-        by = byline_in_line(line, rules)
-        if by:
-            meta.author = meta.author or by.author
-            meta.set_agency(by.agency, "byline")
+        by = parse_byline(m["who"], rules)
+        meta.author = meta.author or by.author
+        meta.set_agency(by.agency, "byline")
         meta.removed.append({"text": units.pop(0), "reason": "byline"})
     return units
 
@@ -202,7 +197,7 @@ def take_tail(units: list[str], rules: MetadataRules, meta: TextMetadata) -> lis
     units = list(units)
     while units:
         last = units[-1]
-        if rules.slug.match(last) and len(units) > 1 and _signoff_agency(units[-2], rules):
+        if rules.slug.match(last) and len(units) > 1 and _signs_off(units[-2], rules):
             meta.removed.append({"text": units.pop(), "reason": "editor-slug"})
             continue
         agency = _signoff_agency(last, rules)
@@ -215,8 +210,21 @@ def take_tail(units: list[str], rules: MetadataRules, meta: TextMetadata) -> lis
             meta.set_agency(credit or None, "credit")
             meta.removed.append({"text": units.pop(), "reason": "credit-line"})
             continue
+        m = rules.inline_signoff.search(last)
+        if m and rules.agency(m["agency"]):
+            meta.set_agency(rules.agency(m["agency"]), "signoff")
+            meta.removed.append({"text": m.group(0).strip(), "reason": "agency-signoff"})
+            units[-1] = last[: m.start()].rstrip()
         break
     return units
+
+
+def _signs_off(line: str, rules: MetadataRules) -> bool:
+    """The line is a sign-off, or ends with one."""
+    if _signoff_agency(line, rules):
+        return True
+    m = rules.inline_signoff.search(line)
+    return bool(m and rules.agency(m["agency"]))
 
 
 def _signoff_agency(line: str, rules: MetadataRules) -> str | None:

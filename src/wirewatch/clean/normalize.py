@@ -10,8 +10,12 @@ from wirewatch.clean.ruleset import ends_like_sentence
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_RUN = re.compile(r"\n\s*\n")
-# a hard-wrapped prose line is at least this long; shorter lines are labels, menu items, headings
-_WRAPPED_LINE_MIN_CHARS = 50
+# hard-wrapped copy (e-mailed wires, plain-text feeds) wraps at 50-110 characters, and every line
+# but the last of a paragraph fills most of that width
+_WRAP_MIN_WIDTH = 50
+_WRAP_MAX_WIDTH = 110
+_WRAP_FILL = 0.6
+_PARAGRAPH_END_FILL = 0.8
 
 
 def normalize_line(line: str) -> str:
@@ -19,28 +23,51 @@ def normalize_line(line: str) -> str:
 
 
 def split_units(text: str) -> list[str]:
-    """Split text into units: paragraphs, with single lines kept apart unless they are wrapped prose.
+    """Split text into units: one per line, except hard-wrapped prose, which is joined into paragraphs.
 
     Scraped pages put one menu item, headline or paragraph per line; e-mailed wire copy wraps
-    long paragraphs at a fixed width. A line joins the next when it is long and stops mid-sentence.
+    long paragraphs at a fixed width. A block of lines is wrapped prose when its lines are of
+    similar length near a wrap width and its last line ends a sentence (link lists do not).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     units: list[str] = []
     for block in _BLANK_RUN.split(text):
         lines = [normalize_line(x) for x in block.split("\n")]
         lines = [x for x in lines if x]
-        current = last = ""
-        for line in lines:
-            if current and len(last) >= _WRAPPED_LINE_MIN_CHARS and not _stops(last):
-                current = f"{current} {line}"
-            else:
-                if current:
-                    units.append(current)
-                current = line
-            last = line
-        if current:
-            units.append(current)
+        if _hard_wrapped(lines):
+            units.extend(_join_wrapped(lines))
+        else:
+            units.extend(lines)
     return units
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    if len(lines) < 2 or not _stops(lines[-1]):
+        return False
+    width = max(len(x) for x in lines)
+    if not _WRAP_MIN_WIDTH <= width <= _WRAP_MAX_WIDTH:
+        return False
+    # a line may end short where its paragraph ends; at least one line must really wrap
+    full = [len(x) >= _WRAP_FILL * width for x in lines[:-1]]
+    ends = [_stops(x) for x in lines[:-1]]
+    return all(f or e for f, e in zip(full, ends, strict=True)) and any(
+        f and not e for f, e in zip(full, ends, strict=True)
+    )
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Join wrapped lines; a line that ends a sentence well short of the width ends a paragraph."""
+    width = max(len(x) for x in lines)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if _stops(line) and len(line) < _PARAGRAPH_END_FILL * width:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
 
 
 def _stops(line: str) -> bool:

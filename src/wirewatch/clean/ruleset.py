@@ -83,6 +83,7 @@ class MetadataRules:
     byline_line_max_chars: int
     update_time: re.Pattern[str]
     signoff: re.Pattern[str]
+    inline_signoff: re.Pattern[str]
     slug: re.Pattern[str]
     credits: tuple[re.Pattern[str], ...]
     datelines: list[DatelineRule]
@@ -176,6 +177,7 @@ def metadata_rules() -> MetadataRules:
         byline_line_max_chars=int(data["byline_line_max_chars"]),
         update_time=re.compile(data["update_time_regex"], flags),
         signoff=re.compile(data["signoff_regex"]),
+        inline_signoff=re.compile(data["inline_signoff_regex"]),
         slug=re.compile(data["slug_regex"]),
         credits=tuple(re.compile(p, flags) for p in data["credit_regex"]),
         # datelines are case-sensitive: capitals are what mark a place name
