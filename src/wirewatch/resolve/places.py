@@ -1,0 +1,532 @@
+"""Offline place resolution: a place string from an article -> a gazetteer entry.
+
+The gazetteer is our own compact GeoNames-derived file (`data/gazetteer.tsv.gz`, built by
+`data/build_gazetteer.py`; countries, admin1, admin2, cities). Matching, in order:
+named regions (`data/regions.json`) and country short forms (`data/country_names.json`),
+exact normalised names and aliases, a consonant "skeleton" for transliteration variants
+(Deir ez-Zor = Dayr az Zawr = Deir al-Zour; Baluchistan = Balochistan), then a strict fuzzy
+fallback. Ties go to the country context: `country_hint` > the dateline's country >
+`context_iso3` (the article's countries) > population.
+
+geo_precision follows ACLED: 1 the town itself; 2 near or part of a town, or a district;
+3 only a province, country or larger region is known (coded to its capital / centre).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Place", "resolve_place", "place_patterns", "country_of_name", "normalise_place"]
+
+
+@dataclass(slots=True)
+class Place:
+    name: str  # canonical display name: "Baghdad", "Sistan and Baluchestan", "Iraq"
+    kind: str  # "city" | "admin1" | "admin2" | "country" | "region"
+    country: str  # "Iraq"
+    iso: int  # ISO 3166-1 numeric, 368
+    iso3: str  # "IRQ"
+    admin1: str | None
+    admin2: str | None
+    latitude: float
+    longitude: float
+    geonameid: int | None
+    geo_precision: int  # ACLED: 1 the place itself, 2 near it / part of a region, 3 larger region
+    matched: str  # the text that was looked up
+
+
+@dataclass(slots=True)
+class _Entry:
+    kind: str
+    geonameid: int | None
+    name: str
+    aliases: tuple[str, ...]
+    alpha2: str
+    iso3: str
+    iso: int
+    admin1: str
+    admin2: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+# ---------------------------------------------------------------- data loading
+
+
+def _data_text(name: str) -> str:
+    return resources.files("wirewatch.resolve.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict:
+    return json.loads(_data_text("place_words.json"))
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02be\u02bf`´']")
+_CONNECTOR = re.compile(r"(?<=\w)-(?:o|e|va|wa)-(?=\w)|\s+(?:va|wa|&)\s+", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[-_/.,()\s]+")
+
+
+def normalise_place(text: str) -> str:
+    """Casefold, strip diacritics and apostrophes, hyphens to spaces, '-o-'/'&'/'va' to 'and'."""
+    if "-" in text or "&" in text or " va " in text or " wa " in text:
+        text = _CONNECTOR.sub(" and ", text)
+    text = _APOSTROPHES.sub("", text)
+    if not text.isascii():
+        text = ascii_fold(text)
+    return _SEPARATORS.sub(" ", text.casefold()).strip()
+
+
+@lru_cache(maxsize=1)
+def _skeleton_articles() -> frozenset[str]:
+    return frozenset(_words()["skeleton_articles"]["words"])
+
+
+def _without_articles(norm: str) -> str:
+    return " ".join(t for t in norm.split() if t not in _skeleton_articles())
+
+
+def _skeleton(norm: str) -> str:
+    """Consonant skeleton of a normalised name, for transliteration variants."""
+    tokens = [t for t in norm.split() if t not in _skeleton_articles()]
+    joined = "".join(tokens)
+    joined = joined.replace("ou", "u").replace("ph", "f").replace("kh", "k").replace("q", "k")
+    joined = re.sub(r"[aeiouyw]", "", joined)
+    return re.sub(r"(.)\1+", r"\1", joined)
+
+
+@lru_cache(maxsize=1)
+def _suffix_words() -> tuple[tuple[str, str], ...]:
+    admin = _words()["admin_suffixes"]
+    pairs = [(" " + normalise_place(w), kind) for kind in ("admin1", "admin2", "city") for w in admin[kind]]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def _strip_admin_suffix(norm: str) -> tuple[str, str | None]:
+    """'idlib governorate' -> ('idlib', 'admin1'); 'hyderabad district' -> ('hyderabad', 'admin2')."""
+    if " " not in norm:
+        return norm, None
+    for word, kind in _suffix_words():
+        if norm.endswith(word) and len(norm) > len(word) + 1:
+            return norm[: -len(word)].strip(), kind
+    return norm, None
+
+
+class _Gazetteer:
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self.by_name: dict[str, list[int]] = {}
+        self.by_skeleton: dict[str, list[int]] = {}
+        self.country_by_iso3: dict[str, int] = {}
+        raw = resources.files("wirewatch.resolve.data").joinpath("gazetteer.tsv.gz").read_bytes()
+        reader = csv.reader(
+            io.StringIO(gzip.decompress(raw).decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"
+        )
+        next(reader)
+        for row in reader:
+            kind, gid, name, aliases, alpha2, iso3, iso, admin1, admin2, lat, lon, pop = row
+            entry = _Entry(
+                kind=kind,
+                geonameid=int(gid) if gid.isdigit() else None,
+                name=name,
+                aliases=tuple(a for a in aliases.split("|") if a),
+                alpha2=alpha2,
+                iso3=iso3,
+                iso=int(iso) if iso.isdigit() else 0,
+                admin1=admin1,
+                admin2=admin2,
+                latitude=float(lat),
+                longitude=float(lon),
+                population=int(pop or 0),
+            )
+            self._add(entry)
+        self.country_names = {e.iso3: e.name for e in self.entries if e.kind == "country"}
+        for iso3, forms in json.loads(_data_text("country_names.json"))["names"].items():
+            idx = self.country_by_iso3.get(iso3)
+            if idx is None:
+                continue
+            for form in forms:
+                if _is_place_form(form):
+                    self._index(normalise_place(form), idx)
+        for region in json.loads(_data_text("regions.json"))["regions"]:
+            iso3 = region.get("iso3")
+            country = self.entries[self.country_by_iso3[iso3]] if iso3 in self.country_by_iso3 else None
+            entry = _Entry(
+                kind="region",
+                geonameid=None,
+                name=region["name"],
+                aliases=tuple(region.get("aliases", ())),
+                alpha2=country.alpha2 if country else "",
+                iso3=iso3 or "",
+                iso=country.iso if country else 0,
+                admin1=region.get("admin1", ""),
+                admin2="",
+                latitude=float(region["latitude"]),
+                longitude=float(region["longitude"]),
+                population=10**8,  # a named region wins over a village of the same name
+            )
+            self._add(entry)
+        self.keys = list(self.by_name)
+
+    def _add(self, entry: _Entry) -> None:
+        idx = len(self.entries)
+        self.entries.append(entry)
+        if entry.kind == "country":
+            self.country_by_iso3[entry.iso3] = idx
+        for form in (entry.name, *entry.aliases):
+            norm = normalise_place(form)
+            if not norm:
+                continue
+            self._index(norm, idx)
+            if entry.kind in {"admin1", "admin2", "region"}:
+                stripped, _ = _strip_admin_suffix(norm)
+                if stripped != norm:
+                    self._index(stripped, idx)
+                # Slavic adjectival forms: "khersonska oblast" -> "kherson"
+                stem = re.sub(r"(s[']?ka|skaya|skyi|skiy|skij)$", "", stripped)
+                if stem != stripped and len(stem) >= 4:
+                    self._index(stem, idx)
+
+    def _index(self, norm: str, idx: int) -> None:
+        bucket = self.by_name.setdefault(norm, [])
+        if idx not in bucket:
+            bucket.append(idx)
+
+    def skeletons(self) -> dict[str, list[int]]:
+        """Skeleton index, built on first use (only lookups that miss every exact name need it)."""
+        if not self.by_skeleton:
+            for norm, bucket in self.by_name.items():
+                skel = _skeleton(norm)
+                if len(skel) >= 4:
+                    sb = self.by_skeleton.setdefault(skel, [])
+                    sb.extend(i for i in bucket if i not in sb)
+        return self.by_skeleton
+
+
+_DEMONYM_END = re.compile(r"(ian|ians|ese|ish|ean|eans|an|ans|i|is|ic|ch|ss|'s|’s)$")
+_NOT_PLACES = {"kremlin", "islamic republic", "prc", "dprk", "rok"}
+
+
+def _is_place_form(form: str) -> bool:
+    """Short forms name a place ('US', 'Burma', 'DRC'); demonyms ('Iranian') do not."""
+    if form.isupper() or "." in form:
+        return form.casefold() not in _NOT_PLACES
+    if form.casefold() in _NOT_PLACES:
+        return False
+    return not _DEMONYM_END.search(form) or form in {"Taiwan", "Vietnam", "Viet Nam", "Kosovo"}
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    return _Gazetteer()
+
+
+# ---------------------------------------------------------------- parsing a place phrase
+
+
+@dataclass(slots=True)
+class _Query:
+    core: str  # normalised name to look up
+    near: bool = False  # "near X", "X outskirts", "north of X"
+    direction: bool = False  # "eastern X"
+    kind_pref: str | None = None  # from a suffix word: "X province" -> admin1
+    qualifier: str | None = None  # "Jenin, West Bank" -> "west bank"
+
+
+def _parse(text: str) -> _Query:
+    words = _words()
+    t = re.sub(r"[’']s$", "", text.strip().strip(".,;:\"“”()[]"))
+    qualifier = None
+    if "," in t:
+        head, _, tail = t.partition(",")
+        t, qualifier = head.strip(), normalise_place(tail) or None
+    norm = normalise_place(t)
+    query = _Query(core=norm, qualifier=qualifier)
+    gaz = _gazetteer()
+    changed = True
+    while changed:
+        changed = False
+        for phrase in sorted(words["near_phrases"]["words"], key=len, reverse=True):
+            p = normalise_place(phrase)
+            if query.core.startswith(p + " "):
+                query.core, query.near, changed = query.core[len(p) + 1 :], True, True
+                break
+        for filler in sorted(words["leading_fillers"], key=len, reverse=True):
+            f = normalise_place(filler)
+            if query.core.startswith(f + " "):
+                query.core, changed = query.core[len(f) + 1 :], True
+                kind = _strip_admin_suffix("x " + f.split()[-1])[1] if len(f.split()) > 1 else None
+                if kind and kind != "city":
+                    query.kind_pref = kind
+                break
+        if query.core in gaz.by_name:
+            break  # "West Bank", "North Kivu", "Eastern Province" are names, not modifiers
+        for suffix in words["province_near_suffixes"]["words"]:
+            if query.core.endswith(" " + suffix):
+                query.core, query.near, changed = query.core[: -len(suffix) - 1], True, True
+                query.kind_pref = query.kind_pref or "admin1"
+        first, _, rest = query.core.partition(" ")
+        if rest and first in {normalise_place(w) for w in words["direction_modifiers"]["words"]}:
+            query.core, query.direction, changed = rest, True, True
+        for suffix in words["near_suffixes"]["words"]:
+            if query.core.endswith(" " + suffix):
+                query.core, query.near, changed = query.core[: -len(suffix) - 1], True, True
+        stripped, kind = _strip_admin_suffix(query.core)
+        if kind:
+            query.core, query.kind_pref, changed = stripped, kind, True
+        if query.core.startswith("occupied "):
+            query.core, changed = query.core[len("occupied ") :], True
+    return query
+
+
+# ---------------------------------------------------------------- choosing a candidate
+
+_KIND_BONUS = {"country": 3.0, "region": 2.0, "city": 1.5, "admin1": 1.0, "admin2": -0.5}
+
+
+def _score(
+    entry: _Entry,
+    query: _Query,
+    *,
+    exact_name: bool,
+    via: str,
+    country_hint: str | None,
+    dateline_iso3: str | None,
+    context: Sequence[str],
+    qualifier_hits: set[int],
+    idx: int,
+) -> float:
+    # provinces count their whole population; discount it so that a same-named city wins
+    # ("Baghdad", "Washington", "Idlib" name the city unless the text says province/state)
+    population = entry.population / 30 if entry.kind in {"admin1", "admin2"} else entry.population
+    score = math.log10(population + 10) + _KIND_BONUS.get(entry.kind, 0.0)
+    if exact_name:
+        score += 1.0
+    if via == "skeleton":
+        score -= 2.0
+    elif via == "fuzzy":
+        score -= 3.0
+    if query.kind_pref:
+        wanted = {query.kind_pref} | ({"region"} if query.kind_pref == "admin1" else set())
+        score += 6.0 if entry.kind in wanted else -4.0
+    if country_hint and entry.iso3 == country_hint:
+        score += 8.0
+    elif country_hint and entry.iso3 and entry.kind != "country":
+        score -= 2.0
+    if dateline_iso3 and entry.iso3 == dateline_iso3:
+        score += 3.0
+    if context:
+        if entry.iso3 in context:
+            score += 4.0 - min(list(context).index(entry.iso3), 3) * 0.5
+    if qualifier_hits:
+        score += 8.0 if idx in qualifier_hits else -3.0
+    return score
+
+
+def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """Exact names first; variant spellings (skeleton, fuzzy) only within the article's
+    countries when those are known, since a loose match abroad is usually wrong."""
+    gaz = _gazetteer()
+    hits = [(i, "exact") for i in gaz.by_name.get(core, [])]
+    if hits:
+        return hits
+    skel = _skeleton(core)
+    if len(skel) >= 4:
+        from rapidfuzz import fuzz
+
+        # short skeletons collide more: ask for a closer spelling
+        threshold = 80 if len(skel) == 4 and not allowed_iso3 else 70
+        bare = _without_articles(core)
+        for i in gaz.skeletons().get(skel, []):
+            entry = gaz.entries[i]
+            best = max(fuzz.ratio(bare, _without_articles(normalise_place(f))) for f in (entry.name, *entry.aliases))
+            if best >= threshold and (not allowed_iso3 or entry.iso3 in allowed_iso3 or entry.kind == "country"):
+                hits.append((i, "skeleton"))
+        if hits:
+            return hits
+    if len(core) >= 6:
+        from rapidfuzz import fuzz, process
+
+        for key, score, _ in process.extract(core, gaz.keys, scorer=fuzz.ratio, score_cutoff=90, limit=5):
+            hits.extend(
+                (i, "fuzzy")
+                for i in gaz.by_name[key]
+                if not allowed_iso3 or gaz.entries[i].iso3 in allowed_iso3 or gaz.entries[i].kind == "country"
+            )
+    return hits
+
+
+def _qualifier_hits(qualifier: str | None, candidates: list[tuple[int, str]]) -> set[int]:
+    """'Jenin, West Bank' / 'Hyderabad, Pakistan': candidates inside the qualifier place."""
+    if not qualifier:
+        return set()
+    gaz = _gazetteer()
+    quals = [gaz.entries[i] for i, _ in _candidates(_parse(qualifier).core)]
+    hits = set()
+    for i, _ in candidates:
+        entry = gaz.entries[i]
+        for q in quals:
+            if q.kind == "country" and entry.iso3 == q.iso3:
+                hits.add(i)
+            elif q.kind in {"admin1", "region"} and entry.iso3 == q.iso3 and (
+                normalise_place(entry.admin1) == normalise_place(q.admin1 or q.name)
+            ):
+                hits.add(i)
+    return hits
+
+
+def _precision(entry: _Entry, query: _Query) -> int:
+    if entry.kind in {"country", "region", "admin1"}:
+        return 3
+    if entry.kind == "admin2":
+        return 2
+    return 2 if (query.near or query.direction) else 1
+
+
+@lru_cache(maxsize=20000)
+def _resolve_cached(
+    text: str, country_hint: str | None, context: tuple[str, ...], dateline: str | None
+) -> Place | None:
+    query = _parse(text)
+    if not query.core or len(query.core) < 2:
+        return None
+    gaz = _gazetteer()
+    dateline_iso3 = None
+    if dateline:
+        where = _resolve_cached(dateline, None, (), None)
+        dateline_iso3 = where.iso3 if where else None
+    allowed = frozenset(x for x in (country_hint, *context) if x)
+    candidates = _candidates(query.core, allowed)
+    if not candidates:
+        return None
+    exact = query.core
+    qual = _qualifier_hits(query.qualifier, candidates)
+    best_idx, best_score = None, -1e9
+    for i, via in candidates:
+        entry = gaz.entries[i]
+        s = _score(
+            entry,
+            query,
+            exact_name=normalise_place(entry.name) == exact,
+            via=via,
+            country_hint=country_hint,
+            dateline_iso3=dateline_iso3,
+            context=context,
+            qualifier_hits=qual,
+            idx=i,
+        )
+        if s > best_score:
+            best_idx, best_score = i, s
+    assert best_idx is not None
+    entry = gaz.entries[best_idx]
+    country = gaz.country_names.get(entry.iso3, "") if entry.iso3 else ""
+    return Place(
+        name=entry.name,
+        kind=entry.kind,
+        country=country,
+        iso=entry.iso,
+        iso3=entry.iso3,
+        admin1=entry.admin1 or (entry.name if entry.kind == "admin1" else None) or None,
+        admin2=entry.admin2 or None,
+        latitude=entry.latitude,
+        longitude=entry.longitude,
+        geonameid=entry.geonameid,
+        geo_precision=_precision(entry, query),
+        matched=text,
+    )
+
+
+def resolve_place(
+    text: str,
+    *,
+    country_hint: str | None = None,
+    context_iso3: Sequence[str] = (),
+    dateline: str | None = None,
+) -> Place | None:
+    """Resolve a place phrase ("eastern Baghdad", "Siestan-o-Baluchistan") to a gazetteer entry."""
+    if not text or not text.strip():
+        return None
+    place = _resolve_cached(text.strip(), country_hint or None, tuple(context_iso3 or ()), dateline or None)
+    if place is None:
+        return None
+    return replace(place, matched=text)
+
+
+# ---------------------------------------------------------------- country names and patterns
+
+
+@lru_cache(maxsize=1)
+def _country_forms() -> dict[str, str]:
+    gaz = _gazetteer()
+    forms: dict[str, str] = {}
+    for iso3, names in json.loads(_data_text("country_names.json"))["names"].items():
+        for form in names:
+            forms[normalise_place(form)] = iso3
+    for entry in gaz.entries:
+        if entry.kind == "country":
+            for form in (entry.name, *entry.aliases):
+                forms.setdefault(normalise_place(form), entry.iso3)
+            forms.setdefault(entry.iso3.casefold(), entry.iso3)
+    return forms
+
+
+def country_of_name(text: str) -> str | None:
+    """'Iranian', 'Pakistani', 'US', 'U.S.', 'American', 'Iraq' -> ISO alpha-3, else None."""
+    if not text:
+        return None
+    raw = re.sub(r"[’']s$", "", text.strip())
+    if raw.upper() == raw and len(raw.replace(".", "")) <= 3 and raw.replace(".", "").isalpha():
+        # acronyms must match in upper case: "US" yes, "us" no
+        pass
+    elif raw.casefold() in {"us", "uk"} and raw not in {"US", "UK"}:
+        return None
+    norm = normalise_place(raw)
+    forms = _country_forms()
+    if norm in forms:
+        return forms[norm]
+    if norm.startswith("the "):
+        return forms.get(norm[4:])
+    return None
+
+
+def _token_pattern(text: str) -> list[dict]:
+    return [{"LOWER": tok.casefold()} for tok in re.findall(r"\w+|[^\w\s]", text)]
+
+
+@lru_cache(maxsize=1)
+def _place_patterns() -> tuple[dict, ...]:
+    gaz = _gazetteer()
+    patterns: list[dict] = list(json.loads(_data_text("place_patterns.json"))["patterns"])
+    seen: set[str] = set()
+    for entry in gaz.entries:
+        if entry.kind not in {"admin1", "region"} and not (entry.kind == "city" and entry.population >= 100000):
+            continue
+        for form in (entry.name, *entry.aliases):
+            if not form.isascii() or not (" " in form or "-" in form) or len(form) > 40:
+                continue
+            key = form.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            patterns.append({"label": "GPE", "id": entry.name, "pattern": _token_pattern(form)})
+    return tuple(patterns)
+
+
+def place_patterns() -> list[dict]:
+    """spaCy EntityRuler patterns (label "GPE") for multi-word and hyphenated place names."""
+    return [dict(p) for p in _place_patterns()]
