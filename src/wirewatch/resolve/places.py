@@ -362,7 +362,7 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
     if len(core) >= 6:
         from rapidfuzz import fuzz, process
 
-        for key, score, _ in process.extract(core, gaz.keys, scorer=fuzz.ratio, score_cutoff=90, limit=5):
+        for key, _score, _ in process.extract(core, gaz.keys, scorer=fuzz.ratio, score_cutoff=90, limit=5):
             hits.extend(
                 (i, "fuzzy")
                 for i in gaz.by_name[key]
