@@ -30,6 +30,7 @@ CODES: dict[str, str] = {
     "W030": "gold file malformed",
     "W040": "bad filter, sort or export option",
     "W041": "authentication required or token rejected",
+    "W042": "no such record",
     "W090": "internal error on one document (a bug: please report it); the run went on",
 }
 

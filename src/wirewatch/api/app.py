@@ -1,0 +1,195 @@
+"""The REST API: thin FastAPI routes over the same library functions the CLI uses.
+
+Errors are JSON: {"error": {"code": "W042", "message": "..."}} with codes from errors.py.
+"""
+
+# no `from __future__ import annotations`: FastAPI resolves the route signatures at runtime
+import hmac
+import threading
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wirewatch import __version__
+from wirewatch.config import Options
+from wirewatch.errors import WirewatchError
+from wirewatch.store import Store, open_store
+from wirewatch.store.events_query import (
+    SORTABLE,
+    EventFilter,
+    count_events,
+    event_history,
+    event_stats,
+    find_events,
+    parse_bbox,
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _summary(event: dict[str, Any]) -> dict[str, Any]:
+    """A list entry: the event without its sources (GET /events/{id} has them)."""
+    return {k: v for k, v in event.items() if k != "sources"}
+
+
+def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
+    options = options or Options()
+    api_options = options.api
+    store = db if isinstance(db, Store) else open_store(db, create=False)
+    ingest_lock = threading.Lock()  # one pipeline run at a time: fusion revises shared events
+
+    app = FastAPI(
+        title="wirewatch",
+        version=__version__,
+        description="Conflict events fused from news articles, with every source behind them.",
+    )
+    app.state.store = store
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(WirewatchError)
+    async def _user_error(_request: Request, exc: WirewatchError) -> JSONResponse:
+        return _error(400, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path"))
+            parts.append(f"{where or 'request'}: {err.get('msg')}")
+        return _error(422, "W040", "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "W042", 401: "W041", 403: "W041"}.get(exc.status_code, f"HTTP{exc.status_code}")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    def event_filter(
+        since: Annotated[
+            str | None,
+            Query(description="event_date on or after (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        ] = None,
+        until: Annotated[
+            str | None,
+            Query(description="event_date on or before (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        ] = None,
+        country: Annotated[str | None, Query(description="country name or ISO alpha-3")] = None,
+        admin1: Annotated[str | None, Query(description="first-level region")] = None,
+        type: Annotated[str | None, Query(description="ACLED event type")] = None,  # noqa: A002
+        sub_type: Annotated[str | None, Query(description="ACLED sub-event type")] = None,
+        actor: Annotated[str | None, Query(description="part of actor1 or actor2")] = None,
+        bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+        min_fatalities: Annotated[int | None, Query(ge=0)] = None,
+        q: Annotated[str | None, Query(description="text in notes, location or actors")] = None,
+    ) -> EventFilter:
+        return EventFilter(
+            since=since, until=until, country=country, admin1=admin1, event_type=type, sub_event_type=sub_type,
+            actor=actor, bbox=parse_bbox(bbox) if bbox else None, min_fatalities=min_fatalities, q=q,
+        )  # fmt: skip
+
+    FilterDep = Annotated[EventFilter, Depends(event_filter)]
+    Limit = Annotated[int | None, Query(ge=1, le=api_options.max_page_size)]
+    Offset = Annotated[int, Query(ge=0)]
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "schema_version": store.schema_version()}
+
+    @app.get("/events", tags=["events"])
+    def list_events(
+        flt: FilterDep, limit: Limit = None, offset: Offset = 0,
+        sort: Annotated[str, Query(description=f"field, '-' for descending: {', '.join(sorted(SORTABLE))}")] = "-event_date",
+    ) -> dict[str, Any]:  # fmt: skip
+        size = limit or api_options.page_size
+        events = [
+            _summary(e.to_dict()) for e in find_events(store, flt, sort=sort, limit=size, offset=offset)
+        ]
+        return {"total": count_events(store, flt), "limit": size, "offset": offset, "events": events}
+
+    @app.get("/events/{event_id}", tags=["events"])
+    def get_event(event_id: str) -> dict[str, Any]:
+        event = store.get_event(event_id)
+        if event is None:
+            raise ApiError(404, "W042", f"no event with id '{event_id}'")
+        return event.to_dict() | {"history": event_history(store, event_id)}
+
+    @app.get("/stats", tags=["events"])
+    def stats(flt: FilterDep) -> dict[str, Any]:
+        return event_stats(store, flt)
+
+    @app.get("/stories", tags=["articles"])
+    def list_stories(limit: Limit = None, offset: Offset = 0) -> dict[str, Any]:
+        size = limit or api_options.page_size
+        stories = [s.to_dict() for s in store.iter_stories(limit=size, offset=offset)]
+        return {"total": store.count("stories"), "limit": size, "offset": offset, "stories": stories}
+
+    @app.get("/articles/{article_id}", tags=["articles"])
+    def get_article(article_id: str) -> dict[str, Any]:
+        article = store.get_article(article_id)
+        if article is None:
+            raise ApiError(404, "W042", f"no article with id '{article_id}'")
+        mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
+        return article.to_dict() | {"mentions": mentions}
+
+    @app.post("/articles", status_code=201, tags=["articles"])
+    def post_article(
+        record: Annotated[dict[str, Any], Body(description="one article in the records.md input format")],
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> dict[str, Any]:
+        _check_token(api_options.ingest_token, authorization)
+        with ingest_lock:
+            return ingest_record(store, options, record)
+
+    return app
+
+
+def _check_token(expected: str | None, header: str | None) -> None:
+    if not expected:
+        raise ApiError(403, "W041", "ingest is disabled: set [api] ingest_token in the configuration")
+    if not header or not header.lower().startswith("bearer "):
+        raise ApiError(401, "W041", "missing bearer token (Authorization: Bearer TOKEN)")
+    if not hmac.compare_digest(header[7:].strip().encode(), expected.encode()):
+        raise ApiError(403, "W041", "token rejected")
+
+
+def ingest_record(store: Store, options: Options, record: dict[str, Any]) -> dict[str, Any]:
+    """One input record through the whole pipeline; returns the article's id, story and events."""
+    from wirewatch.ingest.records import record_to_document
+    from wirewatch.pipeline import run_documents
+    from wirewatch.records import RawDocument
+
+    items = list(record_to_document(record, "api:POST /articles"))
+    fatal = [p for p in items if not isinstance(p, RawDocument) and p.fatal]
+    if fatal:
+        raise ApiError(422, fatal[0].code, fatal[0].message)
+    docs = [d for d in items if isinstance(d, RawDocument)]
+    summary = run_documents(items, store, options, inputs=["api:POST /articles"])
+    if summary.skipped:
+        code = sorted(summary.skipped)[0]
+        problems = [p for p in store.problems(summary.run_id) if p["code"] == code]
+        raise ApiError(422, code, problems[0]["message"] if problems else "article rejected")
+    article = store.get_article(docs[0].raw_id)
+    if article is None:  # pragma: no cover - stored above or rejected with a problem
+        raise ApiError(500, "W020", "article was not stored")
+    mentions = list(store.iter_mentions(article_id=article.article_id))
+    return {
+        "article_id": article.article_id,
+        "new": summary.articles_new > 0,
+        "story_id": article.story_id,
+        "mentions": len(mentions),
+        "event_ids": sorted({m.event_id for m in mentions if m.event_id}),
+        "warnings": summary.warnings,
+    }

@@ -1,0 +1,75 @@
+"""The API on a real uvicorn server on 127.0.0.1 (a free port), over real HTTP."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from wirewatch.api import create_app
+from wirewatch.config import Options
+from wirewatch.store import open_store
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server_url(tmp_path, populated):
+    store = populated(open_store(str(tmp_path / "served.db")))
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store, Options()), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):  # wait until it listens (not a timing assertion: a bounded start-up wait)
+        if server.started:
+            break
+        time.sleep(0.05)
+    if not server.started:
+        pytest.skip("uvicorn did not start on 127.0.0.1")
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.network
+def test_real_server_answers_filters_and_errors(server_url):
+    with httpx.Client(base_url=server_url, timeout=10) as http:
+        assert http.get("/health").json()["status"] == "ok"
+        body = http.get("/events", params={"country": "Iraq", "min_fatalities": 2}).json()
+        assert body["total"] == 1 and body["events"][0]["location"] == "Baghdad"
+        missing = http.get("/events/unknown-id")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("application/json")
+        assert missing.json() == {"error": {"code": "W042", "message": "no event with id 'unknown-id'"}}
+        assert http.post("/articles", json={"text": "x"}).status_code == 403  # no token configured
+        assert "paths" in http.get("/openapi.json").json()
+
+
+@pytest.mark.postgres
+def test_api_on_postgres(postgres_url, populated):
+    from fastapi.testclient import TestClient
+
+    store = populated(open_store(postgres_url))
+    try:
+        with TestClient(create_app(store, Options())) as client:
+            assert client.get("/events", params={"bbox": "44,33,45,34"}).json()["total"] == 1
+            assert (
+                client.get("/events", params={"actor": "kata'ib", "sort": "-fatalities"}).json()["events"][0][
+                    "fatalities"
+                ]
+                == 3
+            )
+            assert client.get("/stats").json()["events"] == 4
+            assert client.get("/events", params={"q": "CLASHED"}).json()["total"] == 1
+    finally:
+        store.close()
