@@ -291,6 +291,53 @@ def events(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limi
     emit((e.to_dict() for e in store.iter_events(limit=limit)), fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 
+# -- export and serve -------------------------------------------------------------------------------
+def _event_filter(since: str | None, until: str | None, country: str | None, event_type: str | None,
+                  actor: str | None, min_fatalities: int | None) -> Any:  # fmt: skip
+    from wirewatch.store.events_query import EventFilter
+
+    return EventFilter(since=since, until=until, country=country, event_type=event_type, actor=actor,
+                       min_fatalities=min_fatalities)  # fmt: skip
+
+
+@app.command()
+@user_errors
+def export(
+    db: DbOption = "wirewatch.db",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson or parquet.")] = "csv",
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write ('-' for stdout).")] = "-",
+    since: Annotated[str | None, typer.Option("--since", help="Events on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Events on or before this date (YYYY-MM-DD).")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country name or ISO alpha-3.")] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="ACLED event type.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Part of an actor's name.")] = None,
+    min_fatalities: Annotated[int | None, typer.Option("--min-fatalities", help="At least this many killed.")] = None,
+) -> None:
+    """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
+    from wirewatch.export import export_events
+
+    flt = _event_filter(since, until, country, event_type, actor, min_fatalities)
+    result = export_events(_store(db), fmt, output, flt)
+    skipped = f", {result.skipped_no_coordinates} without coordinates left out" if result.skipped_no_coordinates else ""
+    _err(f"wrote {result.written} events to {result.path} ({result.format}){skipped}")
+
+
+@app.command()
+@user_errors
+def serve(
+    db: DbOption = "wirewatch.db",
+    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default from config: 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default from config: 8765).")] = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """Serve the REST API (events, stories, articles, stats, ingest) with uvicorn."""
+    from wirewatch.api import serve as serve_api
+
+    options = load_options(config_file)
+    _store(db).close()  # a missing database is a one-line error before the server starts
+    serve_api(db, options, host=host, port=port)
+
+
 # -- demo and config --------------------------------------------------------------------------------
 @app.command()
 @user_errors
