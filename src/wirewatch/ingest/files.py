@@ -8,7 +8,6 @@ directly is always read, sniffing its content when its extension says nothing.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from wirewatch.ingest.decode import binary_reason, decode_bytes, formats
 from wirewatch.ingest.documents import make_document, mtime_iso, over_cap, sniff_kind
 from wirewatch.ingest.feeds import read_feed
 from wirewatch.ingest.records import bounded_lines, read_json_bytes, read_jsonl_lines
-from wirewatch.ingest.warc import read_warc_file, read_warc_stream
+from wirewatch.ingest.warc import read_warc_file
 from wirewatch.ingest.web import Fetcher
 from wirewatch.records import RawDocument
 
@@ -161,10 +160,5 @@ def read_bytes(
         yield from read_jsonl_lines(lines, source, max_bytes=options.max_bytes, file_mtime=file_mtime)
     elif kind == "feed":
         yield from read_feed(data, source, options, fetcher)
-    elif kind == "warc":
-        compressed = data[:2] == b"\x1f\x8b"
-        yield from read_warc_stream(
-            io.BytesIO(data), source, max_bytes=options.max_bytes, compressed=compressed
-        )
     else:
         yield from make_document(data, source, kind, file_mtime=file_mtime)

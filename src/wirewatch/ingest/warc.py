@@ -11,8 +11,6 @@ its end: damage gives one W007 naming the file, and the records before it are ke
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from collections.abc import Iterator
 from typing import IO
 
@@ -33,16 +31,16 @@ RECORD_TYPES = {
 }
 
 
-def _gzip_damage(stream: IO[bytes]) -> str | None:
-    """Why a gzip file is damaged (truncated or corrupt), or None when it reads to its end."""
-    stream.seek(0)
-    try:
-        with gzip.GzipFile(fileobj=stream) as gz:
-            while gz.read(1 << 20):
-                pass
-    except (EOFError, OSError, zlib.error) as exc:
-        return str(exc) or type(exc).__name__
-    return None
+def _tail_damage(stream: IO[bytes], end: int) -> str | None:
+    """Bytes after the last whole record that are not blank: a record cut off in its headers."""
+    size = stream.seek(0, 2)
+    if size <= end:
+        return None
+    stream.seek(end)
+    tail = stream.read(256)
+    if not tail.strip():
+        return None
+    return f"{size - end:,} bytes after the last whole record at byte {end:,} do not form a record"
 
 
 def _media_type(value: str | None) -> str:
@@ -74,52 +72,63 @@ def _document_kind(record) -> tuple[str | None, str | None]:  # type: ignore[no-
     return "skip", None
 
 
+def _record_documents(
+    record, where: str, max_bytes: int
+) -> tuple[list[RawDocument | InputProblem], str | None]:  # type: ignore[no-untyped-def]
+    """(documents or problems, damage) for one record."""
+    if record.rec_type not in RECORD_TYPES or not record.rec_headers.get_header("WARC-Record-ID"):
+        return [], "a record with a bad header"
+    kind, content_type = _document_kind(record)
+    if kind == "skip":
+        return [], None
+    payload = record.content_stream().read(max_bytes + 1)
+    if len(payload) > max_bytes:
+        return [over_cap(where, len(payload), max_bytes, at_least=True)], None
+    remaining = getattr(record.raw_stream, "limit", 0)
+    if remaining:
+        return [], f"a record cut short ({remaining:,} bytes missing)"
+    items = list(
+        make_document(
+            payload,
+            where,
+            kind,
+            content_type=content_type,
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            fetched_at=record.rec_headers.get_header("WARC-Date"),
+        )
+    )
+    return items, None
+
+
 def read_warc_stream(
-    stream: IO[bytes], source: str, *, max_bytes: int, compressed: bool
+    stream: IO[bytes], source: str, *, max_bytes: int
 ) -> Iterator[RawDocument | InputProblem]:
+    """Documents from a seekable WARC stream; damage ends the file with one W007."""
     from warcio.archiveiterator import ArchiveIterator
 
     kept = 0
     damage: str | None = None
+    end = 0  # byte offset where the last whole record ended
     try:
         iterator = ArchiveIterator(stream)
         for record in iterator:
-            where = f"{source}@{iterator.offset}"
-            if record.rec_type not in RECORD_TYPES or not record.rec_headers.get_header("WARC-Record-ID"):
-                damage = f"bad record header at byte {iterator.offset}"
+            offset = iterator.offset
+            items, damage = _record_documents(record, f"{source}@{offset}", max_bytes)
+            if damage:
+                damage = f"{damage} at byte {offset:,}"
                 break
-            kind, content_type = _document_kind(record)
-            if kind == "skip":
-                continue
-            payload = record.content_stream().read(max_bytes + 1)
-            if len(payload) > max_bytes:
-                yield over_cap(where, len(payload), max_bytes, at_least=True)
-                continue
-            remaining = getattr(record.raw_stream, "limit", 0)
-            if remaining:
-                damage = f"record at byte {iterator.offset} is cut short ({remaining:,} bytes missing)"
-                break
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            for item in make_document(
-                payload,
-                where,
-                kind,
-                content_type=content_type,
-                url=url,
-                fetched_at=record.rec_headers.get_header("WARC-Date"),
-            ):
+            end = iterator.get_record_offset() + iterator.get_record_length()
+            for item in items:
                 kept += isinstance(item, RawDocument)
                 yield item
+        if damage is None:
+            damage = _tail_damage(stream, end)
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
         damage = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-    if damage is None and compressed:
-        damage = _gzip_damage(stream)
     if damage is not None:
         yield InputProblem(source, "W007", f"malformed WARC ({damage}); {kept} document(s) before it kept")
 
 
 def read_warc_file(path: str, source: str, *, max_bytes: int) -> Iterator[RawDocument | InputProblem]:
     with open(path, "rb") as stream:
-        compressed = stream.read(2) == b"\x1f\x8b"
-        stream.seek(0)
-        yield from read_warc_stream(stream, source, max_bytes=max_bytes, compressed=compressed)
+        yield from read_warc_stream(stream, source, max_bytes=max_bytes)
