@@ -7,6 +7,7 @@ A feed item whose page fails is its own problem; the other items go on.
 from __future__ import annotations
 
 import calendar
+import xml.sax
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -55,7 +56,12 @@ def parse_feed(
         if not parsed.get("version"):
             return InputProblem(source, "W011", "not an RSS or Atom feed")
         return InputProblem(source, "W004", "feed has no items")
-    items = []
+    items: list[dict[str, str | None]] = []
+    if parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), Exception):
+        if isinstance(parsed.bozo_exception, xml.sax.SAXException):  # not well-formed XML
+            reason = str(parsed.bozo_exception).splitlines()[0][:160]
+            warning = f"malformed feed ({reason}); reading the {len(parsed.entries)} item(s) found"
+            items.append({"warning": warning})
     for entry in parsed.entries:
         items.append(
             {
@@ -77,6 +83,8 @@ def read_feed(
         return
     seen: set[str] = set()
     fetched = 0
+    if items and "warning" in items[0]:
+        yield InputProblem(source, "W011", items.pop(0)["warning"] or "", fatal=False)
     for number, item in enumerate(items, 1):
         link = item["link"]
         if not link or not is_url(link):

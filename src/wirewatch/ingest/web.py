@@ -123,7 +123,9 @@ class Fetcher:
             if result.code == "W005":
                 parser.parse([])  # an absurd robots.txt is ignored, as crawlers do
                 return parser
-            # RFC 9309: robots.txt unreachable (5xx, network) means assume everything is disallowed
+            if not result.message.startswith("HTTP "):  # the host itself is unreachable
+                return InputProblem(site, "W009", result.message)
+            # RFC 9309: a robots.txt that errors (5xx) means assume everything is disallowed
             return InputProblem(
                 site, "W010", f"robots.txt could not be read ({result.message}), so not fetching"
             )
@@ -152,6 +154,12 @@ class Fetcher:
         for _ in range(MAX_REDIRECTS + 1):
             if not is_url(current):
                 return InputProblem(source, "W009", f"redirected to a non-http(s) address: {current}")
+            try:
+                host = urlsplit(current).hostname
+            except ValueError as exc:
+                return InputProblem(source, "W009", f"bad URL ({exc})")
+            if not host:
+                return InputProblem(source, "W009", "bad URL (no host name)")
             try:
                 blocked = self.allowed(current)
             except ValueError as exc:
