@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from wirewatch.config import FuseOptions
-from wirewatch.fuse.compat import date_window, is_vague, pair_score, threshold, tokens
+from wirewatch.fuse.compat import date_window, fusion_rules, is_vague, pair_score, threshold, tokens
 from wirewatch.fuse.fields import _FAR_FUTURE, changed_fields, fuse_fields, instant, mention_order_key
 from wirewatch.records import Event, EventMention, content_id
 from wirewatch.store import events_query as q
@@ -117,10 +117,23 @@ def cluster_mentions(
         for x, y in ((i, j), (j, i)):
             if vague[x] and (x not in best or (score, -y) > (best[x][0], -best[x][1])):
                 best[x] = (score, y)
+    # a vague mention that fits two different events about equally well is ambiguous: no link
+    margin = fusion_rules()["vague"]["ambiguity_margin"]
+    linked = {(i, j) for i, j, _s in edges}
+    neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for i, j, score in edges:
+        neighbours[i].append((score, j))
+        neighbours[j].append((score, i))
+    for x, (score, y) in list(best.items()):
+        rivals = [s for s, k in neighbours[x] if k != y and (min(y, k), max(y, k)) not in linked]
+        if rivals and score - max(rivals) < margin:
+            del best[x]
     uf = _UnionFind(len(ordered))
     for i, j, _score in edges:
         if vague[i] or vague[j]:
-            if not ((vague[i] and best[i][1] == j) or (vague[j] and best[j][1] == i)):
+            if not (
+                (vague[i] and best.get(i, (0, -1))[1] == j) or (vague[j] and best.get(j, (0, -1))[1] == i)
+            ):
                 continue
         uf.union(i, j)
     groups: dict[int, list[EventMention]] = defaultdict(list)
