@@ -267,3 +267,20 @@ def test_malformed_html_is_still_a_document(tmp_path: Path):
     )
     docs, problems = read(tmp_path / "broken.html")
     assert problems == [] and docs[0].kind == "html"
+
+
+def test_a_name_that_plainly_lies_is_overruled(tmp_path: Path):
+    (tmp_path / "saved.txt").write_text("<!DOCTYPE html><html><body><p>Saved page.</p></body></html>")
+    (tmp_path / "plain.html").write_text("Officials said the road reopened on Friday.\n")
+    docs, problems = read(tmp_path / "saved.txt", tmp_path / "plain.html")
+    assert problems == [] and [d.kind for d in docs] == ["html", "text"]
+
+
+def test_an_unexpected_error_is_one_problem_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("simulated bug")
+
+    monkeypatch.setattr("wirewatch.ingest.files.make_document", broken)
+    docs, problems = read(FIXTURES / "wire_copy.txt", FIXTURES)
+    assert docs == [] and codes(problems) == ["W090"] * 4  # each file of the folder on its own
+    assert "simulated bug" in problems[0].message

@@ -61,6 +61,22 @@ def looks_like_jsonl(text: str) -> bool:
         return False
 
 
+def settle_kind(kind: str | None, text: str) -> str:
+    """'html' or 'text': sniffed when unknown; a name that plainly lies is overruled.
+
+    A .txt file that starts like a web page is HTML, and an .html file without a single
+    tag near its start is plain text (both happen with scraper output).
+    """
+    if kind is None:
+        return "html" if looks_like_html(text) else "text"
+    head = text[:4096].lstrip().lower()
+    if kind == "text" and head.startswith(("<!doctype html", "<html")):
+        return "html"
+    if kind == "html" and "<" not in head:
+        return "text"
+    return kind
+
+
 def sniff_kind(text: str) -> str:
     """'feed', 'html', 'jsonl', 'json' or 'text' for content whose name says nothing."""
     if looks_like_jsonl(text):  # first: records may hold HTML pages
@@ -109,8 +125,7 @@ def make_document(
     yield from problems
     if decoded is None:
         return
-    if kind is None:
-        kind = "html" if looks_like_html(decoded.text) else "text"
+    kind = settle_kind(kind, decoded.text)
     yield RawDocument(
         source=source,
         kind=kind,

@@ -48,6 +48,17 @@ def os_problem(source: str, exc: OSError) -> InputProblem:
     return InputProblem(source, "W002", f"not readable ({reason})")
 
 
+def guarded(source: str, items: Iterator[RawDocument | InputProblem]) -> Iterator[RawDocument | InputProblem]:
+    """Last safety net: an unexpected error while reading one input ends that input, not the run."""
+    try:
+        yield from items
+    except OSError as exc:
+        yield os_problem(source, exc)
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the run or print a traceback
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        yield InputProblem(source, "W090", f"reading failed ({reason}); the rest of this input was skipped")
+
+
 def read_path(given: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[RawDocument | InputProblem]:
     """A file or a folder named by the user."""
     try:
@@ -88,7 +99,7 @@ def read_folder(
             if not stat.S_ISREG(info.st_mode):
                 continue  # pipes, sockets and devices in folders are not articles
             read_any = True
-            yield from read_file(source, source, info, options, fetcher, kind)
+            yield from guarded(source, read_file(source, source, info, options, fetcher, kind))
     while walk_errors:
         exc = walk_errors.pop(0)
         yield os_problem(exc.filename or folder, exc)

@@ -17,7 +17,7 @@ from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import binary_reason, decode_bytes
 from wirewatch.ingest.documents import over_cap, sniff_kind
 from wirewatch.ingest.feeds import read_fetched
-from wirewatch.ingest.files import os_problem, read_bytes, read_path
+from wirewatch.ingest.files import guarded, read_bytes, read_path
 from wirewatch.ingest.records import bounded_lines, read_jsonl_lines
 from wirewatch.ingest.web import Fetcher, is_url
 from wirewatch.records import RawDocument
@@ -41,7 +41,7 @@ def read_inputs(
     fetcher = fetcher or Fetcher(options)
     try:
         for given in inputs:
-            yield from _guarded(given, _read_one(given, options, fetcher, stdin))
+            yield from guarded(given, _read_one(given, options, fetcher, stdin))
     finally:
         if own_fetcher:
             fetcher.close()
@@ -58,16 +58,6 @@ def _read_one(
         yield InputProblem(given, "W012", "unsupported address (only http:// and https:// are fetched)")
     else:
         yield from read_path(given.removeprefix("file://"), options, fetcher)
-
-
-def _guarded(given: str, items: Iterator[RawDocument | InputProblem]) -> Iterator[RawDocument | InputProblem]:
-    """Last safety net: an unexpected error while reading one input ends that input, not the run."""
-    try:
-        yield from items
-    except OSError as exc:
-        yield os_problem(given, exc)
-    except (MemoryError, RecursionError, UnicodeError, ValueError, LookupError) as exc:
-        yield InputProblem(given, "W002", f"could not be read ({type(exc).__name__}: {exc})")
 
 
 def read_url(url: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[RawDocument | InputProblem]:
