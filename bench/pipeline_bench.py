@@ -40,6 +40,7 @@ EXTRACT_TARGET = 40.0  # articles/s per core (issue 5)
 EXTRACT_PROBE = 200  # articles timed before deciding whether the whole size fits the budget
 SAMPLE_SIZE = 1000  # what extract and end-to-end fall back to when the size would not fit
 STAGE_TIMEOUT_S = 1800
+PEER_PAGES = 1000  # HTML pages for the trafilatura peer row
 
 
 def _maxrss_mb() -> float:
@@ -129,6 +130,7 @@ def stage_clean_peer(st: Stage) -> Callable[[], tuple[int, str]]:
     import trafilatura
 
     pages = [r.content for r in news_feed.to_raw_documents(st.feed(), str(st.feed_dir)) if r.kind == "html"]
+    pages = pages[:PEER_PAGES]  # cost per page does not depend on the feed size
 
     def timed() -> tuple[int, str]:
         for page in pages:
@@ -405,6 +407,17 @@ def run_end_to_end(feed_dir: Path, n: int, work: Path, sampled: bool) -> dict[st
             "rss_added_mb": None, "note": note}  # fmt: skip
 
 
+def projected_e2e_seconds(results: dict[str, dict[str, Any]], n: int) -> float | None:
+    """What `wirewatch run` on n articles should take, from the stage rows (None: unknown)."""
+    total = 0.0
+    for stage in ("ingest", "clean", "dedup", "extract", "fuse"):
+        row = results.get(stage, {})
+        if row.get("status") != "ok":
+            continue
+        total += row["seconds"] * n / max(row["articles"], 1) if stage == "extract" else row["seconds"]
+    return total * 1.2 if total else None  # + storing articles and mentions
+
+
 def _fmt_row(size: int, row: dict[str, Any]) -> list[str]:
     label = LABELS.get(row["stage"], row["stage"])
     if row.get("status") != "ok":
@@ -456,10 +469,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", help="where feeds and databases go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--json", help="also write every row as JSON to this file")
     parser.add_argument("--no-peers", action="store_true", help="skip the peer-tool rows")
     parser.add_argument("--extract-budget", type=float, default=150.0,
                         help="seconds extract may take per size before it runs on a 1,000-article sample")  # fmt: skip
-    parser.add_argument("--peer-sample", type=int, default=500, help="articles for the spaCy peer row")
+    parser.add_argument("--e2e-budget", type=float, default=240.0,
+                        help="seconds `wirewatch run` may take per size before it runs on a 1,000-article sample")  # fmt: skip
+    parser.add_argument("--peer-sample", type=int, default=200, help="articles for the spaCy peer row")
     parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run one stage in this process
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -482,6 +498,7 @@ def main() -> None:
     print(f"wirewatch pipeline bench: wirewatch {version} @ {_git_commit()}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, {platform.machine()}; seed {args.seed}; each stage in its own process")  # fmt: skip
     all_rows: list[list[str]] = []
+    all_results: list[dict[str, Any]] = []
     for n in sizes:
         work = root / f"n{n}"
         shutil.rmtree(work, ignore_errors=True)
@@ -511,21 +528,29 @@ def main() -> None:
             results[stage] = run_stage(stage, n, work, args)
             rows.append(_fmt_row(n, results[stage]))
             print(f"  {stage}: {rows[-1][4] or rows[-1][-1]} articles/s", file=sys.stderr, flush=True)
-        # End to end: on the whole feed unless extract had to fall back to a sample.
-        extract_note = results["extract"].get("note", "")
-        sampled = "sample of" in extract_note
-        e2e_dir, e2e_n = work / "feed", n
-        if sampled:
-            e2e_n = SAMPLE_SIZE
-            e2e_dir = work / "feed_sample"
-            news_feed.write_feed(news_feed.generate_feed(e2e_n, args.seed), e2e_dir)
-        results["e2e"] = run_end_to_end(e2e_dir, e2e_n, work, sampled)
+        # End to end: on the whole feed when the stage rows say it fits the budget; else on a
+        # 1,000-article sample (unless that size has its own row in this run).
+        projected = projected_e2e_seconds(results, n)
+        e2e_dir, e2e_n, sampled = work / "feed", n, False
+        if projected is not None and projected > args.e2e_budget and n > SAMPLE_SIZE:
+            if SAMPLE_SIZE in sizes:
+                results["e2e"] = {"stage": "e2e", "status": "skipped",
+                                  "note": f"skipped: projected {projected:.0f} s from the stage rows "
+                                  f"(> --e2e-budget {args.e2e_budget:.0f}); see the {SAMPLE_SIZE} row"}  # fmt: skip
+            else:
+                e2e_n, e2e_dir, sampled = SAMPLE_SIZE, work / "feed_sample", True
+                news_feed.write_feed(news_feed.generate_feed(e2e_n, args.seed), e2e_dir)
+        if "e2e" not in results:
+            results["e2e"] = run_end_to_end(e2e_dir, e2e_n, work, sampled)
         rows.append(_fmt_row(n, results["e2e"]))
         print_table(rows)
         all_rows.extend(rows)
+        all_results.extend({"size": n, **r} for r in results.values())
     if len(sizes) > 1:
         print("\nall sizes:")
         print_table(all_rows)
+    if args.json:
+        Path(args.json).write_text(json.dumps(all_results, indent=1), encoding="utf-8")
     if args.keep or args.workdir:
         print(f"\nwork folder kept: {root}")
     else:
