@@ -367,6 +367,27 @@ def demo(
     typer.echo(f"\nnext: wirewatch events --db {db} --format jsonl ; wirewatch show ARTICLE_ID --db {db}")
 
 
+@app.command("eval")
+@user_errors
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold file in the format of seeds/gold.json.")],
+    db: DbOption = "wirewatch.db",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Score the database's events against a GOLD file: per-field precision, recall and F1."""
+    from wirewatch.evaluate import evaluate
+    from wirewatch.evaluate.report import TABLE_COLUMNS
+
+    report = evaluate(_store(db), gold)
+    if fmt is Format.table:
+        emit(report.table_rows(), fmt, TABLE_COLUMNS)
+        typer.echo(report.summary_line())
+        for hit in report.not_event_hits:
+            typer.echo(f"not_event coded: {hit.article}: {hit.text[:90]}")
+    else:
+        emit(report.rows(), fmt, [*TABLE_COLUMNS, "count", "of"])
+
+
 @app.command()
 def config() -> None:
     """Print the default settings as a TOML file to copy and edit."""
