@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Place", "resolve_place", "place_patterns", "country_of_name", "normalise_place"]
+__all__ = ["Place", "resolve_place", "place_patterns", "country_of_name", "country_table", "normalise_place"]
 
 
 @dataclass(slots=True)
@@ -135,7 +135,10 @@ class _Gazetteer:
         self.country_by_iso3: dict[str, int] = {}
         raw = resources.files("wirewatch.resolve.data").joinpath("gazetteer.tsv.gz").read_bytes()
         reader = csv.reader(
-            io.StringIO(gzip.decompress(raw).decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"
+            io.StringIO(gzip.decompress(raw).decode("utf-8")),
+            delimiter="\t",
+            quoting=csv.QUOTE_NONE,
+            escapechar="\\",
         )
         next(reader)
         for row in reader:
@@ -236,6 +239,23 @@ def _gazetteer() -> _Gazetteer:
     return _Gazetteer()
 
 
+@lru_cache(maxsize=1)
+def country_table() -> tuple[tuple[str, str, int, tuple[str, ...]], ...]:
+    """(iso3, display name, ISO numeric, aliases) of every gazetteer country, read without loading
+    the whole gazetteer (countries come first in the file)."""
+    out = []
+    path = resources.files("wirewatch.resolve.data").joinpath("gazetteer.tsv.gz")
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            row = line.rstrip("\n").split("\t")
+            if row[0] != "country":
+                break
+            aliases = tuple(a for a in row[3].split("|") if a)
+            out.append((row[5], row[2], int(row[6]) if row[6].isdigit() else 0, aliases))
+    return tuple(out)
+
+
 # ---------------------------------------------------------------- parsing a place phrase
 
 
@@ -250,7 +270,7 @@ class _Query:
 
 def _parse(text: str) -> _Query:
     words = _words()
-    t = re.sub(r"[’']s$", "", text.strip().strip(".,;:\"“”()[]"))
+    t = re.sub(r"[’']s$", "", text.strip().strip('.,;:"“”()[]'))
     qualifier = None
     if "," in t:
         head, _, tail = t.partition(",")
@@ -354,8 +374,12 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
         bare = _without_articles(core)
         for i in gaz.skeletons().get(skel, []):
             entry = gaz.entries[i]
-            best = max(fuzz.ratio(bare, _without_articles(normalise_place(f))) for f in (entry.name, *entry.aliases))
-            if best >= threshold and (not allowed_iso3 or entry.iso3 in allowed_iso3 or entry.kind == "country"):
+            best = max(
+                fuzz.ratio(bare, _without_articles(normalise_place(f))) for f in (entry.name, *entry.aliases)
+            )
+            if best >= threshold and (
+                not allowed_iso3 or entry.iso3 in allowed_iso3 or entry.kind == "country"
+            ):
                 hits.append((i, "skeleton"))
         if hits:
             return hits
@@ -383,8 +407,10 @@ def _qualifier_hits(qualifier: str | None, candidates: list[tuple[int, str]]) ->
         for q in quals:
             if q.kind == "country" and entry.iso3 == q.iso3:
                 hits.add(i)
-            elif q.kind in {"admin1", "region"} and entry.iso3 == q.iso3 and (
-                normalise_place(entry.admin1) == normalise_place(q.admin1 or q.name)
+            elif (
+                q.kind in {"admin1", "region"}
+                and entry.iso3 == q.iso3
+                and (normalise_place(entry.admin1) == normalise_place(q.admin1 or q.name))
             ):
                 hits.add(i)
     return hits
@@ -472,16 +498,14 @@ def resolve_place(
 
 @lru_cache(maxsize=1)
 def _country_forms() -> dict[str, str]:
-    gaz = _gazetteer()
     forms: dict[str, str] = {}
     for iso3, names in json.loads(_data_text("country_names.json"))["names"].items():
         for form in names:
             forms[normalise_place(form)] = iso3
-    for entry in gaz.entries:
-        if entry.kind == "country":
-            for form in (entry.name, *entry.aliases):
-                forms.setdefault(normalise_place(form), entry.iso3)
-            forms.setdefault(entry.iso3.casefold(), entry.iso3)
+    for iso3, name, _iso, aliases in country_table():
+        for form in (name, *aliases):
+            forms.setdefault(normalise_place(form), iso3)
+        forms.setdefault(iso3.casefold(), iso3)
     return forms
 
 
@@ -514,7 +538,9 @@ def _place_patterns() -> tuple[dict, ...]:
     patterns: list[dict] = list(json.loads(_data_text("place_patterns.json"))["patterns"])
     seen: set[str] = set()
     for entry in gaz.entries:
-        if entry.kind not in {"admin1", "region"} and not (entry.kind == "city" and entry.population >= 100000):
+        if entry.kind not in {"admin1", "region"} and not (
+            entry.kind == "city" and entry.population >= 100000
+        ):
             continue
         for form in (entry.name, *entry.aliases):
             if not form.isascii() or not (" " in form or "-" in form) or len(form) > 40:

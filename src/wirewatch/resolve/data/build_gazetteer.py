@@ -43,7 +43,11 @@ def ascii_fold(text: str) -> str:
 
 def is_latin(text: str) -> bool:
     folded = ascii_fold(text)
-    return bool(folded) and len(folded) >= len(text) * 0.8 and bool(re.fullmatch(r"[A-Za-z0-9 '’‘`.,()\-]+", folded))
+    return (
+        bool(folded)
+        and len(folded) >= len(text) * 0.8
+        and bool(re.fullmatch(r"[A-Za-z0-9 '’‘`.,()\-]+", folded))
+    )
 
 
 def keep_alias(alias: str, seen: set[str]) -> bool:
@@ -58,7 +62,9 @@ def keep_alias(alias: str, seen: set[str]) -> bool:
     return True
 
 
-_ENGLISH_UNIT = re.compile(r"^(?P<name>[A-Z][A-Za-z' -]+?) (Regional State|Province|Governorate|Oblast|Region|State|District)$")
+_ENGLISH_UNIT = re.compile(
+    r"^(?P<name>[A-Z][A-Za-z' -]+?) (Regional State|Province|Governorate|Oblast|Region|State|District)$"
+)
 
 
 def display_name(name: str, aliases: list[str], override: str | None = None) -> str:
@@ -118,6 +124,7 @@ def build() -> list[list[str]]:
 
     def sub_display(sub: list[str]) -> str:
         return display_name(sub[0], sub[5].split("|") if sub[5] else [], overrides.get(sub[1]))
+
     sub_by_id = {i: row for i, row in enumerate(subdivisions, 1)}
 
     def country_codes(country_id: int) -> tuple[str, str, str]:
@@ -153,12 +160,30 @@ def build() -> list[list[str]]:
                 admin2 = ascii_fold(sub[0]) or sub[0]
         display = ascii_fold(name) or name
         seen = {display.casefold()}
-        aliases = [a for a in [name, *alternates.get(int(geonameid), [])] if keep_alias(a, seen)][:MAX_ALIASES]
+        aliases = [a for a in [name, *alternates.get(int(geonameid), [])] if keep_alias(a, seen)][
+            :MAX_ALIASES
+        ]
         # big cities keep more spellings; small ones only a few, to keep the file small
         if pop < CITY_MIN_POPULATION:
             aliases = aliases[:4]
         city_rows.append(
-            (["city", geonameid, display, "|".join(aliases), alpha2, alpha3, numeric, admin1, admin2, lat, lon, str(pop)], pop)
+            (
+                [
+                    "city",
+                    geonameid,
+                    display,
+                    "|".join(aliases),
+                    alpha2,
+                    alpha3,
+                    numeric,
+                    admin1,
+                    admin2,
+                    lat,
+                    lon,
+                    str(pop),
+                ],
+                pop,
+            )
         )
 
     def centre(sid: int) -> tuple[float, float, int] | None:
@@ -183,13 +208,39 @@ def build() -> list[list[str]]:
         aliases = [a for a in [sub[0], *raw_aliases] if keep_alias(a, seen)][:MAX_ALIASES]
         if level == "1":
             rows.append(
-                ["admin1", sub[3], name, "|".join(aliases), alpha2, alpha3, numeric, name, "", f"{lat:.5f}", f"{lon:.5f}", str(pop)]
+                [
+                    "admin1",
+                    sub[3],
+                    name,
+                    "|".join(aliases),
+                    alpha2,
+                    alpha3,
+                    numeric,
+                    name,
+                    "",
+                    f"{lat:.5f}",
+                    f"{lon:.5f}",
+                    str(pop),
+                ]
             )
         else:
             parent = sub_by_id.get(int(sub[7])) if sub[7] else None
             admin1 = sub_display(parent) if parent else ""
             rows.append(
-                ["admin2", sub[3], name, "|".join(aliases), alpha2, alpha3, numeric, admin1, name, f"{lat:.5f}", f"{lon:.5f}", str(pop)]
+                [
+                    "admin2",
+                    sub[3],
+                    name,
+                    "|".join(aliases),
+                    alpha2,
+                    alpha3,
+                    numeric,
+                    admin1,
+                    name,
+                    f"{lat:.5f}",
+                    f"{lon:.5f}",
+                    str(pop),
+                ]
             )
 
     city_index = defaultdict(list)
@@ -216,9 +267,24 @@ def build() -> list[list[str]]:
         seen = {ascii_fold(name).casefold()}
         aliases = [a for a in names if keep_alias(a, seen)][:MAX_ALIASES]
         rows.append(
-            ["country", str(gcc.get("geonameid", row[3])), name, "|".join(aliases), alpha2, alpha3, numeric, "", "", lat, lon, str(gcc.get("population", 0))]
+            [
+                "country",
+                str(gcc.get("geonameid", row[3])),
+                name,
+                "|".join(aliases),
+                alpha2,
+                alpha3,
+                numeric,
+                "",
+                "",
+                lat,
+                lon,
+                str(gcc.get("population", 0)),
+            ]
         )
     rows.extend(r for r, _ in city_rows)
+    # countries first: readers that need only the country table stop early
+    rows.sort(key=lambda r: r[0] != "country")
     return rows
 
 
@@ -226,7 +292,22 @@ def main() -> None:
     rows = build()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
-    writer.writerow(["kind", "geonameid", "name", "aliases", "alpha2", "alpha3", "iso", "admin1", "admin2", "latitude", "longitude", "population"])
+    writer.writerow(
+        [
+            "kind",
+            "geonameid",
+            "name",
+            "aliases",
+            "alpha2",
+            "alpha3",
+            "iso",
+            "admin1",
+            "admin2",
+            "latitude",
+            "longitude",
+            "population",
+        ]
+    )
     for row in rows:
         writer.writerow([str(c).replace("\t", " ") for c in row])
     with gzip.GzipFile(OUT, "wb", mtime=0) as handle:  # mtime=0: same input, same bytes
