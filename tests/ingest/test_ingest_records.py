@@ -162,3 +162,13 @@ def test_stdin_bad_input():
     assert [p.code for p in read(["-"], stdin=b"")[1]] == ["W004"]
     assert [p.code for p in read(["-"], stdin=b"\x00\xff" * 50)[1]] == ["W003"]
     assert [p.code for p in read(["-"], stdin=b"word " * 500, max_bytes=1000)[1]] == ["W005"]
+
+
+def test_other_json_in_a_folder_is_a_warning_but_named_it_is_an_error(tmp_path: Path):
+    (tmp_path / "story.json").write_text(json.dumps({"text": WIRE}))
+    (tmp_path / "settings.json").write_text(json.dumps({"about": "not articles", "version": 2}))
+    docs, problems = read([str(tmp_path)])
+    assert len(docs) == 1
+    assert [(p.code, p.fatal) for p in problems] == [("W013", False)]
+    docs, problems = read([str(tmp_path / "settings.json")])
+    assert [(p.code, p.fatal) for p in problems] == [("W013", True)]

@@ -99,7 +99,9 @@ def read_folder(
             if not stat.S_ISREG(info.st_mode):
                 continue  # pipes, sockets and devices in folders are not articles
             read_any = True
-            yield from guarded(source, read_file(source, source, info, options, fetcher, kind))
+            yield from guarded(
+                source, read_file(source, source, info, options, fetcher, kind, in_folder=True)
+            )
     while walk_errors:
         exc = walk_errors.pop(0)
         yield os_problem(exc.filename or folder, exc)
@@ -115,8 +117,14 @@ def read_file(
     options: IngestOptions,
     fetcher: Fetcher,
     kind: str | None,
+    *,
+    in_folder: bool = False,
 ) -> Iterator[RawDocument | InputProblem]:
-    """One regular file; OSErrors while reading become W002 problems."""
+    """One regular file; OSErrors while reading become W002 problems.
+
+    `in_folder`: found by walking a folder rather than named by the user, so a .json file
+    that is plainly not article records (a gold file, a config) is a warning, not an error.
+    """
     mtime = mtime_iso(info.st_mtime)
     cap = options.max_bytes
     try:
@@ -147,7 +155,7 @@ def read_file(
     if len(data) > cap:  # the file grew, or stat did not know its size
         yield over_cap(source, len(data), cap, at_least=True)
         return
-    yield from read_bytes(data, source, options, fetcher, kind, file_mtime=mtime)
+    yield from read_bytes(data, source, options, fetcher, kind, file_mtime=mtime, in_folder=in_folder)
 
 
 def read_bytes(
@@ -158,6 +166,7 @@ def read_bytes(
     kind: str | None,
     *,
     file_mtime: str | None = None,
+    in_folder: bool = False,
 ) -> Iterator[RawDocument | InputProblem]:
     """Bytes of a whole input whose kind is known, or None to sniff it."""
     if kind is None and data and not binary_reason(data):
@@ -165,7 +174,9 @@ def read_bytes(
         if kind == "text":
             kind = None  # make_document sniffs again and records the decoding warning once
     if kind == "json":
-        yield from read_json_bytes(data, source, max_bytes=options.max_bytes, file_mtime=file_mtime)
+        yield from read_json_bytes(
+            data, source, max_bytes=options.max_bytes, file_mtime=file_mtime, other_json_warns=in_folder
+        )
     elif kind == "jsonl":
         lines = data.splitlines(keepends=True)
         yield from read_jsonl_lines(lines, source, max_bytes=options.max_bytes, file_mtime=file_mtime)

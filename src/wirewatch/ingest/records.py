@@ -17,6 +17,7 @@ from wirewatch.ingest.decode import decode_bytes
 from wirewatch.ingest.documents import over_cap
 from wirewatch.records import RawDocument
 
+RECORD_FIELDS = {"text", "html", "url", "title", "published_at", "outlet", "id"}
 GIVEN_FIELDS = {
     "url": "url",
     "title": "given_title",
@@ -82,9 +83,13 @@ def _json_error(exc: json.JSONDecodeError) -> str:
 
 
 def read_json_bytes(
-    data: bytes, source: str, *, max_bytes: int, file_mtime: str | None = None
+    data: bytes, source: str, *, max_bytes: int, file_mtime: str | None = None, other_json_warns: bool = False
 ) -> Iterator[RawDocument | InputProblem]:
-    """A .json input: one record or a list of them. JSONL misnamed .json is read as JSONL."""
+    """A .json input: one record or a list of them. JSONL misnamed .json is read as JSONL.
+
+    `other_json_warns`: a single object with none of the record fields is some other JSON
+    file (found in a folder beside the articles); it is skipped with a warning.
+    """
     decoded = decode_bytes(data, source)
     if decoded.warning:
         yield decoded.warning
@@ -108,6 +113,9 @@ def read_json_bytes(
             yield from record_to_document(
                 item, f"{source}[{index}]", encoding=decoded.encoding, file_mtime=file_mtime
             )
+    elif other_json_warns and isinstance(value, dict) and not RECORD_FIELDS.intersection(value):
+        keys = ", ".join(sorted(value)[:6]) or "none"
+        yield InputProblem(source, "W013", f"not article records (fields: {keys}); skipped", fatal=False)
     else:
         yield from record_to_document(value, source, encoding=decoded.encoding, file_mtime=file_mtime)
 
