@@ -90,7 +90,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             if srv.robots_status != 200:
                 return self.send(srv.robots_status, "unavailable", "text/plain")
-            return self.send(200, ROBOTS, "text/plain")
+            return self.send(200, ROBOTS + srv.robots_extra, "text/plain")
         routes = {
             "/news/floods.html": FLOODS,
             "/news/strike.html": STRIKE,
@@ -157,6 +157,7 @@ class LocalServer(ThreadingHTTPServer):
         self.requests: list[tuple[str, str]] = []
         self.flaky_calls = 0
         self.robots_status = 200
+        self.robots_extra = ""
 
     @property
     def base(self) -> str:
@@ -339,3 +340,20 @@ def test_feed_file_on_disk_links_to_local_pages(server: LocalServer, tmp_path: P
     docs, problems = read([str(path)])
     assert [d.given_title for d in docs] == ["Floods cut road links", "Dock workers strike"]
     assert [p.code for p in problems] == ["W009", "W010"]
+
+
+def test_crawl_delay_is_kept_between_pages_of_one_host(server: LocalServer):
+    server.robots_extra = "\nUser-agent: wirewatch-test\nCrawl-delay: 2\n"
+    sleeps: list[float] = []
+    now = [100.0]  # a fake clock: only our sleeps move it, so fetches themselves take no time
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    options = IngestOptions(user_agent=AGENT, backoff_s=0.01)
+    fetcher = Fetcher(options, sleep=sleep, clock=lambda: now[0])
+    items = list(read_inputs([server.base + "/atom"], options, fetcher=fetcher))
+    fetcher.close()
+    assert [type(i) for i in items] == [RawDocument, RawDocument]
+    assert sleeps == [2.0, 2.0]  # before the first item page and before the second

@@ -21,6 +21,7 @@ from wirewatch.errors import InputProblem
 from wirewatch.ingest.documents import now_iso, over_cap
 
 MAX_REDIRECTS = 5
+MAX_CRAWL_DELAY_S = 30.0  # a longer Crawl-delay is honoured only up to this
 MAX_RETRY_AFTER_S = 60.0  # a server asking us to wait longer than this is treated as failing
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 ROBOTS_MAX_BYTES = 500_000
@@ -45,8 +46,10 @@ class Fetcher:
 
     options: IngestOptions
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
     _client: httpx.Client | None = None
     _robots: dict[str, urllib.robotparser.RobotFileParser | InputProblem] = field(default_factory=dict)
+    _last_fetch: dict[str, float] = field(default_factory=dict)  # host -> monotonic time of last page fetch
 
     @property
     def client(self) -> httpx.Client:
@@ -136,6 +139,21 @@ class Fetcher:
             parser.parse(body.decode("utf-8", "replace").splitlines())
         return parser
 
+    def _wait_for_crawl_delay(self, url: str) -> None:
+        """Keep robots.txt's Crawl-delay between page fetches from one host (feeds fetch many)."""
+        robots = self._robots_for(url) if self.options.respect_robots else None
+        delay = None
+        if isinstance(robots, urllib.robotparser.RobotFileParser):
+            delay = robots.crawl_delay(self.options.user_agent)
+        host = urlsplit(url).netloc
+        now = self.clock()
+        if delay and host in self._last_fetch:
+            wait = min(float(delay), MAX_CRAWL_DELAY_S) - (now - self._last_fetch[host])
+            if wait > 0:
+                self.sleep(wait)
+                now += wait
+        self._last_fetch[host] = now
+
     def allowed(self, url: str) -> InputProblem | None:
         if not self.options.respect_robots:
             return None
@@ -166,6 +184,7 @@ class Fetcher:
                 return InputProblem(source, "W009", f"bad URL ({exc})")
             if blocked:
                 return InputProblem(source, blocked.code, blocked.message)
+            self._wait_for_crawl_delay(current)
             try:
                 result = self._request(current, source, self.options.max_bytes)
             except ValueError as exc:  # httpx.InvalidURL and friends
