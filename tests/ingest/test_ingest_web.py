@@ -132,6 +132,16 @@ class Handler(BaseHTTPRequestHandler):
             for _ in range(200):
                 self.wfile.write(b"<p>Another paragraph of a page that never seems to end.</p>\n" * 20)
             return None
+        if path == "/drip.html":  # each byte in time for the read timeout, the whole page far too late
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for _ in range(30):
+                self.wfile.write(b"<p>drip</p>\n")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
         if path == "/moved":
             return self.send(302, "", Location="/news/curfew.html")
         if path == "/moved-private":
@@ -264,6 +274,11 @@ def test_slow_page_times_out(server: LocalServer):
     )
     assert len(docs) == 1
     assert [p.code for p in problems] == ["W009"] and "timed out" in problems[0].message
+
+
+def test_dripping_page_times_out_as_a_whole(server: LocalServer):
+    docs, problems = read([server.base + "/drip.html"], timeout_s=0.25, retries=0)
+    assert docs == [] and [p.code for p in problems] == ["W009"] and "timed out" in problems[0].message
 
 
 def test_oversized_pages_are_capped(server: LocalServer):

@@ -21,6 +21,7 @@ from wirewatch.errors import InputProblem
 from wirewatch.ingest.documents import now_iso, over_cap
 
 MAX_REDIRECTS = 5
+WHOLE_BODY_TIMEOUTS = 4  # a whole body must arrive within this many timeout_s
 MAX_CRAWL_DELAY_S = 30.0  # a longer Crawl-delay is honoured only up to this
 MAX_RETRY_AFTER_S = 60.0  # a server asking us to wait longer than this is treated as failing
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -92,10 +93,15 @@ class Fetcher:
                     if declared.isdigit() and int(declared) > cap:
                         return over_cap(source, int(declared), cap)
                     body = bytearray()
+                    deadline = time.monotonic() + self.options.timeout_s * WHOLE_BODY_TIMEOUTS
                     for chunk in response.iter_bytes():
                         body += chunk
                         if len(body) > cap:
                             return over_cap(source, len(body), cap, at_least=True)
+                        if (
+                            time.monotonic() > deadline
+                        ):  # a server dripping bytes never trips the read timeout
+                            raise httpx.ReadTimeout("body took too long", request=response.request)
                     return response, bytes(body)
             except httpx.TimeoutException as exc:
                 problem = InputProblem(
@@ -103,7 +109,7 @@ class Fetcher:
                 )
             except httpx.TransportError as exc:
                 problem = InputProblem(source, "W009", f"connection failed ({_short(exc)})")
-            except httpx.HTTPError as exc:  # decoding errors and the like: not worth retrying
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:  # not worth retrying
                 return InputProblem(source, "W009", f"fetch failed ({_short(exc)})")
         assert problem is not None
         if attempts > 1:
