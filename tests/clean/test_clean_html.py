@@ -63,7 +63,7 @@ def test_jsonld_metadata():
     </article></body></html>"""
     a = clean_html(page)
     assert a.title == "Dam breach floods farmland"
-    assert a.published_at == "2024-09-10T06:00:00+00:00"
+    assert a.published_at == "2024-09-10T06:00:00Z"
     assert a.author == "Ravi Menon"
     assert a.outlet == "Delta Daily"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wirewatch.clean.html import HtmlProblem, domain_of, extract_html
+from wirewatch.clean.html import HtmlProblem, domain_of, extract_html, looks_like_html
 from wirewatch.clean.language import detect_language
 from wirewatch.clean.metadata import (
     TextMetadata,
@@ -10,6 +10,7 @@ from wirewatch.clean.metadata import (
     dateline_date,
     parse_date_text,
     take_dateline,
+    take_header,
     take_tail,
     take_top,
     update_time_in_line,
@@ -27,7 +28,7 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     crules, mrules = chrome_rules(), metadata_rules()
     sources: dict[str, str] = {}
     html = None
-    if raw.kind == "html":
+    if raw.kind == "html" or looks_like_html(raw.content):
         try:
             html = extract_html(raw.content, raw.url)
         except HtmlProblem as exc:
@@ -43,11 +44,14 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     _harvest_update_lines(chrome.removed, meta)
     units, repeats = drop_repeats(chrome.kept, crules, duplicates=html is None)
     known_title = raw.given_title or (html.title if html else None)
-    units = take_top(units, mrules, meta, find_headline=html is None, known_title=known_title)
-    units = take_tail(units, mrules, meta)
+    if html:
+        units = take_top(units, mrules, meta, known_title=known_title)
+    else:
+        units = take_header(units, mrules, crules, meta, find_headline=True, known_title=known_title)
     first = next((i for i, u in enumerate(units[:3]) if is_prose(u)), None)
     if first is not None:
         units[first] = take_dateline(units[first], mrules, meta)
+    units = take_tail(units, mrules, crules, meta)
     text = join_paragraphs(units)
     if len(text) < options.min_body_chars:
         return InputProblem(
@@ -78,7 +82,8 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
         if author_agency:
             meta.set_agency(author_agency, "html-meta")
     _set(article, sources, "agency", meta.agency, meta.agency_source or "text")
-    _set(article, sources, "dateline_place", meta.dateline_place, "dateline")
+    _set(article, sources, "dateline_place", meta.dateline_place, meta.dateline_source or "dateline")
+    _set(article, sources, "dateline_place", meta.byline_place, "byline")
     _set(article, sources, "outlet", raw.given_outlet, "input")
     if html:
         _set(article, sources, "outlet", html.site_name, "html-meta")

@@ -31,6 +31,16 @@ class HtmlExtraction:
     language: str | None = None  # the page's lang attribute
 
 
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+def looks_like_html(content: str) -> bool:
+    """A page saved under a text name ("story.txt" holding <!DOCTYPE html>)."""
+    return bool(_HTML_START.match(content[:2000]))
+
+
 class HtmlProblem(Exception):
     """The page could not be parsed at all."""
 

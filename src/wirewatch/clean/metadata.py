@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from wirewatch.clean.ruleset import MetadataRules, ends_like_sentence
-from wirewatch.clean.text import is_prose
+from wirewatch.clean.ruleset import ChromeRules, MetadataRules, ends_like_sentence
+from wirewatch.clean.text import is_prose, menu_items
 
 # --- dates -------------------------------------------------------------------------------------
 
@@ -19,22 +19,33 @@ _ISO = re.compile(
     r"(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<off>Z|[+-]\d{2}:?\d{2})?)?"
 )
 _MONTH_FIRST = re.compile(
-    r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b", re.IGNORECASE
+    r"\b(?P<month>[^\W\d_]{3,10})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b", re.IGNORECASE
 )
 _DAY_FIRST = re.compile(
-    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})\b", re.IGNORECASE
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b",
+    re.IGNORECASE,
 )
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})(?:T?(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})?)?$")
+_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b")
 _TIME = re.compile(
     r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
     r"(?:\s*\(?\s*(?P<tz>[A-Z]{1,5})\b\)?)?(?:\s*(?P<off>[+-]\d{1,2}(?::?\d{2})?))?",
     re.IGNORECASE,
 )
+_GAP = " ,|-–—/at"  # what may stand between a date and its time
+
+
+@dataclass(slots=True)
+class FoundDate:
+    iso: str
+    start: int
+    end: int
 
 
 def _offset(text: str) -> str:
-    """'+0530', '+05:30', '+5' -> '+05:30'; 'Z' -> '+00:00'."""
+    """'+0530', '+05:30', '+5' -> '+05:30'; 'Z' stays 'Z'."""
     if text.upper() == "Z":
-        return "+00:00"
+        return "Z"
     sign, digits = text[0], text[1:].replace(":", "")
     hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
     return f"{sign}{int(hours):02d}:{minutes}"
@@ -51,45 +62,104 @@ def _iso(y: int, mo: int, d: int, h=None, mi=None, s=None, off: str | None = Non
     return stamp + (off or "")
 
 
+def _calendar_date(text: str, rules: MetadataRules) -> tuple[int, int, int, int, int] | None:
+    """(year, month, day, start, end) of the first calendar date written out in `text`."""
+    found = []
+    for pattern in (_MONTH_FIRST, _DAY_FIRST):
+        for m in pattern.finditer(text):
+            month = rules.months.get(m["month"].casefold().rstrip("."))
+            if month:
+                found.append((m.start(), int(m["y"]), month, int(m["d"]), m.end()))
+                break
+    m = _NUMERIC.search(text)
+    if m:
+        a, b = int(m["a"]), int(m["b"])
+        day_first = rules.numeric_day_first if a <= 12 and b <= 12 else a > 12
+        d, mo = (a, b) if day_first else (b, a)
+        found.append((m.start(), int(m["y"]), mo, d, m.end()))
+    if not found:
+        return None
+    start, y, mo, d, end = min(found)
+    return y, mo, d, start, end
+
+
+def _time(t: re.Match[str], rules: MetadataRules) -> tuple[int, str, str | None, str | None] | None:
+    hour = int(t["h"])
+    ampm = (t["ampm"] or "").replace(".", "").replace(" ", "").lower()
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or int(t["mi"]) > 59:
+        return None
+    off = None
+    if t["off"]:
+        off = _offset(t["off"])
+    elif t["tz"]:
+        off = rules.time_zones.get(t["tz"].upper())
+    return hour, t["mi"], t["s"], off
+
+
+def find_date(text: str, rules: MetadataRules) -> FoundDate | None:
+    """The first publication-style date in `text`, with its time and zone when they stand beside it."""
+    m = _COMPACT.match(text.strip())
+    if m:  # "20250614" in a pubdate meta tag
+        iso = _iso(int(m["y"]), int(m["mo"]), int(m["d"]), m["h"], m["mi"], m["s"])
+        return FoundDate(iso, 0, len(text)) if iso else None
+    m = _ISO.search(text)
+    if m:
+        off = _offset(m["off"]) if m["off"] else None
+        iso = _iso(int(m["y"]), int(m["mo"]), int(m["d"]), m["h"], m["mi"], m["s"], off)
+        return FoundDate(iso, m.start(), m.end()) if iso else None
+    cal = _calendar_date(text, rules)
+    if not cal:
+        return None
+    y, mo, d, start, end = cal
+    after = _TIME.search(text, end)
+    if after and text[end : after.start()].strip(_GAP) == "" and after.end() > after.start():
+        parts = _time(after, rules)
+        if parts:
+            iso = _iso(y, mo, d, parts[0], parts[1], parts[2], parts[3])
+            return FoundDate(iso, start, after.end()) if iso else None
+    # "Published 6:02 PM GMT, July 3, 2025": the time before the date
+    for before in _TIME.finditer(text[:start]):
+        if text[before.end() : start].strip(_GAP) == "":
+            parts = _time(before, rules)
+            if parts:
+                iso = _iso(y, mo, d, parts[0], parts[1], parts[2], parts[3])
+                return FoundDate(iso, before.start(), end) if iso else None
+    iso = _iso(y, mo, d)
+    return FoundDate(iso, start, end) if iso else None
+
+
 def parse_date_text(text: str, rules: MetadataRules) -> str | None:
     """A publication date in free text ("February 8, 2024 14:45 IST", "2024-02-07") as ISO 8601.
 
     Time and zone are kept when given; a zone abbreviation becomes its UTC offset.
     """
-    m = _ISO.search(text)
-    if m:
-        off = _offset(m["off"]) if m["off"] else None
-        return _iso(int(m["y"]), int(m["mo"]), int(m["d"]), m["h"], m["mi"], m["s"], off)
-    for pattern in (_MONTH_FIRST, _DAY_FIRST):
-        m = pattern.search(text)
-        if not m:
-            continue
-        month = rules.months.get(m["month"].casefold().rstrip("."))
-        if not month:
-            continue
-        y, d = int(m["y"]), int(m["d"])
-        t = _TIME.search(text, m.end())
-        if not t or text[m.end() : t.start()].strip(" ,|at-") != "":
-            return _iso(y, month, d)
-        hour = int(t["h"])
-        ampm = (t["ampm"] or "").replace(".", "").replace(" ", "").lower()
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
-        off = None
-        if t["off"]:
-            off = _offset(t["off"])
-        elif t["tz"]:
-            off = rules.time_zones.get(t["tz"].upper())
-        return _iso(y, month, d, hour, t["mi"], t["s"], off)
-    return None
+    found = find_date(text, rules)
+    return found.iso if found else None
+
+
+def date_line(unit: str, rules: MetadataRules) -> str | None:
+    """The date of a line that is only a date stamp ("Thursday, October 9, 2025", "Published: 2 June 2025")."""
+    found = find_date(unit, rules)
+    if not found:
+        return None
+    rest = unit[: found.start] + " " + unit[found.end :]
+    words = [
+        w for w in re.findall(r"[^\W\d_][\w.'\-]*", rest) if w.casefold().strip(".") not in rules.date_words
+    ]
+    words = [w for w in words if w.casefold() not in rules.date_words]
+    return found.iso if not words and not re.search(r"\d", re.sub(r"[\s,|/:()\-–—.]", "", rest)) else None
 
 
 # --- headline and byline -----------------------------------------------------------------------
 
 _TITLE_MAX_CHARS = 200
 _TITLE_MIN_WORDS = 3
+_SHORT_HEADER_WORDS = 4  # "Our Correspondent", "Yemen Today Staff": page furniture, not a standfirst
+_HEADER_MAX_UNITS = 10
 
 
 def is_title_like(unit: str) -> bool:
@@ -105,24 +175,30 @@ def is_title_like(unit: str) -> bool:
 class Byline:
     author: str | None = None
     agency: str | None = None
+    place: str | None = None
 
 
 def parse_byline(who: str, rules: MetadataRules) -> Byline:
-    """'IANS' -> agency; 'Jane Roe, Reuters' -> author and agency; 'Jane Roe' -> author."""
-    who = who.strip(" |,;-–—")
+    """'IANS' -> agency; 'Jane Roe, Reuters' -> author and agency; 'Musa Bello, Gusau' -> author and place."""
+    who = re.sub(r"\s+(?:and|&)\s+agenc(?:y|ies)\s*$", "", who.strip(" |,;-–—"), flags=re.IGNORECASE)
     agency = rules.agency(who)
     if agency:
         return Byline(agency=agency)
     parts = [p.strip() for p in re.split(r",|\bfor\b|\bwith\b|/", who) if p.strip()]
-    found = None
+    out = Byline()
     names = []
-    for part in parts:
+    for i, part in enumerate(parts):
         a = rules.agency(part)
         if a:
-            found = found or a
+            out.agency = out.agency or a
+        elif any(role in part.casefold() for role in rules.byline_roles):
+            continue
+        elif i > 0 and len(part.split()) <= 3 and part[:1].isupper():
+            out.place = out.place or part  # "By Musa Bello, Gusau": where the reporter filed from
         else:
             names.append(part)
-    return Byline(author=", ".join(names) or None, agency=found)
+    out.author = ", ".join(names) or None
+    return out
 
 
 def byline_in_line(line: str, rules: MetadataRules) -> Byline | None:
@@ -138,7 +214,20 @@ def update_time_in_line(line: str, rules: MetadataRules) -> str | None:
     return parse_date_text(m["when"], rules) if m else None
 
 
-# --- top and tail of the body --------------------------------------------------------------------
+def known_or_named_agency(text: str | None, rules: MetadataRules) -> str | None:
+    """A parenthesised name in a dateline as an agency: a known one, or one that looks like a name."""
+    if not text:
+        return None
+    known = rules.agency(text)
+    if known:
+        return known
+    text = text.strip()
+    if text.casefold() in rules.not_agencies or not rules.org_name.match(text):
+        return None
+    return text
+
+
+# --- what the text says about itself ------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -150,41 +239,23 @@ class TextMetadata:
     published_at: str | None = None
     published_at_source: str | None = None
     dateline_place: str | None = None
+    dateline_source: str | None = None
     dateline_month_day: tuple[int, int] | None = None
     dateline_year: int | None = None
+    dateline_date: str | None = None  # a full date on a place/date line ("Abuja, 14 April 2025")
+    byline_place: str | None = None
     removed: list[dict[str, str]] = field(default_factory=list)
 
     def set_agency(self, agency: str | None, source: str) -> None:
         if agency and not self.agency:
             self.agency, self.agency_source = agency, source
 
+    def set_published(self, when: str | None, source: str) -> None:
+        if when and not self.published_at:
+            self.published_at, self.published_at_source = when, source
 
-def take_top(
-    units: list[str],
-    rules: MetadataRules,
-    meta: TextMetadata,
-    *,
-    find_headline: bool,
-    known_title: str | None,
-) -> list[str]:
-    """Headline and byline lines at the top of scraped text, taken out of the body."""
-    units = list(units)
-    if units and known_title and _same_text(units[0], known_title):
-        meta.removed.append({"text": units.pop(0), "reason": "headline"})
-        meta.title = meta.title or known_title
-    elif find_headline and len(units) > 1 and is_title_like(units[0]) and not is_prose(units[0]):
-        meta.title = units[0]
-        meta.removed.append({"text": units.pop(0), "reason": "headline"})
-    # a byline line right under the headline ("By Jane Roe", "By IANS", "Por AFP")
-    for _ in range(2):
-        m = rules.byline_line.match(units[0]) if units else None
-        if not m or len(units[0]) > rules.byline_line_max_chars:
-            break
-        by = parse_byline(m["who"], rules)
-        meta.author = meta.author or by.author
-        meta.set_agency(by.agency, "byline")
-        meta.removed.append({"text": units.pop(0), "reason": "byline"})
-    return units
+    def drop(self, text: str, reason: str) -> None:
+        self.removed.append({"text": text, "reason": reason})
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -192,28 +263,181 @@ def _same_text(a: str, b: str) -> bool:
     return fold(a) == fold(b)
 
 
-def take_tail(units: list[str], rules: MetadataRules, meta: TextMetadata) -> list[str]:
-    """Agency sign-off ("--IANS"), the editor slug after it ("ash/svn") and credit lines, from the end."""
+def _recase_place(place: str, rules: MetadataRules) -> str:
+    """'KHARTOUM/CAIRO' -> 'Khartoum/Cairo', 'PORT-AU-PRINCE' -> 'Port-au-Prince'."""
+    if not place.isupper():
+        return place
+    out = []
+    for i, word in enumerate(re.split(r"([A-Za-z']+)", place)):
+        if not word or not word[0].isalpha():
+            out.append(word)
+        elif i > 1 and word.casefold() in rules.place_lowercase:
+            out.append(word.casefold())
+        else:
+            out.append(word.capitalize())
+    return "".join(out)
+
+
+def place_date_line(unit: str, rules: MetadataRules, meta: TextMetadata) -> bool:
+    """'Abuja, 14 April 2025' or 'Tbilisi, Dec 1, 2025 (Caucasus Wire)': a dateline on its own line."""
+    m = rules.place_date_line.match(unit)
+    if not m or m["place"].split()[0] in rules.place_stopwords:
+        return False
+    when = date_line(m["when"], rules)
+    if not when:
+        return False
+    agency = known_or_named_agency(m["agency"], rules) if m["agency"] else None
+    if m["agency"] and not agency:
+        return False
+    meta.dateline_place = meta.dateline_place or _recase_place(m["place"].strip(), rules)
+    meta.dateline_source = meta.dateline_source or "dateline"
+    meta.dateline_date = meta.dateline_date or when
+    meta.set_agency(agency, "dateline")
+    meta.drop(unit, "dateline")
+    return True
+
+
+def take_header(
+    units: list[str],
+    rules: MetadataRules,
+    chrome: ChromeRules,
+    meta: TextMetadata,
+    *,
+    find_headline: bool,
+    known_title: str | None,
+) -> list[str]:
+    """Read and remove the page header above the story: headline, date stamps, bylines, mastheads.
+
+    The header is what comes before the first sentence of the story. Of its title-like lines the
+    longest is the headline (outlet names and section labels are shorter); the rest is page furniture.
+    """
     units = list(units)
-    while units:
+    end = 0
+    while end < min(len(units), _HEADER_MAX_UNITS) and not _starts_story(units[end]):
+        end += 1
+    if end >= len(units):  # no story sentence follows: only the first line can be a headline
+        end = min(1, len(units) - 1)
+    header, body = units[:end], units[end:]
+    kept: list[tuple[int, str]] = []
+    for i, unit in enumerate(header):
+        if known_title and _same_text(unit, known_title):
+            meta.drop(unit, "headline")
+            meta.title = meta.title or known_title
+            known_title = None
+            continue
+        when = date_line(unit, rules)
+        if when:
+            meta.set_published(when, "header-line")
+            meta.drop(unit, "date-line")
+            continue
+        if place_date_line(unit, rules, meta):
+            continue
+        if _byline_line(unit, rules, meta):
+            continue
+        found = find_date(unit, rules) if _SEPARATED.search(unit) else None
+        if found or menu_items(unit, chrome):
+            if found:  # a masthead with the date: "NAIJA DAILY | Sunday, 9 November 2025"
+                meta.set_published(found.iso, "header-line")
+            meta.drop(unit, chrome.menu_name)
+            continue
+        kept.append((i, unit))
+    if not find_headline:
+        return [u for _, u in kept] + body
+    candidates = [(len(u.split()), -i, u) for i, u in kept if is_title_like(u) and not is_prose(u)]
+    headline_at = -1
+    if candidates and not meta.title:
+        _, neg_i, headline = max(candidates)
+        headline_at = -neg_i
+        meta.title = headline
+    rest = []
+    for i, unit in kept:
+        if i == headline_at:
+            meta.drop(unit, "headline")
+        elif i < headline_at or len(unit.split()) <= _SHORT_HEADER_WORDS:
+            meta.drop(unit, "page-header")
+        else:
+            rest.append(unit)  # a standfirst under the headline stays with the story
+    return rest + body
+
+
+_SEPARATED = re.compile(r"\s[|—–]\s")
+
+
+def _starts_story(unit: str) -> bool:
+    return is_prose(unit) or (ends_like_sentence(unit) and len(unit.split()) >= 4)
+
+
+def _byline_line(unit: str, rules: MetadataRules, meta: TextMetadata) -> bool:
+    """'By Jane Roe', 'By IANS', 'Por AFP', or an agency's name alone on its line."""
+    if len(unit) > rules.byline_line_max_chars:
+        return False
+    alone = rules.agency(unit.strip("()"))
+    if alone:
+        meta.set_agency(alone, "byline")
+        meta.drop(unit, "byline")
+        return True
+    m = rules.byline_line.match(unit)
+    if not m:
+        return False
+    by = parse_byline(m["who"], rules)
+    meta.author = meta.author or by.author
+    meta.byline_place = meta.byline_place or by.place
+    meta.set_agency(by.agency, "byline")
+    meta.drop(unit, "byline")
+    return True
+
+
+def take_top(
+    units: list[str], rules: MetadataRules, meta: TextMetadata, *, known_title: str | None
+) -> list[str]:
+    """HTML text: the page's title repeated above the body, and a byline under it."""
+    units = list(units)
+    if units and known_title and _same_text(units[0], known_title):
+        meta.drop(units.pop(0), "headline")
+        meta.title = meta.title or known_title
+    for _ in range(2):
+        if not units or not _byline_line(units[0], rules, meta):
+            break
+        units.pop(0)
+    return units
+
+
+def take_tail(units: list[str], rules: MetadataRules, chrome: ChromeRules, meta: TextMetadata) -> list[str]:
+    """Agency sign-off ("--IANS"), editor slugs ("ash/svn", "PTI GDK RKS"), credit lines, date stamps
+    and menus below the story, from the end."""
+    units = list(units)
+    while len(units) > 1:
         last = units[-1]
-        if rules.slug.match(last) and len(units) > 1 and _signs_off(units[-2], rules):
-            meta.removed.append({"text": units.pop(), "reason": "editor-slug"})
+        if rules.slug.match(last) and (meta.agency or _signs_off(units[-2], rules)):
+            meta.drop(units.pop(), "editor-slug")
+            continue
+        m = rules.agency_slug.match(last)
+        if m:
+            meta.set_agency(rules.agency(m["agency"]), "signoff")
+            meta.drop(units.pop(), "editor-slug")
             continue
         agency = _signoff_agency(last, rules)
         if agency:
             meta.set_agency(agency, "signoff")
-            meta.removed.append({"text": units.pop(), "reason": "agency-signoff"})
+            meta.drop(units.pop(), "agency-signoff")
             continue
         credit = _credit(last, rules)
         if credit is not None:
             meta.set_agency(credit or None, "credit")
-            meta.removed.append({"text": units.pop(), "reason": "credit-line"})
+            meta.drop(units.pop(), "credit-line")
+            continue
+        when = date_line(last, rules)
+        if when:
+            meta.set_published(when, "header-line")
+            meta.drop(units.pop(), "date-line")
+            continue
+        if menu_items(last, chrome):
+            meta.drop(units.pop(), chrome.menu_name)
             continue
         m = rules.inline_signoff.search(last)
         if m and rules.agency(m["agency"]):
             meta.set_agency(rules.agency(m["agency"]), "signoff")
-            meta.removed.append({"text": m.group(0).strip(), "reason": "agency-signoff"})
+            meta.drop(m.group(0).strip(), "agency-signoff")
             units[-1] = last[: m.start()].rstrip()
         break
     return units
@@ -260,16 +484,14 @@ def take_dateline(unit: str, rules: MetadataRules, meta: TextMetadata) -> str:
             continue
         groups = m.groupdict()
         agency_text = groups.get("agency")
-        agency = rules.agency(agency_text) if agency_text else None
+        agency = known_or_named_agency(agency_text, rules)
         if agency_text and not agency:
             continue  # "(file photo)" and the like are not agencies
         rest = unit[m.end() :].strip()
         if len(rest) < 20:
             continue
-        if place.isupper():
-            place = " ".join(w.capitalize() if len(w) > 2 else w for w in place.split())
-            place = re.sub(r"\b(\w)(\w*)-(\w)", lambda x: f"{x[1]}{x[2]}-{x[3].upper()}", place)
-        meta.dateline_place = place
+        meta.dateline_place = _recase_place(place, rules)
+        meta.dateline_source = "dateline"
         meta.set_agency(agency, "dateline")
         if groups.get("month"):
             month = rules.months.get(groups["month"].casefold().rstrip("."))
@@ -277,13 +499,16 @@ def take_dateline(unit: str, rules: MetadataRules, meta: TextMetadata) -> str:
                 meta.dateline_month_day = (month, int(groups["day"]))
                 if groups.get("year"):
                     meta.dateline_year = int(groups["year"])
-        meta.removed.append({"text": unit[: m.end()].strip(), "reason": "dateline"})
+        meta.drop(unit[: m.end()].strip(), "dateline")
         return rest
     return unit
 
 
 def dateline_date(meta: TextMetadata, year_hint: int | None, latest: str | None) -> str | None:
-    """The dateline's month and day with a year: its own, else the hint; not after `latest`."""
+    """The dateline's date: a full one from a place/date line, else its month and day with its own
+    year or the hint's, not after `latest`."""
+    if meta.dateline_date:
+        return meta.dateline_date
     if not meta.dateline_month_day:
         return None
     year = meta.dateline_year or year_hint

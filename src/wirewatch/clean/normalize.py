@@ -18,8 +18,16 @@ _WRAP_FILL = 0.6
 _PARAGRAPH_END_FILL = 0.8
 
 
+# wide gaps inside a short line separate the columns of a scraped menu ("MENU   World   Opinion")
+_COLUMN_GAP = re.compile(r"(?<=\S)(?:[ \u00a0]{3,}|\t+)(?=\S)")
+_COLUMN_LINE_MAX_CHARS = 200
+
+
 def normalize_line(line: str) -> str:
-    return _SPACES.sub(" ", line.translate(_INVISIBLE)).strip()
+    line = line.translate(_INVISIBLE)
+    if len(line) <= _COLUMN_LINE_MAX_CHARS:
+        line = _COLUMN_GAP.sub(" | ", line)
+    return _SPACES.sub(" ", line).strip()
 
 
 def split_units(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -66,6 +66,10 @@ class ChromeRules:
     teaser_min_chars: int
     duplicate_name: str
     duplicate_min_chars: int
+    menu_name: str
+    menu_separator: re.Pattern[str]
+    menu_max_words: int
+    menu_min_items: int
 
     def line_rule_for(self, line: str) -> str | None:
         """Name of the first line rule that matches, or None."""
@@ -89,7 +93,15 @@ class MetadataRules:
     datelines: list[DatelineRule]
     place_stopwords: frozenset[str]
     months: dict[str, int]
-    time_zones: dict[str, str] = field(default_factory=dict)
+    time_zones: dict[str, str]
+    numeric_day_first: bool
+    date_words: frozenset[str]
+    byline_roles: tuple[str, ...]
+    not_agencies: frozenset[str]
+    agency_slug: re.Pattern[str]
+    org_name: re.Pattern[str]
+    place_lowercase: frozenset[str]
+    place_date_line: re.Pattern[str]
 
     def agency(self, name: str | None) -> str | None:
         """Canonical agency for a spelling ("Press Trust of India" -> "PTI"), else None."""
@@ -147,6 +159,7 @@ def chrome_rules() -> ChromeRules:
     prefixes = [PrefixRule(r["name"], re.compile(r["regex"], flags)) for r in data["inline_prefix_rules"]]
     teaser = data["teaser"]
     dup = data["duplicate_paragraph"]
+    menu = data["menu_line"]
     return ChromeRules(
         lines=lines,
         blocks=blocks,
@@ -156,6 +169,10 @@ def chrome_rules() -> ChromeRules:
         teaser_min_chars=int(teaser["min_chars"]),
         duplicate_name=dup["name"],
         duplicate_min_chars=int(dup["min_chars"]),
+        menu_name=menu["name"],
+        menu_separator=re.compile(menu["separator_regex"]),
+        menu_max_words=int(menu["max_words_per_item"]),
+        menu_min_items=int(menu["min_items"]),
     )
 
 
@@ -183,8 +200,16 @@ def metadata_rules() -> MetadataRules:
         # datelines are case-sensitive: capitals are what mark a place name
         datelines=[DatelineRule(r["name"], re.compile(r["regex"])) for r in data["dateline_regex"]],
         place_stopwords=frozenset(data["dateline_place_stopwords"]),
-        months=dict(data["months"]),
+        months={k.casefold(): v for k, v in data["months"].items()},
         time_zones=zones,
+        numeric_day_first=bool(data["numeric_dates_day_first"]),
+        date_words=frozenset(w.casefold() for w in data["date_words"]),
+        byline_roles=tuple(w.casefold() for w in data["byline_roles"]),
+        not_agencies=frozenset(w.casefold() for w in data["not_agencies"]),
+        agency_slug=re.compile(data["agency_slug_regex"]),
+        org_name=re.compile(data["org_name_regex"]),
+        place_lowercase=frozenset(data["place_lowercase_words"]),
+        place_date_line=re.compile(data["place_date_line_regex"]),
     )
 
 

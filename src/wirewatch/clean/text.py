@@ -117,3 +117,15 @@ def drop_repeats(
         seen.add(key)
         kept.append(unit)
     return kept, removed
+
+
+def menu_items(unit: str, rules: ChromeRules) -> list[str] | None:
+    """The items of a menu-like line ("News | Politics | Sport", "HOME > YEMEN"), else None."""
+    if ends_like_sentence(unit):
+        return None
+    items = [x.strip() for x in rules.menu_separator.split(unit) if x.strip()]
+    if len(items) < rules.menu_min_items:
+        return None
+    if any(len(x.split()) > rules.menu_max_words for x in items):
+        return None
+    return items
