@@ -1,0 +1,288 @@
+"""Who acted (actor1) and against whom (actor2), from the dependency parse of one sentence.
+
+actor1: possessor or national modifier of the trigger noun ("Iran's airstrikes", "US drone
+strike"), subject of the trigger verb or of a light verb whose object is the trigger
+("Pakistan launched missiles"), passive agent ("carried out by X"), the subject of a
+reporting verb for a pronoun ("CENTCOM said that it killed" -> CENTCOM), or whoever is held
+responsible ("held X accountable for the attack").
+actor2: object of the trigger verb, "against/on/targeting X", victims of a passive killing.
+Names go through the resolver: canonical actors, a country acting militarily -> its state
+forces, unnamed actors kept as found with an inter code from lexicons/actor_roles.json.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from wirewatch.extract import resolver
+from wirewatch.extract.lexicon import load
+
+
+@dataclass(slots=True)
+class ActorChoice:
+    name: str
+    inter: int | None
+    iso3: str | None
+    start: int  # offsets in the sentence
+    end: int
+    text: str
+
+
+@cache
+def _roles() -> dict[str, Any]:
+    data = load("actor_roles")
+    forces = {}
+    for kind, words in data["force_nouns"].items():
+        for w in words:
+            forces[w] = kind
+    return {
+        "generic": {k.lower(): v for k, v in data["generic_actors"].items()},
+        "forces": forces,
+        "capitals": data["capital_metonyms"],
+        "light": set(data["light_verbs"]),
+        "reporting": set(data["reporting_verbs"]),
+        "target_preps": set(data["target_preps"]),
+        "agent_preps": set(data["agent_preps"]),
+        "resp": set(data["responsibility_heads"]),
+    }
+
+
+_PRONOUNS = {"it", "they", "we", "he", "she"}
+
+
+def _country_iso3(text: str) -> str | None:
+    t = re.sub(r"^(?:the)\s+", "", text.strip(), flags=re.I)
+    caps = _roles()["capitals"]
+    if t in caps:
+        return caps[t]
+    return resolver.country_of_name(t)
+
+
+def _actor_from_resolved(actor: Any, text: str, start: int, end: int) -> ActorChoice:
+    return ActorChoice(actor.name, actor.inter, actor.iso3, start, end, text)
+
+
+def _entity_of(token: Any) -> Any:
+    doc = token.doc
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None) -> ActorChoice | None:
+    """The actor a phrase (its tokens, the head first) names, or None."""
+    if not tokens:
+        return None
+    head = tokens[0]
+    doc = head.doc
+    subtree = sorted(tokens, key=lambda t: t.i)
+    lo, hi = subtree[0].i, subtree[-1].i + 1
+    span = doc[lo:hi]
+    # 1. a named actor entity (EntityRuler ACTOR from the resolver, or ORG/NORP spaCy found)
+    for ent in doc.ents:
+        if ent.start >= lo and ent.end <= hi and ent.label_ in ("ACTOR", "ORG", "NORP", "PERSON", "GPE"):
+            found = resolver.lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
+            if found is None and ent.ent_id_:
+                found = resolver.lookup_actor(ent.text, context_iso3=context_iso3)
+            if found is not None:
+                return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
+    roles = _roles()
+    # 2. nationality + force noun: "US troops", "Pakistani police", "American forces"
+    lower = span.text.lower()
+    for noun, kind in sorted(roles["forces"].items(), key=lambda kv: -len(kv[0])):
+        m = re.search(rf"\b{re.escape(noun)}\b", lower)
+        if not m:
+            continue
+        nat = lower[: m.start()].strip()
+        words = span.text[: m.start()].strip().split()
+        for k in range(len(words)):
+            cand = " ".join(words[k:])
+            iso = _country_iso3(cand)
+            if iso:
+                sf = resolver.state_forces(iso, kind)
+                if sf is not None:
+                    return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
+                return ActorChoice(span.text, 1, iso, span.start_char, span.end_char, span.text)
+        del nat
+    # 3. the phrase is itself an actor alias (CENTCOM, the Pentagon, the US military)
+    text = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", span.text, flags=re.I)
+    found = resolver.lookup_actor(text, context_iso3=context_iso3)
+    if found is None and head.text != text:
+        found = resolver.lookup_actor(head.text, context_iso3=context_iso3)
+    if found is not None:
+        return _actor_from_resolved(found, span.text, span.start_char, span.end_char)
+    # 4. a country or capital acting: "Pakistan launched", "Washington hit"
+    for cand in (text, head.text):
+        iso = _country_iso3(cand)
+        if iso and (head.ent_type_ in ("GPE", "NORP", "") or cand in roles["capitals"]):
+            sf = resolver.state_forces(iso, "military")
+            if sf is not None:
+                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
+            return ActorChoice(
+                f"Military Forces of {cand}", 1, iso, span.start_char, span.end_char, span.text
+            )
+    # 5. an unnamed actor word: gunmen, militants, civilians, protesters
+    generic = roles["generic"]
+    for n in (2, 1):
+        for i in range(len(subtree) - n + 1):
+            words = " ".join(t.lower_ for t in subtree[i : i + n])
+            if words in generic:
+                g = generic[words]
+                name = g["name"].replace("({country})", f"({country})" if country else "").strip()
+                return ActorChoice(name, g["inter"], None, span.start_char, span.end_char, span.text)
+    return None
+
+
+def _phrase_tokens(token: Any) -> list[Any]:
+    """The token and its modifiers, without relative clauses or long PPs."""
+    keep = [token]
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "det", "poss", "nummod", "nmod", "quantmod", "case"):
+            keep.extend(child.subtree)
+        elif (
+            child.dep_ == "prep"
+            and child.lower_ in ("of", "with", "in")
+            and token.lower_ not in ("bases", "positions", "targets", "hideouts")
+        ):
+            keep.extend(child.subtree)
+        elif child.dep_ == "appos":
+            keep.extend(child.subtree)
+    ent = _entity_of(token)
+    if ent is not None:
+        keep.extend(t for t in ent if t not in keep)
+    return keep
+
+
+def _subject(verb: Any) -> Any:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    return None
+
+
+def _agent(verb: Any) -> Any:
+    for child in verb.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _roles()["agent_preps"]):
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _resolve_pronoun(tok: Any) -> Any:
+    """'CENTCOM has said that it killed' -> the subject of the reporting verb above."""
+    node = tok.head
+    while node is not None and node.head is not node:
+        node = node.head
+        if node.lemma_ in _roles()["reporting"] or node.lower_ in ("said", "says"):
+            subj = _subject(node)
+            if subj is not None and subj.lower_ not in _PRONOUNS:
+                return subj
+    if node is not None and (node.lemma_ in _roles()["reporting"] or node.lower_ in ("said", "says")):
+        subj = _subject(node)
+        if subj is not None and subj.lower_ not in _PRONOUNS:
+            return subj
+    return None
+
+
+def find_roles(
+    doc: Any, trigger_tokens: list[Any], country: str | None, context_iso3: str | None
+) -> tuple[ActorChoice | None, ActorChoice | None]:
+    """(actor1, actor2) for the event whose trigger words are `trigger_tokens`."""
+    roles = _roles()
+    a1_tok = None
+    a2_tok = None
+    for trig in trigger_tokens:
+        # possessor or national modifier of the trigger noun
+        for child in trig.children:
+            if child.dep_ == "poss" and a1_tok is None:
+                a1_tok = child
+            elif (
+                child.dep_ in ("compound", "amod", "nmod")
+                and a1_tok is None
+                and (child.ent_type_ in ("GPE", "NORP", "ACTOR", "ORG") or _country_iso3(child.text))
+            ):
+                a1_tok = child
+        verb = trig if trig.pos_ in ("VERB", "AUX") else None
+        nominal = trig
+        while (
+            nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head is not nominal.head
+        ):
+            nominal = nominal.head.head  # "undertook a series of strikes"
+        if (
+            verb is None
+            and nominal.dep_ in ("dobj", "obj", "attr")
+            and nominal.head.pos_ == "VERB"
+            and nominal.head.lemma_ in roles["light"]
+        ):
+            verb = nominal.head
+        if (
+            verb is None
+            and trig.dep_ == "pobj"
+            and trig.head.dep_ == "prep"
+            and trig.head.head.pos_ == "VERB"
+        ):
+            pverb = trig.head.head
+            if pverb.lemma_ in ("kill", "die"):
+                verb = None  # "was killed during a strike": the strike's actor is not the victim
+        if verb is not None:
+            # conjoined verbs share a subject: "Pakistan launched missiles and conducted airstrikes"
+            base = verb
+            while base.dep_ == "conj" and _subject(base) is None and base.head is not base:
+                base = base.head
+            subj = _subject(base)
+            if subj is not None and subj.lower_ in _PRONOUNS:
+                subj = _resolve_pronoun(subj) or None
+            if a1_tok is None and subj is not None:
+                a1_tok = subj
+            agent = _agent(verb)
+            if agent is None and verb.dep_ in ("relcl", "acl"):
+                agent = _agent(verb)
+            if agent is not None:
+                a1_tok = agent
+            for child in verb.children:
+                if (
+                    child.dep_ in ("dobj", "obj", "nsubjpass")
+                    and a2_tok is None
+                    and child not in trigger_tokens
+                ):
+                    a2_tok = child
+                elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            a2_tok = g
+                elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
+                    for g in child.children:
+                        if g.dep_ in ("dobj", "obj"):
+                            a2_tok = g
+        # "attacks on X", "strikes against X", "targeting X" hanging off the trigger noun
+        for child in trig.children:
+            if child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        a2_tok = g
+            if child.dep_ in ("acl", "advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
+                for g in child.children:
+                    if g.dep_ in ("dobj", "obj"):
+                        a2_tok = g
+            if child.dep_ in ("acl", "relcl") and a1_tok is None:
+                agent = _agent(child)
+                if agent is not None:
+                    a1_tok = agent
+        # "held X accountable for the attack", "blamed X for the attack"
+        if a1_tok is None and trig.dep_ == "pobj" and trig.head.lower_ == "for":
+            h = trig.head.head
+            if h.lower_ in roles["resp"] or h.lemma_ in roles["resp"]:
+                v = h.head if h.dep_ in ("acomp", "oprd", "xcomp", "ccomp") else h
+                for child in v.children:
+                    if child.dep_ in ("dobj", "obj") and child is not h:
+                        a1_tok = child
+    a1 = name_phrase(_phrase_tokens(a1_tok), country, context_iso3) if a1_tok is not None else None
+    a2 = name_phrase(_phrase_tokens(a2_tok), country, context_iso3) if a2_tok is not None else None
+    if a1 is not None and a2 is not None and a1.name == a2.name:
+        a2 = None
+    return a1, a2

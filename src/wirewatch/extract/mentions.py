@@ -1,0 +1,630 @@
+"""Article -> EventMention list: typed, located, dated, with the words behind every field.
+
+Steps: split sentences (rules) -> trigger pre-filter (regex lexicons) -> modality and
+non-event filters -> spaCy parse of the surviving sentences only -> per-sentence event
+groups with actors, place, date and tolls -> article-level merging of sentences that
+describe the same event ("the strike", same toll, same place) -> one EventMention each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from wirewatch.config import ExtractOptions
+from wirewatch.extract import resolver
+from wirewatch.extract.actors import ActorChoice, find_roles
+from wirewatch.extract.lexicon import alternation, load
+from wirewatch.extract.modality import apply_modality, sentence_modality
+from wirewatch.extract.nlp import get_nlp
+from wirewatch.extract.places import PlaceChoice, place_candidates
+from wirewatch.extract.sentences import Sentence, split_sentences
+from wirewatch.extract.tolls import Toll, find_tolls
+from wirewatch.extract.triggers import Trigger, find_triggers, has_trigger, raw_triggers
+from wirewatch.records import Article, EventMention, Span, content_id
+
+EXTRACTOR_VERSION = "wirewatch-extract/0.2"
+
+# Relative dates are compared between mentions even without a publication date, by
+# resolving them against this arbitrary base; such dates are never emitted.
+_COMPARE_BASE = "2001-06-15"
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][\w.'’ -]{1,40}?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?::|--|—|–)\s+"
+)
+_DATELINE_NO_COLON = re.compile(
+    r"^(?P<place>[A-Z][\w.'’ -]{1,40}?),\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+(?=[A-Z\"“])"
+)
+
+
+@dataclass(slots=True)
+class DateChoice:
+    window: Any  # resolve.dates.DateWindow or None
+    compare: tuple[str, str] | None  # (low, high) for merging decisions
+    expression: str
+    start: int
+    end: int
+    soft: bool
+
+
+@dataclass(slots=True)
+class Group:
+    """The triggers of one event in one sentence, and the facts attached to them."""
+
+    sent: Sentence
+    triggers: list[Trigger]
+    modality: str
+    tolls: list[Toll] = field(default_factory=list)
+    places: list[PlaceChoice] = field(default_factory=list)
+    date: DateChoice | None = None
+    actor1: ActorChoice | None = None
+    actor2: ActorChoice | None = None
+    anaphoric: bool = False
+    after_separator: bool = False  # split from an earlier event by "after", "in response to", ...
+    definite: bool = False  # "the strike ...": refers back, even with new facts
+    date_borrowed: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.triggers[0].start
+
+    @property
+    def end(self) -> int:
+        return self.triggers[-1].end
+
+    def place(self) -> PlaceChoice | None:
+        """The best-attached place: resolved ones need a positive score, unresolved words a
+        locative preposition ("in X")."""
+        usable = [p for p in self.places if (p.score > 0.5 if p.place is not None else p.score >= 1.5)]
+        return max(usable, key=lambda p: p.score) if usable else None
+
+    def iso3(self) -> str | None:
+        p = self.place()
+        return p.place.iso3 if p is not None and p.place is not None else None
+
+    def fatality(self) -> Toll | None:
+        tolls = [t for t in self.tolls if t.field == "fatalities"]
+        if not tolls:
+            return None
+        strong = [t for t in tolls if not t.weak and not t.vague]
+        return (strong or tolls)[0]
+
+
+@dataclass(slots=True)
+class Cluster:
+    groups: list[Group] = field(default_factory=list)
+
+
+@cache
+def _coref() -> dict[str, Any]:
+    data = load("coref")
+    return {
+        "sep": re.compile(
+            r"(?<![\w-])(?:" + alternation([re.escape(s) for s in data["separators"]]) + r")(?![\w-])", re.I
+        ),
+        "det": set(data["anaphor_determiners"]),
+        "heads": set(data["anaphor_heads"]),
+        "anaphor_np": re.compile(
+            r"\b(?:"
+            + "|".join(data["anaphor_determiners"])
+            + r")\s+(?:[\w-]+\s+){0,2}?(?:"
+            + "|".join(data["anaphor_heads"])
+            + r")\b",
+            re.I,
+        ),
+        "soft": re.compile(r"\b(?:" + "|".join(data["soft_date_expressions"]["patterns"]) + r")\b", re.I),
+        "gap": int(data["max_date_gap_days"]),
+        "kind_rank": data["context_place_kinds_rank"],
+    }
+
+
+@cache
+def _sub_types() -> dict[str, dict[str, str]]:
+    return load("event_types")["sub_event_types"]
+
+
+@cache
+def _protest_modifiers() -> list[tuple[str, re.Pattern[str]]]:
+    mods = load("triggers")["protest_modifiers"]
+    out = []
+    for sub in ("Excessive force against protesters", "Protest with intervention"):
+        out.append((sub, re.compile(r"\b(?:" + alternation(mods[sub]) + r")\b", re.I)))
+    return out
+
+
+@cache
+def _riot_patterns() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:" + alternation(load("triggers")["riot_from_protest"]["patterns"]) + r")\b", re.I
+    )
+
+
+def _strip_dateline(s: Sentence, article: Article) -> int:
+    """Characters at the start of the article's first sentence that are its dateline."""
+    if s.index > 1:
+        return 0
+    m = _DATELINE.match(s.text) or _DATELINE_NO_COLON.match(s.text)
+    if not m:
+        return 0
+    place = m.group("place").strip()
+    if article.dateline_place and place.lower() != article.dateline_place.lower() and len(place.split()) > 3:
+        return 0
+    return m.end()
+
+
+def _group_triggers(sentence: str, triggers: list[Trigger], modality: str, s: Sentence) -> list[Group]:
+    groups: list[Group] = []
+    sep = _coref()["sep"]
+    for t in triggers:
+        if groups:
+            g = groups[-1]
+            prev = g.triggers[-1]
+            between = sentence[prev.end : t.start]
+            same_family = (t.kind == "strategic") == (prev.kind == "strategic") and not (
+                t.kind == "strategic" and t.sub_event_type != prev.sub_event_type
+            )
+            if same_family and not sep.search(between):
+                g.triggers.append(t)
+                continue
+        groups.append(Group(s, [t], modality, after_separator=bool(groups)))
+    return groups
+
+
+def _attach(groups: list[Group], pos: int) -> Group:
+    """The group an item at `pos` belongs to: the nearest trigger group at or before it,
+    else the first group after it."""
+    best = None
+    for g in groups:
+        if g.start <= pos:
+            best = g
+    return best or groups[0]
+
+
+def _resolve_dates(expr: str, published_at: str | None) -> tuple[Any, tuple[str, str] | None]:
+    window = resolver.resolve_date(expr, published_at) if published_at else None
+    cmp_window = resolver.resolve_date(expr, published_at or _COMPARE_BASE)
+    compare = None
+    if cmp_window is not None and cmp_window.date_low and cmp_window.date_high:
+        compare = (cmp_window.date_low, cmp_window.date_high)
+    return window, compare
+
+
+def _is_anaphoric(g: Group) -> bool:
+    text = g.sent.text
+    first = g.triggers[0]
+    words_before = re.findall(r"[\w'’-]+", text[max(0, first.start - 30) : first.start].lower())
+    det = _coref()["det"]
+    has_facts = bool(g.place() or g.date or [t for t in g.tolls if not t.weak] or (g.actor1 and g.actor2))
+    if has_facts:
+        return False
+    if words_before and (words_before[-1] in det or (len(words_before) > 1 and words_before[-2] in det)):
+        return True
+    if _coref()["anaphor_np"].search(text[: g.end]):
+        return True  # "The commander was killed during a strike"
+    return all(t.kind == "casualty" for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
+
+
+def _days(d: str) -> int:
+    return date.fromisoformat(d[:10]).toordinal()
+
+
+def _cluster_value(c: Cluster, getter: Any) -> Any:
+    for g in c.groups:
+        v = getter(g)
+        if v is not None:
+            return v
+    return None
+
+
+def _family(g: Group) -> str | None:
+    subs = [t for t in g.triggers if t.sub_event_type]
+    if not subs:
+        return None
+    best = max(subs, key=lambda t: t.rank)
+    if best.rank <= 12:
+        return None  # a bare strike or attack: any violent family
+    return _sub_types()[best.sub_event_type]["event_type"]  # type: ignore[index]
+
+
+def _compare(c: Cluster, g: Group) -> int | None:
+    """Agreement score between an event so far and a new group; None when they conflict."""
+    score = 0
+    gi = g.iso3()
+    c_isos = {x.iso3() for x in c.groups if x.iso3()}
+    if gi and c_isos:
+        if gi not in c_isos:
+            return None
+        score += 1
+        gp, names = g.place(), {x.place().text.lower() for x in c.groups if x.place()}
+        if gp is not None and gp.text.lower() in names:
+            score += 1
+    elif not g.place() and c.groups[-1].sent.paragraph == g.sent.paragraph:
+        score += 1  # a sentence with no place of its own continues its paragraph's event
+    gf = _family(g)
+    c_fams = {_family(x) for x in c.groups} - {None}
+    if gf and c_fams and gf not in c_fams:
+        if "Strategic developments" in c_fams | {gf}:
+            return None
+    gt = g.fatality()
+    for x in c.groups:
+        xt = x.fatality()
+        if gt and xt and not gt.weak and not xt.weak and not gt.vague and not xt.vague:
+            if gt.best != xt.best:
+                return None
+            score += 2
+    ga = g.actor1.name if g.actor1 else None
+    c_a1 = {x.actor1.name for x in c.groups if x.actor1}
+    if ga and c_a1:
+        if ga not in c_a1 and all(x.actor1.inter != 7 for x in c.groups if x.actor1):
+            return None
+        score += 1
+    if g.date and g.date.compare:
+        gap = _coref()["gap"]
+        for x in c.groups:
+            if x.date and x.date.compare and not x.date_borrowed and not g.date_borrowed:
+                lo, hi = g.date.compare
+                xlo, xhi = x.date.compare
+                apart = max(_days(lo) - _days(xhi), _days(xlo) - _days(hi))
+                if apart > gap:
+                    if not (g.date.soft or x.date.soft):
+                        return None
+                else:
+                    score += 2 if g.date.expression.lower() == x.date.expression.lower() else 1
+    return score
+
+
+def _merge_into(clusters: list[Cluster], g: Group) -> None:
+    best: tuple[int, int] | None = None
+    for idx in range(len(clusters) - 1, -1, -1):
+        s = _compare(clusters[idx], g)
+        if s is None:
+            continue
+        recency = idx
+        if g.anaphoric or (g.definite and not g.place()):
+            need = 0
+        elif g.definite or not g.place():
+            need = 1
+        else:
+            need = 2
+        if s >= need and (best is None or s > best[0] or (s == best[0] and recency > best[1])):
+            best = (s, recency)
+        if g.anaphoric and best is not None:
+            break  # "the strike": the most recent compatible event
+    if best is not None:
+        clusters[best[1]].groups.append(g)
+    elif not g.anaphoric:
+        clusters.append(Cluster([g]))
+
+
+def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[str]) -> str | None:
+    triggers = [t for g in c.groups for t in g.triggers if t.sub_event_type]
+    best = max(triggers, key=lambda t: t.rank) if triggers else None
+    if best is not None and best.rank > 12:
+        sub = best.sub_event_type
+    elif is_lead and title_sub:
+        sub = title_sub
+    elif best is not None:
+        sub = best.sub_event_type
+    else:
+        sub = None
+    if sub is None:
+        a1 = _cluster_value(c, lambda g: g.actor1)
+        a2 = _cluster_value(c, lambda g: g.actor2)
+        iso = _cluster_value(c, lambda g: g.iso3()) or (dominant[0] if dominant else None)
+        if a1 is not None and a1.inter == 1 and a1.iso3 and iso and a1.iso3 != iso:
+            sub = "Air/drone strike"  # foreign state forces killing abroad: remote violence
+        elif (
+            a2 is not None and a2.inter in (1, 2, 3, 4, 8) and a1 is not None and a1.inter in (1, 2, 3, 4, 8)
+        ):
+            sub = "Armed clash"
+        elif a2 is not None and a2.inter in (1, 2, 3, 4):
+            sub = "Armed clash"
+        else:
+            sub = "Attack"
+    if sub == "Peaceful protest":
+        text = " ".join(g.sent.text for g in c.groups)
+        if _riot_patterns().search(text):
+            return "Violent demonstration"
+        for name, rx in _protest_modifiers():
+            if rx.search(text):
+                return name
+    return sub
+
+
+def _title_sub(title: str | None) -> str | None:
+    if not title:
+        return None
+    triggers = [
+        t for t in find_triggers(title) if not t.dropped and t.sub_event_type and t.kind == "instrument"
+    ]
+    return max(triggers, key=lambda t: t.rank).sub_event_type if triggers else None
+
+
+def _span(fieldname: str, s: Sentence, start: int, end: int) -> Span:
+    return Span(fieldname, s.start + start, s.start + end, s.text[start:end])
+
+
+def _interaction(i1: int | None, i2: int | None) -> int | None:
+    if i1 is None:
+        return None
+    if i2 is None:
+        return 10 * i1
+    return 10 * min(i1, i2) + max(i1, i2)
+
+
+def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> EventMention:
+    groups = c.groups
+    main = max(
+        groups,
+        key=lambda g: (not g.anaphoric, bool(g.places) + bool(g.tolls) + bool(g.actor1) + bool(g.date)),
+    )
+    spans: list[Span] = []
+    for g in groups:
+        for t in g.triggers:
+            spans.append(_span("trigger", g.sent, t.start, t.end))
+    kinds = _coref()["kind_rank"]
+    # place: the most specific resolved place; a country-level place gives way to one inside it
+    place_choice: tuple[PlaceChoice, Group] | None = None
+    for g in groups:
+        p = g.place()
+        if p is None:
+            continue
+        if place_choice is None:
+            place_choice = (p, g)
+            continue
+        cur = place_choice[0]
+        if cur.place is None and p.place is not None:
+            place_choice = (p, g)
+        elif cur.place is not None and p.place is not None and p.place.iso3 == cur.place.iso3:
+            if kinds.get(p.place.kind, 0) > kinds.get(cur.place.kind, 0):
+                place_choice = (p, g)
+    m = EventMention(
+        mention_id="", article_id=article.article_id, sentence=main.sent.text, sentence_start=main.sent.start
+    )
+    info = _sub_types()[sub]
+    m.sub_event_type, m.event_type, m.disorder_type = sub, info["event_type"], info["disorder_type"]
+    notes: list[str] = []
+    confidence = 0.75
+    if place_choice is not None:
+        p, g = place_choice
+        spans.append(_span("location", g.sent, p.start, p.end))
+        if p.place is not None:
+            pl = p.place
+            m.location, m.country, m.iso, m.iso3 = pl.name, pl.country, pl.iso, pl.iso3
+            m.admin1, m.admin2, m.latitude, m.longitude = pl.admin1, pl.admin2, pl.latitude, pl.longitude
+            m.geonameid, m.geo_precision = pl.geonameid, pl.geo_precision
+        else:
+            m.location = p.text
+            confidence -= 0.15
+            notes.append(f"place '{p.text}' not in the gazetteer")
+    elif dominant:
+        country = resolver.resolve_place(dominant[0])
+        if country is not None:
+            m.location, m.country, m.iso, m.iso3 = country.name, country.country, country.iso, country.iso3
+            m.admin1, m.latitude, m.longitude = country.admin1, country.latitude, country.longitude
+            m.geonameid, m.geo_precision = country.geonameid, 3
+        confidence -= 0.15
+        notes.append("place taken from the article's country context")
+    else:
+        confidence -= 0.25
+    # actors: the first group that names them
+    a1 = next((g.actor1 for g in groups if g.actor1), None)
+    a1g = next((g for g in groups if g.actor1), None)
+    a2 = next((g.actor2 for g in groups if g.actor2), None)
+    a2g = next((g for g in groups if g.actor2), None)
+    country_name = m.country or ""
+    if a1 is not None and a1g is not None:
+        m.actor1, m.inter1 = a1.name.replace("()", country_name).replace("( )", ""), a1.inter
+        spans.append(_span("actor1", a1g.sent, a1.start, a1.end))
+    else:
+        confidence -= 0.1
+    if a2 is not None and a2g is not None:
+        m.actor2, m.inter2 = a2.name, a2.inter
+        spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
+    for attr in ("actor1", "actor2"):
+        v = getattr(m, attr)
+        if v and v.endswith(" ()"):
+            setattr(m, attr, v[:-3] + (f" ({country_name})" if country_name else ""))
+    if m.sub_event_type == "Attack" and m.actor2 is None:
+        m.actor2, m.inter2 = (f"Civilians ({country_name})" if country_name else "Civilians"), 7
+    if m.inter2 == 7 and m.event_type in ("Violence against civilians", "Explosions/Remote violence"):
+        m.civilian_targeting = "Civilian targeting"
+    m.interaction = _interaction(m.inter1, m.inter2)
+    # tolls: explicit figures beat implied ones; among explicit ones the lowest (ACLED)
+    fat = [t for g in groups for t in g.tolls if t.field == "fatalities"]
+    fat_g = {id(t): g for g in groups for t in g.tolls}
+    if fat:
+        strong = [t for t in fat if not t.weak and not t.vague]
+        pick = (
+            min(strong, key=lambda t: t.best or 0)
+            if strong
+            else max(fat, key=lambda t: (not t.weak, t.best or 0))
+        )
+        m.fatalities, m.fatalities_low, m.fatalities_high = pick.best, pick.low, pick.high
+        if strong:
+            m.fatalities_high = (
+                max((t.high if t.high is not None else t.best or 0) for t in strong)
+                if pick.high is not None
+                else None
+            )
+        spans.append(_span("fatalities", fat_g[id(pick)].sent, pick.start, pick.end))
+        if pick.vague:
+            notes.append(
+                f"toll not given ('{pick.text}'): coded {pick.best} by ACLED's rule for unspecified tolls"
+            )
+    inj = [t for g in groups for t in g.tolls if t.field == "injuries"]
+    if inj:
+        pick_i = next((t for t in inj if t.best is not None), inj[0])
+        m.injuries = pick_i.best
+        spans.append(_span("injuries", fat_g[id(pick_i)].sent, pick_i.start, pick_i.end))
+    # date
+    dg = next((g for g in groups if g.date and not g.date_borrowed), None) or next(
+        (g for g in groups if g.date), None
+    )
+    if dg is not None and dg.date is not None:
+        d = dg.date
+        m.date_expression = d.expression
+        spans.append(_span("date", dg.sent, d.start, d.end))
+        w = d.window
+        if w is not None and w.event_date:
+            m.event_date, m.date_low, m.date_high, m.time_precision = (
+                w.event_date,
+                w.date_low,
+                w.date_high,
+                w.time_precision,
+            )
+            if w.inferred:
+                confidence -= 0.05
+            if article.published_at_source in ("file", "none"):
+                confidence -= 0.05
+        else:
+            confidence -= 0.1
+            notes.append(f"date '{d.expression}' kept unresolved: no publication date")
+        if dg.date_borrowed:
+            confidence -= 0.05
+    else:
+        confidence -= 0.1
+    modalities = {g.modality for g in groups}
+    m.modality = (
+        "reported" if "reported" in modalities else ("alleged" if "alleged" in modalities else "claimed")
+    )
+    if m.modality != "reported":
+        confidence -= 0.1
+    confidence += min(0.1, 0.05 * (len({g.sent.index for g in groups}) - 1))
+    m.confidence = round(max(0.05, min(0.99, confidence)), 3)
+    m.spans = sorted(spans, key=lambda sp: (sp.start, sp.field))
+    m.notes = _note(m) + (" [" + "; ".join(notes) + "]" if notes else "")
+    first = min(groups, key=lambda g: (g.sent.start, g.start))
+    m.mention_id = content_id(
+        article.article_id,
+        str(main.sent.start),
+        m.event_type or "",
+        m.sub_event_type or "",
+        str(first.sent.start + first.start),
+    )
+    m.story_id = article.story_id
+    return m
+
+
+def _note(m: EventMention) -> str:
+    when = (
+        f"On {m.event_date}"
+        if m.event_date
+        else (f"On '{m.date_expression}'" if m.date_expression else "On an unknown date")
+    )
+    where = (
+        ", ".join(x for x in (m.location, m.country) if x and x != m.location or x == m.location)
+        if m.location
+        else "an unknown place"
+    )
+    if m.country and m.location and m.country != m.location:
+        where = f"{m.location}, {m.country}"
+    who = m.actor1 or "an unidentified actor"
+    against = f" against {m.actor2}" if m.actor2 else ""
+    toll = f" {m.fatalities} fatalities." if m.fatalities is not None else ""
+    return f"{when}, {who}: {(m.sub_event_type or '').lower()}{against} in {where}.{toll}"
+
+
+def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMention]:
+    """Every event an article reports, one EventMention each (see module doc)."""
+    text = article.text or ""
+    if not text or not has_trigger(text):
+        return []
+    resolver.load_actor_files(options.actor_files)
+    sentences = split_sentences(text)
+    candidates: list[tuple[Sentence, list[Trigger], int]] = []
+    for s in sentences:
+        if not raw_triggers(s.text):
+            continue
+        skip = _strip_dateline(s, article)
+        triggers = [
+            t for t in apply_modality(s.text, find_triggers(s.text)) if not t.dropped and t.start >= skip
+        ]
+        if triggers:
+            candidates.append((s, triggers, skip))
+    if not candidates:
+        return []
+    nlp = get_nlp(options.spacy_model)
+    docs = list(nlp.pipe([s.text for s, _, _ in candidates]))
+    dateline = article.dateline_place
+    # country context: places named in the candidate sentences (resolved without context first)
+    context: list[str] = []
+    dateline_iso = None
+    if dateline:
+        dp = resolver.resolve_place(dateline)
+        dateline_iso = dp.iso3 if dp is not None else None
+    groups_all: list[Group] = []
+    counts: dict[str, int] = {}
+    country_names: dict[str, str] = {}
+    for (s, triggers, skip), doc in zip(candidates, docs, strict=True):
+        modality = sentence_modality(s.text)
+        groups = _group_triggers(s.text, triggers, modality, s)
+        for p in place_candidates(doc, dateline, context, skip_until=skip):
+            if p.place is not None:
+                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + 1
+                country_names[p.place.iso3] = p.place.country
+            _attach(groups, p.start).places.append(p)
+        for t in find_tolls(s.text):
+            if t.start < skip:
+                continue
+            inside = next((g for g in groups if g.start <= t.anchor < g.end), None)
+            (inside or _attach(groups, t.anchor)).tolls.append(t)
+        for ds, de, expr in resolver.find_date_expressions(s.text):
+            if ds < skip:
+                continue
+            g = _attach(groups, ds)
+            if g.date is None:
+                window, compare = _resolve_dates(expr, article.published_at)
+                g.date = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)))
+        for g in groups:
+            tokens = []
+            for t in g.triggers:
+                span = doc.char_span(t.start, t.end, alignment_mode="expand")
+                if span is not None:
+                    tokens.append(span.root)
+            iso = g.iso3() or dateline_iso
+            g.actor1, g.actor2 = find_roles(doc, tokens, None, iso)
+        groups_all.extend(groups)
+    dominant = sorted(counts, key=lambda k: -counts[k])
+    # a group with no date borrows one from its paragraph (the previous sentences first)
+    for g in groups_all:
+        if g.date is None and not g.after_separator:
+            same_para = [
+                x
+                for x in groups_all
+                if x.sent.paragraph == g.sent.paragraph
+                and x.date
+                and not x.date_borrowed
+                and x.sent.index != g.sent.index
+            ]
+            before = [x for x in same_para if x.sent.index < g.sent.index]
+            src = before[-1] if before else (same_para[0] if same_para else None)
+            if src is not None and src.date is not None:
+                g.date, g.date_borrowed = src.date, True
+    for g in groups_all:
+        g.anaphoric = _is_anaphoric(g)
+        g.definite = bool(_coref()["anaphor_np"].search(g.sent.text[: g.end]))
+    clusters: list[Cluster] = []
+    for g in groups_all:
+        _merge_into(clusters, g)
+    title_sub = _title_sub(article.title)
+    out: list[EventMention] = []
+    for i, c in enumerate(clusters):
+        has_facts = any(g.places or g.actor1 or g.tolls for g in c.groups)
+        if not has_facts:
+            continue
+        if (
+            all(t.kind == "casualty" for g in c.groups for t in g.triggers)
+            and not any(t.field == "fatalities" for g in c.groups for t in g.tolls)
+            and not any(g.actor2 for g in c.groups)
+        ):
+            continue  # "the slain commander": a casualty word with no event behind it
+        sub = _sub_event(c, title_sub, is_lead=(i == 0), dominant=dominant)
+        if sub is None or sub not in _sub_types():
+            continue
+        m = _build(article, c, sub, [country_names[i] for i in dominant])
+        if m.confidence >= options.min_confidence:
+            out.append(m)
+    return out

@@ -1,0 +1,103 @@
+"""Did it happen? Threats, plans, hypotheticals, negations, denials, aggregates
+and background references cancel a trigger; 'claimed' and 'alleged' mark it.
+
+Cues are data (lexicons/modality.json). A cue cancels a trigger only when it
+stands before it in the same clause, so "warned of consequences in the wake of
+missile attacks that killed two" keeps the attacks (the barrier "in the wake of"
+ends the warning's scope).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from wirewatch.extract.lexicon import alternation, load
+from wirewatch.extract.triggers import Trigger
+
+
+@dataclass(slots=True)
+class _Cue:
+    name: str
+    window: int
+    rx: re.Pattern[str]
+    barrier_exempt: bool
+
+
+def _bounded(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'-])(?:" + alternation(patterns) + r")(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _tables() -> dict[str, object]:
+    mod = load("modality")
+    exempt = set(mod.get("drop_before_barrier_exempt", []))
+    cues = [
+        _Cue(c["name"], c["window_chars"], _bounded(c["patterns"]), c["name"] in exempt)
+        for c in mod["drop_before"]
+    ]
+    barrier = re.compile("|".join(re.escape(b) for b in mod["barriers"]), re.IGNORECASE)
+    return {
+        "cues": cues,
+        "barrier": barrier,
+        "aggregate": _bounded(mod["aggregate"]),
+        "background": _bounded(mod["background"]),
+        "alleged": _bounded(mod["modality"]["alleged"]),
+        "claimed": _bounded(mod["modality"]["claimed"]),
+        "not": _bounded(mod["modality_not"]),
+    }
+
+
+def _cancelling_cue(sentence: str, trigger: Trigger) -> str | None:
+    t = _tables()
+    for cue in t["cues"]:  # type: ignore[attr-defined]
+        lo = max(0, trigger.start - cue.window)
+        before = sentence[lo : trigger.start]
+        for m in cue.rx.finditer(before):
+            between = before[m.end() :]
+            if not cue.barrier_exempt and t["barrier"].search(" " + between):  # type: ignore[attr-defined]
+                continue
+            if cue.barrier_exempt and ";" in between:
+                continue
+            return cue.name
+    return None
+
+
+def apply_modality(sentence: str, triggers: list[Trigger]) -> list[Trigger]:
+    """Marks triggers that do not report a discrete event (sets `dropped`)."""
+    t = _tables()
+    aggregate = t["aggregate"].search(sentence)  # type: ignore[attr-defined]
+    backgrounds = [(m.start(), m.end()) for m in t["background"].finditer(sentence)]  # type: ignore[attr-defined]
+    for trig in triggers:
+        if trig.dropped:
+            continue
+        if aggregate and _same_clause(sentence, trig, aggregate.start(), aggregate.end()):
+            trig.dropped = "aggregate"
+            continue
+        if any(s <= trig.start and trig.end <= e for s, e in backgrounds):
+            trig.dropped = "background"
+            continue
+        why = _cancelling_cue(sentence, trig)
+        if why:
+            trig.dropped = why
+    return triggers
+
+
+def _same_clause(sentence: str, trig: Trigger, s: int, e: int) -> bool:
+    """An aggregate phrase governs the triggers of its own clause (between ; or sentence ends,
+    and not across a relative 'which'/'that' boundary that starts a new statement)."""
+    lo, hi = min(trig.start, s), max(trig.end, e)
+    span = sentence[lo:hi]
+    return ";" not in span and not re.search(r",\s+(?:which|while|but|and)\b", span)
+
+
+def sentence_modality(sentence: str) -> str:
+    """reported | claimed | alleged for the events of a sentence."""
+    t = _tables()
+    cleaned = t["not"].sub(" ", sentence)  # type: ignore[attr-defined]
+    if t["alleged"].search(cleaned):  # type: ignore[attr-defined]
+        return "alleged"
+    if t["claimed"].search(cleaned):  # type: ignore[attr-defined]
+        return "claimed"
+    return "reported"

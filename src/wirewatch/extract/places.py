@@ -1,0 +1,121 @@
+"""Where the event happened: place names in a candidate sentence, scored by how they
+attach (a locative "in/near/at/across" beats a name that is the actor or a possessor),
+then resolved offline by wirewatch.resolve.places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wirewatch.extract import resolver
+from wirewatch.extract.actors import _country_iso3
+
+_LOCATIVE = {
+    "in",
+    "near",
+    "at",
+    "across",
+    "outside",
+    "inside",
+    "into",
+    "around",
+    "within",
+    "throughout",
+    "along",
+    "over",
+    "on",
+}
+_NEAR = {"near", "outside", "around"}
+_DIRECTIONS = {
+    "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+    "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
+    "south-eastern", "south-western", "upper", "lower", "rural", "coastal", "downtown",
+}  # fmt: skip
+_KIND_WORDS = {
+    "province",
+    "district",
+    "region",
+    "governorate",
+    "state",
+    "county",
+    "city",
+    "town",
+    "village",
+    "area",
+    "camp",
+    "neighbourhood",
+    "neighborhood",
+}
+
+
+@dataclass(slots=True)
+class PlaceChoice:
+    place: Any  # resolve.places.Place or None when the gazetteer has no entry
+    text: str  # the words looked up
+    start: int  # offsets in the sentence
+    end: int
+    score: float
+
+
+def place_candidates(
+    doc: Any, dateline: str | None, context_iso3: list[str], skip_until: int = 0
+) -> list[PlaceChoice]:
+    """Scored place mentions of a parsed sentence (offsets in the sentence)."""
+    out: list[PlaceChoice] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC") or ent.start_char < skip_until:
+            continue
+        root = ent.root
+        dep = root.dep_
+        score = 0.0
+        node = root
+        if node.dep_ in ("compound", "amod", "nmod") and node.head.lower_ in _KIND_WORDS:
+            node = node.head  # "Siestan-o-Baluchistan province of Iran": the PP hangs off "province"
+        while node.dep_ == "conj" and node.head is not node:
+            node = node.head
+        prep = node.head if node.dep_ == "pobj" else None
+        if dep in ("poss", "nsubj", "nsubjpass", "agent") or node.dep_ in ("nsubj", "poss"):
+            continue  # "Iran's airstrikes", "Washington hit": an actor, not where
+        if (
+            dep in ("compound", "amod", "nmod")
+            and node is root
+            and root.head.ent_type_ not in ("GPE", "LOC", "FAC")
+        ):
+            if _country_iso3(ent.text) or root.head.pos_ == "NOUN":
+                continue  # "US drone strike", "Iraqi government"
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in ("border", "frontier", "borders"):
+            continue  # "near the Iran border": which side is unknown
+        start, end = ent.start_char, ent.end_char
+        text = ent.text
+        # "eastern Baghdad": keep the direction word so the resolver gives precision 2
+        if ent.start > 0 and doc[ent.start - 1].lower_ in _DIRECTIONS:
+            start = doc[ent.start - 1].idx
+            text = doc[ent.start - 1].text + " " + text
+        if node is not root:
+            nxt = node
+        if nxt is not None and nxt.lower_ in _KIND_WORDS:
+            end = nxt.idx + len(nxt.text)
+            text = text + " " + nxt.text
+        if prep is not None and prep.lower_ in _LOCATIVE:
+            score += 3
+            if prep.lower_ in _NEAR:
+                text = "near " + text
+        elif prep is not None and prep.lower_ == "of":
+            score += 1.5  # "province of Iran", "outskirts of Kabul"
+        elif prep is not None and prep.lower_ in ("from", "to", "with"):
+            score -= 1
+        hint = context_iso3[0] if context_iso3 else None
+        place = resolver.resolve_place(text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
+        if place is None and text != ent.text:
+            place = resolver.resolve_place(
+                ent.text, country_hint=hint, context_iso3=context_iso3, dateline=dateline
+            )
+        if place is not None:
+            score += {"city": 1.0, "admin2": 0.8, "admin1": 0.6, "region": 0.2, "country": 0.0}.get(
+                place.kind, 0.0
+            )
+        else:
+            score -= 1.5
+        out.append(PlaceChoice(place, text, start, end, score))
+    return out

@@ -1,0 +1,275 @@
+"""Fatalities and injuries with ACLED's conventions, each with the words behind it.
+
+- the most conservative figure is the best estimate ("more than 20" -> 21, low 21);
+- number words ("three", "two dozen", "a dozen") and vague quantities (lexicons/numbers.json:
+  "several"/"a number of" -> 10, "a few" -> 3, "dozens" -> 12, ...) with `vague=True`;
+- a count is only a toll when a casualty word governs it: "more than 85 targets" and
+  "160 times" never are;
+- "no civilian casualties" says nothing about the dead; "no one was killed" is a toll of 0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from wirewatch.extract.lexicon import alternation, load
+
+
+@dataclass(slots=True)
+class Toll:
+    field: str  # "fatalities" | "injuries"
+    best: int | None  # None: reported but unquantified injuries
+    low: int | None
+    high: int | None
+    vague: bool  # "several", "a number of": ACLED's coded value, not a reported figure
+    weak: bool  # only implied by a singular noun ("killed a commander"): at least one
+    start: int  # offsets of the words within the sentence
+    end: int
+    text: str
+    anchor: int  # offset of the casualty word, to attach the toll to the nearest trigger
+
+
+_DEATH_VERBS = r"killed|dead|died|slain|shot dead|gunned down|massacred|executed|beheaded|lost their lives|perished|burned to death|hacked to death"
+_HURT_VERBS = r"injured|wounded|hurt|maimed"
+_AUX = r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|allegedly|also|later|all|both|were also|subsequently)\s+)"
+_NP_STOP = re.compile(
+    r"[,.;:!?\"“”()]|\s(?:in|at|on|during|near|when|while|after|before|according|as|with|from|inside|outside|across|since|amid|by|and (?:injur|wound|hurt)\w*|and (?:later|then)|who|which|that|but)\s",
+    re.IGNORECASE,
+)
+_PERSON_HEAD = re.compile(
+    r"(?:commander|leader|official|soldier|troop|officer|policeman|member|fighter|militant|civilian|child|man|woman|boy|girl|"
+    r"person|people|resident|villager|student|worker|journalist|guard|chief|cleric|general|colonel|"
+    r"driver|farmer|pilgrim|worshipper|passenger|doctor|nurse|teacher|insurgent|rebel|terrorist|gunman|attacker|"
+    r"assailant|protester|demonstrator|son|daughter|brother|sister|father|mother|wife|husband|relative|guardsman|"
+    r"marine|sailor|airman|contractor|engineer|bodyguard|aide|minister|mayor|governor|judge|lawyer|activist|"
+    r"trader|shopkeeper|herder|fisherman|miner|others?|recruit|cadet|paramilitar|militiam[ae]n|jihadist|operative|"
+    r"suspect|infant|toddler|teen|teenager|youth|elder|family|families|individual|victim|casualt|personnel)\w*",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _numbers() -> dict[str, object]:
+    data = load("numbers")
+    units: dict[str, int] = {k.lower(): v for k, v in data["units"].items()}
+    vague: dict[str, int] = {k.lower(): v for k, v in data["vague"].items()}
+    mods = data["modifiers"]
+    mod_words = [w for ws in mods.values() for w in ws]
+    word_num = alternation(list(units) + list(data["multipliers"]))
+    core = (
+        rf"\d[\d,]*(?:\.\d+)?|(?:{alternation(list(vague))})"
+        rf"|(?:{word_num})(?:[- ](?:{word_num}))*"
+    )
+    num = rf"(?:(?:{alternation(mod_words)})\s+)?(?:{core})"
+    return {
+        "units": units,
+        "vague": vague,
+        "mult": data["multipliers"],
+        "weak": set(data["weak_singular"]),
+        "mods": {k: [w.lower() for w in ws] for k, ws in mods.items()},
+        "num": num,
+        "unspecified": data["unspecified_plural"],
+    }
+
+
+@dataclass(slots=True)
+class _Num:
+    best: int
+    low: int | None
+    high: int | None
+    vague: bool
+    weak: bool
+
+
+def parse_number(phrase: str) -> _Num | None:
+    """'more than 20' -> best 21, low 21; 'two dozen' -> 24; 'several' -> 10 (vague)."""
+    n = _numbers()
+    p = re.sub(r"\s+", " ", phrase.strip().lower())
+    p = re.sub(r"\b(\w+)(?: \1\b)+", r"\1", p)  # "a a senior commander": a doubled word is a typo
+    mod = None
+    for kind, words in n["mods"].items():  # type: ignore[attr-defined]
+        for w in sorted(words, key=len, reverse=True):
+            if p.startswith(w + " "):
+                mod, p = kind, p[len(w) + 1 :]
+                break
+        if mod:
+            break
+    vague = n["vague"]
+    if p in vague:  # type: ignore[operator]
+        v = vague[p]  # type: ignore[index]
+        return _Num(v, v, None, True, False)
+    value: int | None = None
+    if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", p):
+        value = int(float(p.replace(",", "")))
+    else:
+        units, mult = n["units"], n["mult"]
+        if p in units:  # type: ignore[operator]
+            value = units[p]  # type: ignore[index]
+        else:
+            total, current = 0, 0
+            for w in re.split(r"[- ]", p):
+                if w in mult:  # type: ignore[operator]
+                    current = (current or 1) * mult[w]  # type: ignore[index]
+                    if mult[w] >= 100:  # type: ignore[index]
+                        total, current = total + current, 0
+                elif w in units:  # type: ignore[operator]
+                    current += units[w]  # type: ignore[index]
+                else:
+                    return None
+            value = total + current
+    if value is None:
+        return None
+    weak = p in n["weak"]  # type: ignore[operator]
+    if mod == "more_than":
+        return _Num(value + 1, value + 1, None, False, weak)
+    if mod == "at_least":
+        return _Num(value, value, None, False, weak)
+    if mod == "up_to":
+        return _Num(value, None, value, False, weak)
+    return _Num(value, value, value, False, weak)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    num = _numbers()["num"]
+    f = re.IGNORECASE
+    return {
+        # "two children were killed", "A number of terrorists were killed", "several others injured"
+        "passive": re.compile(
+            rf"(?<![\w-])(?P<num>{num})\s+(?P<who>(?:[\w'’-]+\s+){{0,5}}?){_AUX}{{0,3}}(?P<verb>{_DEATH_VERBS}|{_HURT_VERBS})(?![\w-])",
+            f,
+        ),
+        # "killed three US troops", "killed two", "killing the commander and two others"
+        "active": re.compile(
+            r"(?<![\w-])(?P<verb>killed|killing|kills|kill|slew|slaying|massacred|executed|shot dead|gunned down|"
+            r"claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
+            f,
+        ),
+        # "the death of the militia commander and two other officials"
+        "death_of": re.compile(
+            r"(?<![\w-])(?P<verb>deaths? of|killing of|murders? of)\s+(?P<np>[^.;:!?]{1,120})", f
+        ),
+        # "left 12 dead", "leaving three people wounded"
+        "left": re.compile(
+            rf"(?<![\w-])(?:left|leaving)\s+(?P<num>{num})\s+(?:[\w'’-]+\s+){{0,3}}?(?P<verb>dead|injured|wounded|hurt)(?![\w-])",
+            f,
+        ),
+        # "the death toll rose to 14", "claimed 9 lives", "12 deaths"
+        "toll": re.compile(
+            rf"(?<![\w-])(?P<verb>death toll|toll)\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|hit|is|was)\s+(?P<num>{num})(?![\w-])",
+            f,
+        ),
+        "deaths": re.compile(rf"(?<![\w-])(?P<num>{num})\s+(?P<verb>deaths|fatalities|dead)(?![\w-])", f),
+        "lives": re.compile(rf"(?<![\w-])(?P<verb>claimed|took|cost)\s+(?P<num>{num})\s+lives(?![\w-])", f),
+        "zero": re.compile(
+            r"(?<![\w-])(?:no (?:one|body)|nobody|none)\s+(?:\w+\s+){0,2}?(?P<verb>killed|died|hurt|injured|wounded)"
+            r"|(?<![\w-])no (?P<verb2>deaths|fatalities|casualties|injuries)\b",
+            f,
+        ),
+    }
+
+
+def _count_np(np: str) -> tuple[_Num | None, int]:
+    """Count the people in a noun phrase after a killing word; returns the count and the
+    length of the phrase used. 'the militia commander and two other officials' -> 3."""
+    stop = _NP_STOP.search(" " + np + " ")
+    phrase = np[: max(0, stop.start() - 1)] if stop else np
+    phrase = phrase.rstrip()
+    if not phrase:
+        return None, 0
+    num_rx = re.compile(rf"(?P<num>{_numbers()['num']})(?![\w-])", re.IGNORECASE)
+    parts = re.split(r"\s*,\s*|\s+and\s+", phrase)
+    best = low = 0
+    high: int | None = 0
+    vague = weak_all = True
+    counted = False
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        m = num_rx.match(part)
+        n = parse_number(m.group("num")) if m else None
+        if n is not None and m is not None:
+            rest = part[m.end() :].strip()
+            if n.weak and not _PERSON_HEAD.search(rest):
+                continue  # "killed a car" is not a person
+            if (
+                not n.weak
+                and rest
+                and not _PERSON_HEAD.search(rest)
+                and not re.match(r"(?:other|more|of|people|us|u\.s\.)\b", rest, re.I)
+            ):
+                # "killed 3 ..." followed by a non-person noun: still a toll when the noun is a group word
+                if not re.match(r"[A-Z]|[\w'-]+s\b", rest):
+                    continue
+        elif re.match(r"(?:the|his|her|their|its|a|an)\s", part, re.IGNORECASE) and _PERSON_HEAD.search(part):
+            n = _Num(1, 1, 1, False, True)
+        elif _PERSON_HEAD.search(part) and re.search(r"s\b", part.split()[0] if part.split() else ""):
+            u = _numbers()["unspecified"]
+            n = _Num(u, u, None, True, False)  # type: ignore[arg-type]
+        else:
+            continue
+        counted = True
+        best += n.best
+        low += n.low if n.low is not None else n.best
+        high = None if (high is None or n.high is None) else high + n.high
+        vague = vague and n.vague
+        weak_all = weak_all and n.weak
+    if not counted:
+        return None, 0
+    return _Num(best, low, high, vague, weak_all), len(phrase)
+
+
+def find_tolls(sentence: str) -> list[Toll]:
+    """Every toll phrase in a sentence (fatalities and injuries), left to right."""
+    pats = _patterns()
+    out: list[Toll] = []
+
+    def field_of(verb: str) -> str:
+        return "injuries" if re.match(r"(?:injur|wound|hurt|maim)", verb, re.I) else "fatalities"
+
+    def add(
+        field: str, n: _Num | None, start: int, end: int, anchor: int, vague_injury: bool = False
+    ) -> None:
+        if any(t.start < end and start < t.end and t.field == field for t in out):
+            return
+        if field == "injuries" and (n is None or n.vague):
+            # ACLED records no injury figure for "several injured": keep the words, no number
+            out.append(Toll(field, None, None, None, True, False, start, end, sentence[start:end], anchor))
+            return
+        if n is None:
+            return
+        out.append(
+            Toll(field, n.best, n.low, n.high, n.vague, n.weak, start, end, sentence[start:end], anchor)
+        )
+
+    for m in pats["zero"].finditer(sentence):
+        verb = m.group("verb") or m.group("verb2")
+        fld = "injuries" if re.match(r"(?:injur|wound|hurt)", verb, re.I) else "fatalities"
+        out.append(Toll(fld, 0, 0, 0, False, False, m.start(), m.end(), m.group(0), m.start()))
+    for name in ("passive", "left", "toll", "deaths", "lives"):
+        for m in pats[name].finditer(sentence):
+            n = parse_number(m.group("num"))
+            if name == "passive":
+                who = m.group("who") or ""
+                if re.search(
+                    r"\b(?:times|targets|sorties|attacks|strikes|missiles|rockets|drones|days|weeks|months|years|km|kilometres|miles)\b",
+                    who,
+                    re.I,
+                ):
+                    continue
+                if n is not None and n.weak and not _PERSON_HEAD.search(who):
+                    continue
+            add(field_of(m.group("verb")), n, m.start(), m.end(), m.start("verb"))
+    for name in ("active", "death_of"):
+        for m in pats[name].finditer(sentence):
+            n, used = _count_np(m.group("np"))
+            if n is None:
+                continue
+            verb = m.group("verb")
+            fld = "fatalities" if name == "death_of" else field_of(verb)
+            add(fld, n, m.start(), m.start("np") + used, m.start())
+    out.sort(key=lambda t: t.start)
+    return out

@@ -1,0 +1,119 @@
+"""Trigger words: which sentences can carry an event, and what kind of event.
+
+Everything here is regular expressions built from lexicons/triggers.json and
+lexicons/negatives.json, so the pre-filter over a whole article is cheap and the
+heavy NLP only runs on sentences with a surviving trigger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from wirewatch.extract.lexicon import alternation, load
+
+
+@dataclass(slots=True)
+class Trigger:
+    start: int  # offsets within the sentence
+    end: int
+    text: str
+    kind: str  # instrument | attack | casualty | battle | civilian | protest | riot | strategic
+    sub_event_type: str | None
+    rank: int
+    dropped: str | None = None  # why a cue cancelled it (kept for debugging and tests)
+
+
+@dataclass(slots=True)
+class _Entry:
+    kind: str
+    sub_event_type: str | None
+    rank: int
+
+
+@cache
+def _trigger_regex() -> tuple[re.Pattern[str], list[_Entry]]:
+    entries = sorted(load("triggers")["triggers"], key=lambda e: -e["rank"])
+    parts = []
+    table = []
+    for i, e in enumerate(entries):
+        parts.append(f"(?P<t{i}>{e['pattern']})")
+        table.append(_Entry(e["kind"], e["sub_event_type"], e["rank"]))
+    rx = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    return rx, table
+
+
+def _bounded(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + alternation(patterns) + r")(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _negative_regexes() -> dict[str, object]:
+    neg = load("negatives")
+    contexts = [(c["name"], _bounded(c["words"])) for c in neg["context_drops"]]
+    reclass = [(_bounded(r["patterns"]), r["sub_event_type"]) for r in neg["reclassify"]]
+    return {
+        "phrase": _bounded(neg["phrase_drops"]),
+        "contexts": contexts,
+        "unless": _bounded(neg["context_drop_unless"]),
+        "reclass": reclass,
+    }
+
+
+@cache
+def _strike_default() -> tuple[re.Pattern[str], str]:
+    sd = load("triggers")["strike_default"]
+    return re.compile(r"(?:" + alternation(sd["patterns"]) + r")$", re.IGNORECASE), sd["sub_event_type"]
+
+
+def has_trigger(text: str) -> bool:
+    """Cheap pre-filter: does this text contain any trigger word at all?"""
+    return _trigger_regex()[0].search(text) is not None
+
+
+def raw_triggers(sentence: str) -> list[Trigger]:
+    rx, table = _trigger_regex()
+    out = []
+    for m in rx.finditer(sentence):
+        name = m.lastgroup
+        assert name is not None
+        e = table[int(name[1:])]
+        out.append(Trigger(m.start(), m.end(), m.group(0), e.kind, e.sub_event_type, e.rank))
+    return out
+
+
+def _overlaps(t: Trigger, s: int, e: int) -> bool:
+    return t.start < e and s < t.end
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    """Triggers in one sentence after the non-event filters (sport, films, markets,
+    idioms); labour strikes come back as protests. Dropped triggers are returned
+    with `dropped` set so callers and tests can see why."""
+    triggers = raw_triggers(sentence)
+    if not triggers:
+        return []
+    neg = _negative_regexes()
+    for m in neg["phrase"].finditer(sentence):  # type: ignore[attr-defined]
+        for t in triggers:
+            if t.dropped is None and _overlaps(t, m.start(), m.end()):
+                t.dropped = "idiom"
+    for rx, sub in neg["reclass"]:  # type: ignore[attr-defined]
+        for m in rx.finditer(sentence):
+            for t in triggers:
+                if _overlaps(t, m.start(), m.end()) and re.match(r"strik", t.text, re.I):
+                    t.kind, t.sub_event_type, t.rank, t.dropped = "protest", sub, 41, None
+    if not neg["unless"].search(sentence):  # type: ignore[attr-defined]
+        for name, rx in neg["contexts"]:  # type: ignore[attr-defined]
+            if rx.search(sentence):
+                for t in triggers:
+                    if t.dropped is None:
+                        t.dropped = f"context:{name}"
+                break
+    rx_default, sub_default = _strike_default()
+    for t in triggers:
+        if t.kind == "attack" and t.sub_event_type is None and rx_default.match(t.text):
+            t.sub_event_type = sub_default
+            t.rank = 12
+    return triggers
