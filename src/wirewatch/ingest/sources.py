@@ -106,6 +106,6 @@ class _Chained(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._rest.read(len(buffer))
+        data = getattr(self._rest, "read1", self._rest.read)(len(buffer))  # what is there: stream, not wait
         buffer[: len(data)] = data
         return len(data)
