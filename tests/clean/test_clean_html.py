@@ -107,3 +107,12 @@ def test_broken_markup_still_gives_text():
     a = clean_html(page)
     assert isinstance(a, Article)
     assert "Shelling hit the northern suburbs overnight" in a.text
+
+
+def test_compact_pubdate_meta():
+    page = PAGE.replace(
+        '<meta property="article:published_time" content="2025-05-02T08:30:00+03:00">',
+        '<meta name="pubdate" content="20250502">',
+    )
+    a = clean_html(page)
+    assert (a.published_at, a.published_at_source) == ("2025-05-02", "html-meta")
