@@ -38,16 +38,19 @@ class CleanOptions:
 class DedupOptions:
     preset: str = "balanced"  # balanced | precision | recall (wirewatch.dedup.presets; set fields win)
     shingle_size: int = 5  # words per shingle
+    prose_min_words: int = 8  # compare lines of at least this many words in sentences (0: whole text)
     num_perm: int = 16  # MinHash values per article (only used for LSH look-up; checks are exact)
     bands: int = 16  # LSH bands (rows = num_perm // bands); 1 row per band finds copies down to Jaccard ~0.2
     jaccard_threshold: float = 0.5  # verified exact Jaccard to join a story
-    containment_threshold: float = 0.8  # or: share of the shorter copy found in the longer
+    containment_threshold: float = 0.65  # or: share of the shorter copy found in the longer (chrome dilutes it)
     min_shingles: int = 30  # shorter texts only join by exact hash
     min_shared_shingles: int = 25  # a match shares at least this many shingles
     min_figure_overlap: float = 0.5  # share of the figures (tokens with digits) of the shorter copy found in the other
     min_figures: int = 3  # the figure check applies when the shorter copy has at least this many
     max_bucket_stories: int = 50  # a band key held by more stories is boilerplate and ignored
     max_candidate_stories: int = 20  # candidate stories verified per article, best first
+    merge_min_coverage: float = 0.6  # a copy merges two stories only if this share of it is in each
+    merge_min_similarity: float = 0.8  # ... and it matches each of them at least this well
 
 
 @dataclass(slots=True)

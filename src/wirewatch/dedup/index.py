@@ -78,6 +78,13 @@ class DedupIndex:
             for chunk in _chunks(band_rows, 20000):
                 self.store._insert_ignore(conn, s.dedup_bands, chunk)
 
+    def move_stories(self, moves: dict[str, str]) -> None:
+        """Point the signatures of merged-away stories at the story they joined."""
+        sig = s.dedup_signatures
+        with self.store.engine.begin() as conn:
+            for old, new in moves.items():
+                conn.execute(sig.update().where(sig.c.story_id == old).values(story_id=new))
+
     def load_stories(self, story_ids: Sequence[str]) -> dict[str, Story]:
         out: dict[str, Story] = {}
         with self.store.engine.connect() as conn:

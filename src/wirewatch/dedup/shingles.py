@@ -50,7 +50,8 @@ def _fix_mojibake(match: re.Match[str]) -> str:
     try:
         return chunk.encode("cp1252").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
-        return chunk
+        # a cut-off sequence ("â€" before a lost byte) is noise; real Latin-1 words have no cp1252 symbols
+        return " " if any(ord(c) > 0xFF for c in chunk[1:]) else chunk
 
 
 def normalise_words(text: str) -> list[str]:
@@ -61,6 +62,33 @@ def normalise_words(text: str) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _WORD.findall(text.lower())
+
+
+_SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)\]]*(?:\s|$)")
+
+
+def prose_lines(text: str, min_words: int) -> str:
+    """The lines of `text` that read as prose: at least `min_words` words with a sentence end.
+
+    Hard-wrapped paragraphs are rejoined first (a long line without a sentence end continues
+    on the next line). Menus, dates, headlines and lists of related headlines are left out, so
+    page chrome a cleaner missed does not dilute the comparison. A text with too little prose
+    is used whole (tables, scores, one-liners)."""
+    logical: list[str] = []
+    joining = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            joining = False
+            continue
+        if joining:
+            logical[-1] += " " + line
+        else:
+            logical.append(line)
+        joining = len(line.split()) >= min_words and not _SENTENCE_END.search(line[-3:] + " ")
+    keep = [ln for ln in logical if len(ln.split()) >= min_words and _SENTENCE_END.search(ln)]
+    kept = "\n".join(keep)
+    return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
 def text_hash(words: list[str]) -> str:
@@ -98,7 +126,10 @@ class Fingerprint:
     word_count: int
 
 
-def fingerprints(texts: list[str], shingle_size: int) -> list[Fingerprint]:
+def fingerprints(texts: list[str], shingle_size: int, prose_min_words: int = 0) -> list[Fingerprint]:
+    """Fingerprints of the prose of each text (the whole text when `prose_min_words` is 0)."""
+    if prose_min_words:
+        texts = [prose_lines(t, prose_min_words) for t in texts]
     word_lists = [normalise_words(t) for t in texts]
     hashed = word_hashes(word_lists) if word_lists else []
     out = []

@@ -61,8 +61,8 @@ def refresh_story(story: Story) -> Story:
     return story
 
 
-def verify(a: Fingerprint, b: Fingerprint, opts: DedupOptions) -> float | None:
-    """Similarity of two long texts when they are copies of one text, else None."""
+def verify(a: Fingerprint, b: Fingerprint, opts: DedupOptions) -> tuple[float, float] | None:
+    """(similarity, share of `a` found in `b`) when two long texts are copies of one text, else None."""
     jaccard, containment, shared = overlap(a.shingles, b.shingles)
     if shared < opts.min_shared_shingles:
         return None
@@ -71,7 +71,10 @@ def verify(a: Fingerprint, b: Fingerprint, opts: DedupOptions) -> float | None:
     small = min(len(a.numbers), len(b.numbers))
     if small >= opts.min_figures and len(a.numbers & b.numbers) / small < opts.min_figure_overlap:
         return None
-    return max(jaccard, containment)
+    return max(jaccard, containment), shared / len(a.shingles)
+
+
+_Holders = dict[int, list[tuple[str, str]]]  # band key -> [(article_id, story_id)]
 
 
 class _Assigner:
@@ -81,6 +84,12 @@ class _Assigner:
         self.index = DedupIndex(store)
         self.stories: dict[str, Story] = {}
         self.fps: dict[str, Fingerprint] = {}
+        self.merged: dict[str, str] = {}  # story id merged away -> the story it went into
+
+    def resolve(self, story_id: str) -> str:
+        while story_id in self.merged:
+            story_id = self.merged[story_id]
+        return story_id
 
     def story(self, story_id: str) -> Story | None:
         if story_id not in self.stories:
@@ -98,13 +107,33 @@ class _Assigner:
             story.members.append(_member(article, similarity))
             refresh_story(story)
 
+    def merge(self, story_ids: list[str]) -> str:
+        """Merge stories that one copy links; the oldest story (first member earliest) keeps its id."""
+        stories = [st for st in (self.story(sid) for sid in story_ids) if st is not None]
+
+        def age(st: Story) -> tuple:
+            first = min(st.members, key=lambda m: (_pub_key(m.get("published_at")), m["article_id"]))
+            return (_pub_key(first.get("published_at")), first["article_id"])
+
+        stories.sort(key=age)
+        keep = stories[0]
+        for st in stories[1:]:
+            have = {m["article_id"] for m in keep.members}
+            keep.members.extend(m for m in st.members if m["article_id"] not in have)
+            self.merged[st.story_id] = keep.story_id
+            self.stories.pop(st.story_id, None)
+        refresh_story(keep)
+        return keep.story_id
+
     def load_fingerprints(self, article_ids: Sequence[str]) -> None:
         wanted = [a for a in dict.fromkeys(article_ids) if a not in self.fps]
         if not wanted:
             return
         stored = list(self.store.iter_articles(ids=wanted))
         for art, fp in zip(
-            stored, fingerprints([a.text or "" for a in stored], self.opts.shingle_size), strict=True
+            stored,
+            fingerprints([a.text or "" for a in stored], self.opts.shingle_size, self.opts.prose_min_words),
+            strict=True,
         ):
             self.fps[art.article_id] = fp
 
@@ -121,7 +150,7 @@ class _Assigner:
                 self.add_member(known[a.article_id], a, 1.0)
         fresh = [a for a in ordered if a.article_id not in known]
 
-        fps = fingerprints([a.text or "" for a in fresh], opts.shingle_size)
+        fps = fingerprints([a.text or "" for a in fresh], opts.shingle_size, opts.prose_min_words)
         for a, fp in zip(fresh, fps, strict=True):
             self.fps[a.article_id] = fp
         long_rows = [i for i, fp in enumerate(fps) if len(fp.shingles) >= opts.min_shingles]
@@ -138,27 +167,31 @@ class _Assigner:
         self._prefetch(key_of, stored_bands)
 
         batch_exact: dict[str, tuple[str, str]] = {}
-        batch_bands: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        batch_bands: _Holders = defaultdict(list)
         signature_rows: list[dict[str, Any]] = []
         band_rows: list[dict[str, Any]] = []
         for i, (a, fp) in enumerate(zip(fresh, fps, strict=True)):
-            match: tuple[str, float] | None = None
+            story_id, similarity = story_id_for(a.article_id), 1.0
             exact = batch_exact.get(fp.text_hash) or stored_exact.get(fp.text_hash)
-            if exact:
-                match = (exact[1], 1.0)
+            if exact and self.story(self.resolve(exact[1])) is not None:
+                story_id = self.resolve(exact[1])
             elif i in key_of:
-                match = self._best_story(fp, key_of[i], stored_bands, batch_bands)
-            story_id, similarity = match if match else (story_id_for(a.article_id), 1.0)
-            if match and self.story(story_id) is None:  # indexed but its story record was lost
-                story_id, similarity = story_id_for(a.article_id), 1.0
+                verified = self._verified_stories(fp, key_of[i], stored_bands, batch_bands)
+                if verified:
+                    story_id, similarity, _ = verified[0]
+                    bridged = [
+                        sid
+                        for sid, sim, cover in verified
+                        if cover >= opts.merge_min_coverage and sim >= opts.merge_min_similarity
+                    ]
+                    if story_id in bridged and len(bridged) > 1:  # one copy of two stories' text: one story
+                        story_id = self.merge(bridged)
             result[a.article_id] = story_id
             self.add_member(story_id, a, similarity)
             batch_exact.setdefault(fp.text_hash, (a.article_id, story_id))
             for key in key_of.get(i, ()):
                 holders = batch_bands[key]
-                if any(sid == story_id for _, sid in holders) or any(
-                    sid == story_id for _, sid in stored_bands.get(key, ())
-                ):
+                if any(self.resolve(sid) == story_id for _, sid in (*holders, *stored_bands.get(key, ()))):
                     continue  # the story already answers to this key
                 holders.append((a.article_id, story_id))
                 band_rows.append({"band_key": key, "article_id": a.article_id})
@@ -168,22 +201,30 @@ class _Assigner:
             })  # fmt: skip
 
         # index first, then stories and article story ids: a rerun after a crash repairs the rest
+        for row in signature_rows:
+            row["story_id"] = self.resolve(row["story_id"])
+        result = {aid: self.resolve(sid) for aid, sid in result.items()}
         self.index.add(signature_rows, band_rows)
-        touched = {result[a.article_id] for a in ordered}
+        gone = sorted(self.merged)
+        if gone:
+            self.index.move_stories({sid: self.resolve(sid) for sid in gone})
+        touched = {self.resolve(sid) for sid in gone} | set(result.values())
         self.store.save_stories([self.stories[sid] for sid in sorted(touched)])
-        self.store.set_story_ids(result)
+        self.store.delete_stories(gone)
+        updates = dict(result)
+        for sid in {self.resolve(g) for g in gone}:  # earlier members of merged stories move too
+            updates.update((m["article_id"], sid) for m in self.stories[sid].members)
+        self.store.set_story_ids(updates)
         for a in ordered:
             a.story_id = result[a.article_id]
         return result
 
-    def _candidates(
-        self, keys: list[int], *sources: dict[int, list[tuple[str, str]]]
-    ) -> list[tuple[str, list[str]]]:
+    def _candidates(self, keys: list[int], *sources: _Holders) -> list[tuple[str, list[str]]]:
         """Candidate stories, best first, each with its candidate articles, best first."""
         hits: Counter[tuple[str, str]] = Counter()
         for source in sources:
             for key in keys:
-                hits.update(source.get(key, ()))
+                hits.update((aid, self.resolve(sid)) for aid, sid in source.get(key, ()))
         by_story: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for (aid, sid), n in hits.items():
             by_story[sid].append((-n, aid))
@@ -193,30 +234,31 @@ class _Assigner:
             for sid, c in ranked[: self.opts.max_candidate_stories]
         ]
 
-    def _prefetch(self, key_of: dict[int, list[int]], stored_bands: dict[int, list[tuple[str, str]]]) -> None:
+    def _prefetch(self, key_of: dict[int, list[int]], stored_bands: _Holders) -> None:
         wanted = []
         for keys in key_of.values():
             for _sid, aids in self._candidates(keys, stored_bands):
                 wanted.append(aids[0])
         self.load_fingerprints(wanted)
 
-    def _best_story(
-        self, fp: Fingerprint, keys: list[int], stored: dict[int, list[tuple[str, str]]],
-        batch: dict[int, list[tuple[str, str]]],
-    ) -> tuple[str, float] | None:  # fmt: skip
-        best: tuple[str, float] | None = None
+    def _verified_stories(
+        self, fp: Fingerprint, keys: list[int], stored: _Holders, batch: _Holders
+    ) -> list[tuple[str, float, float]]:
+        """Stories with a verified copy of `fp`: (story_id, similarity, share of fp in that copy), best first."""
+        found: list[tuple[str, float, float]] = []
         for sid, aids in self._candidates(keys, stored, batch):
+            if self.story(sid) is None:  # indexed but its story record was lost: start afresh
+                continue
             self.load_fingerprints(aids)
             for aid in aids:
                 other = self.fps.get(aid)
                 if other is None or len(other.shingles) < self.opts.min_shingles:
                     continue
-                score = verify(fp, other, self.opts)
-                if score is not None:
-                    if best is None or score > best[1]:
-                        best = (sid, score)
+                checked = verify(fp, other, self.opts)
+                if checked is not None:
+                    found.append((sid, checked[0], checked[1]))
                     break
-        return best
+        return sorted(found, key=lambda t: (-t[1], t[0]))
 
 
 def assign_stories(store: Store, articles: Sequence[Article], options: DedupOptions) -> dict[str, str]:
