@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import xml.sax
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,52 +42,57 @@ def _clean(value: Any) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
+@dataclass(slots=True)
+class FeedItem:
+    link: str | None
+    title: str | None
+    published_at: str | None  # ISO 8601 UTC
+
+
 def parse_feed(
     body: bytes, source: str, base_url: str | None = None
-) -> list[dict[str, str | None]] | InputProblem:
-    """[{link, title, published_at}] for the items of a feed, or W011 when it is not a usable feed."""
+) -> tuple[list[FeedItem], InputProblem | None]:
+    """The items of a feed, and a problem: fatal W011/W004 when there are none, a warning when the
+    XML is broken but feedparser still recovered items."""
     try:
         parsed = feedparser.parse(body, response_headers={"content-location": base_url} if base_url else None)
     except Exception as exc:  # noqa: BLE001 - feedparser is lenient but not total
-        return InputProblem(source, "W011", f"malformed feed ({type(exc).__name__}: {exc})")
+        return [], InputProblem(source, "W011", f"malformed feed ({type(exc).__name__}: {exc})")
+    broken = parsed.get("bozo_exception")
+    reason = str(broken).splitlines()[0][:160] if broken is not None else ""
     if not parsed.entries:
-        if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
-            reason = str(parsed.bozo_exception).splitlines()[0][:160]
-            return InputProblem(source, "W011", f"malformed feed ({reason})")
+        if broken is not None and parsed.get("bozo"):
+            return [], InputProblem(source, "W011", f"malformed feed ({reason})")
         if not parsed.get("version"):
-            return InputProblem(source, "W011", "not an RSS or Atom feed")
-        return InputProblem(source, "W004", "feed has no items")
-    items: list[dict[str, str | None]] = []
-    if parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), Exception):
-        if isinstance(parsed.bozo_exception, xml.sax.SAXException):  # not well-formed XML
-            reason = str(parsed.bozo_exception).splitlines()[0][:160]
-            warning = f"malformed feed ({reason}); reading the {len(parsed.entries)} item(s) found"
-            items.append({"warning": warning})
-    for entry in parsed.entries:
-        items.append(
-            {
-                "link": _clean(entry.get("link")),
-                "title": _clean(entry.get("title")),
-                "published_at": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
-            }
+            return [], InputProblem(source, "W011", "not an RSS or Atom feed")
+        return [], InputProblem(source, "W004", "feed has no items")
+    items = [
+        FeedItem(
+            link=_clean(entry.get("link")),
+            title=_clean(entry.get("title")),
+            published_at=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
         )
-    return items
+        for entry in parsed.entries
+    ]
+    warning = None
+    if isinstance(broken, xml.sax.SAXException):  # not well-formed XML, yet some items came through
+        warning = InputProblem(
+            source, "W011", f"malformed feed ({reason}); reading the {len(items)} item(s) found", fatal=False
+        )
+    return items, warning
 
 
 def read_feed(
     body: bytes, source: str, options: IngestOptions, fetcher: Fetcher, *, base_url: str | None = None
 ) -> Iterator[RawDocument | InputProblem]:
     """Fetch the page of each item (up to options.feed_item_limit), in feed order."""
-    items = parse_feed(body, source, base_url)
-    if isinstance(items, InputProblem):
-        yield items
-        return
+    items, problem = parse_feed(body, source, base_url)
+    if problem:
+        yield problem
     seen: set[str] = set()
     fetched = 0
-    if items and "warning" in items[0]:
-        yield InputProblem(source, "W011", items.pop(0)["warning"] or "", fatal=False)
     for number, item in enumerate(items, 1):
-        link = item["link"]
+        link = item.link
         if not link or not is_url(link):
             yield InputProblem(
                 f"{source} item {number}", "W011", f"feed item has no http(s) link ({link or 'none'})"
@@ -114,8 +120,8 @@ def read_feed(
             link,
             options,
             fetcher,
-            given_title=item["title"],
-            given_published_at=item["published_at"],
+            given_title=item.title,
+            given_published_at=item.published_at,
             follow_feeds=False,
         )
 
