@@ -136,9 +136,29 @@ def _create_v1(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
+# Indexes for the event filters and sorts of exports and the API (plain DDL, valid in SQLite and
+# PostgreSQL; lower() ones serve the case-insensitive filters).
+_EVENT_FILTER_INDEXES = {
+    "ix_events_date_id": "event_date, event_id",
+    "ix_events_fatalities_id": "fatalities, event_id",
+    "ix_events_lon_lat": "longitude, latitude",
+    "ix_events_iso3": "iso3",
+    "ix_events_country_lower": "lower(country)",
+    "ix_events_admin1_lower": "lower(admin1)",
+    "ix_events_type_lower": "lower(event_type)",
+    "ix_events_sub_type_lower": "lower(sub_event_type)",
+}
+
+
+def _event_filter_indexes_v2(conn: sa.Connection) -> None:
+    for name, columns in _EVENT_FILTER_INDEXES.items():
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
+    (2, "indexes for event filters and sorts", _event_filter_indexes_v2),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
