@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 # enough text for a stable guess; more only costs time
-_SAMPLE_CHARS = 3000
+_SAMPLE_CHARS = 1200
 _MIN_CHARS = 20
 
 

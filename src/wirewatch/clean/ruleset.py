@@ -28,10 +28,10 @@ class LineRule:
     patterns: tuple[re.Pattern[str], ...]
     only_unpunctuated: bool = False  # applies only to lines that do not end like a sentence
 
-    def matches(self, line: str) -> bool:
+    def matches(self, line: str, folded: str | None = None) -> bool:
         if self.only_unpunctuated and ends_like_sentence(line):
             return False
-        if self.exact and _fold(line) in self.exact:
+        if self.exact and (folded if folded is not None else _fold(line)) in self.exact:
             return True
         return any(p.search(line) for p in self.patterns)
 
@@ -73,8 +73,9 @@ class ChromeRules:
 
     def line_rule_for(self, line: str) -> str | None:
         """Name of the first line rule that matches, or None."""
+        folded = _fold(line)
         for rule in self.lines:
-            if rule.matches(line):
+            if rule.matches(line, folded):
                 return rule.name
         return None
 
