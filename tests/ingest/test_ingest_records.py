@@ -172,3 +172,13 @@ def test_other_json_in_a_folder_is_a_warning_but_named_it_is_an_error(tmp_path: 
     assert [(p.code, p.fatal) for p in problems] == [("W013", False)]
     docs, problems = read([str(tmp_path / "settings.json")])
     assert [(p.code, p.fatal) for p in problems] == [("W013", True)]
+
+
+def test_empty_jsonl(tmp_path: Path):
+    (tmp_path / "none.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_text("\n  \n\n")
+    docs, problems = read([str(tmp_path / "none.jsonl"), str(tmp_path / "blank.jsonl")])
+    assert docs == [] and [(p.code, p.source) for p in problems] == [
+        ("W004", str(tmp_path / "none.jsonl")),
+        ("W004", str(tmp_path / "blank.jsonl")),
+    ]

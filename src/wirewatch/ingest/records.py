@@ -142,13 +142,16 @@ def read_jsonl_lines(
     lines: Iterable[bytes | int], prefix: str, *, max_bytes: int, file_mtime: str | None = None
 ) -> Iterator[RawDocument | InputProblem]:
     """JSONL: one record a line; source of each is "prefix:LINE"."""
+    any_line = False
     for number, line in enumerate(lines, 1):
         source = f"{prefix}:{number}"
         if isinstance(line, int):
+            any_line = True
             yield over_cap(source, line, max_bytes)
             continue
         if not line.strip():
             continue
+        any_line = True
         if len(line) > max_bytes:
             yield over_cap(source, len(line), max_bytes)
             continue
@@ -161,3 +164,5 @@ def read_jsonl_lines(
             yield InputProblem(source, "W006", f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
         yield from record_to_document(value, source, encoding=decoded.encoding, file_mtime=file_mtime)
+    if not any_line:
+        yield InputProblem(prefix, "W004", "empty (no JSON lines)")
