@@ -71,7 +71,7 @@ def prose_lines(text: str, min_words: int) -> str:
     """The lines of `text` that read as prose: at least `min_words` words with a sentence end.
 
     Hard-wrapped paragraphs are rejoined first (a long line without a sentence end continues
-    on the next line). Menus, dates, headlines and lists of related headlines are left out, so
+    on the next line unless that starts with a capital). Menus, dates, headlines and lists of related headlines are left out, so
     page chrome a cleaner missed does not dilute the comparison. A text with too little prose
     is used whole (tables, scores, one-liners)."""
     logical: list[str] = []
@@ -81,7 +81,7 @@ def prose_lines(text: str, min_words: int) -> str:
         if not line:
             joining = False
             continue
-        if joining:
+        if joining and not line[0].isupper():  # a wrapped line goes on mid-sentence
             logical[-1] += " " + line
         else:
             logical.append(line)
