@@ -182,3 +182,19 @@ def test_empty_jsonl(tmp_path: Path):
         ("W004", str(tmp_path / "none.jsonl")),
         ("W004", str(tmp_path / "blank.jsonl")),
     ]
+
+
+def test_gzipped_jsonl(tmp_path: Path):
+    import gzip
+
+    lines = (json.dumps({"text": WIRE}) + "\n" + json.dumps({"html": PAGE}) + "\n").encode()
+    good = tmp_path / "dump.jsonl.gz"
+    good.write_bytes(gzip.compress(lines))
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(gzip.compress(lines)[:-30])
+    fake = tmp_path / "fake.jsonl.gz"
+    fake.write_bytes(lines)
+    docs, problems = read([str(good), str(cut), str(fake)])
+    assert [d.source for d in docs][:2] == [f"{good}:1", f"{good}:2"]
+    assert [(p.code, p.source) for p in problems] == [("W002", str(cut)), ("W002", str(fake))]
+    assert "gzip" in problems[0].message

@@ -140,3 +140,27 @@ def test_record_over_the_cap_is_skipped_alone(tmp_path: Path):
     assert problems[0].source.startswith(str(path) + "@")
     docs, problems = read(path, max_bytes=shortest)
     assert len(docs) >= 1 and [p.code for p in problems] == ["W005"] * (3 - len(docs))
+
+
+def test_legacy_charset_page_and_wet_text_records(tmp_path: Path):
+    path = tmp_path / "mixed.warc.gz"
+    page = (
+        "<html><body><p>\u201cWe stay,\u201d said the caf\u00e9 owner in the old quarter.</p></body></html>"
+    )
+    text = "Rescue teams reached the village on Sunday, officials said.\n"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=windows-1252")], protocol="HTTP/1.1"
+        )
+        writer.write_record(writer.create_warc_record(
+            "https://old.example.org/cafe", "response", payload=io.BytesIO(page.encode("cp1252")), http_headers=headers))  # fmt: skip
+        writer.write_record(writer.create_warc_record(
+            "https://old.example.org/village", "conversion", payload=io.BytesIO(text.encode()),
+            warc_content_type="text/plain"))  # fmt: skip
+    docs, problems = read(path)
+    assert problems == []
+    assert [(d.kind, d.content, d.encoding) for d in docs] == [
+        ("html", page, "cp1252"),
+        ("text", text, "utf-8"),
+    ]

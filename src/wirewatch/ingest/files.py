@@ -8,8 +8,10 @@ directly is always read, sniffing its content when its extension says nothing.
 
 from __future__ import annotations
 
+import gzip
 import os
 import stat
+import zlib
 from collections.abc import Iterator
 
 from wirewatch.config import IngestOptions
@@ -129,14 +131,7 @@ def read_file(
     cap = options.max_bytes
     try:
         if kind == "jsonl":  # streamed: the cap applies to each line (one article)
-            with open(path, "rb") as stream:
-                if binary_reason(stream.read(4096)):
-                    yield InputProblem(source, "W003", "binary content, not JSON lines")
-                    return
-                stream.seek(0)
-                yield from read_jsonl_lines(
-                    bounded_lines(stream, cap), source, max_bytes=cap, file_mtime=mtime
-                )
+            yield from _read_jsonl_file(path, source, cap, mtime)
             return
         if kind == "warc":  # streamed: the cap applies to each record
             if info.st_size == 0:
@@ -156,6 +151,19 @@ def read_file(
         yield over_cap(source, len(data), cap, at_least=True)
         return
     yield from read_bytes(data, source, options, fetcher, kind, file_mtime=mtime, in_folder=in_folder)
+
+
+def _read_jsonl_file(path: str, source: str, cap: int, mtime: str) -> Iterator[RawDocument | InputProblem]:
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as stream:
+            if binary_reason(stream.read(4096)):
+                yield InputProblem(source, "W003", "binary content, not JSON lines")
+                return
+            stream.seek(0)
+            yield from read_jsonl_lines(bounded_lines(stream, cap), source, max_bytes=cap, file_mtime=mtime)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield InputProblem(source, "W002", f"damaged gzip data ({exc}); any lines before it were read")
 
 
 def read_bytes(
