@@ -88,7 +88,9 @@ def events_citing_articles(store: Store, article_ids: Iterable[str]) -> set[str]
     text = sa.cast(s.events.c.data, sa.Text)
     with store.engine.connect() as conn:
         for chunk in _chunks(ids, 50):
-            q = sa.select(s.events.c.event_id, s.events.c.data).where(sa.or_(*[text.like(f"%{a}%") for a in chunk]))
+            q = sa.select(s.events.c.event_id, s.events.c.data).where(
+                sa.or_(*[text.like(f"%{a}%") for a in chunk])
+            )
             for event_id, data in conn.execute(q):
                 cited = {src.get("article_id") for src in (data or {}).get("sources", [])}
                 if cited & set(chunk):
@@ -128,7 +130,11 @@ def history_revisions(store: Store, event_ids: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     with store.engine.connect() as conn:
         for chunk in _chunks(ids):
-            q = sa.select(h.event_id, sa.func.max(h.revision)).where(h.event_id.in_(list(chunk))).group_by(h.event_id)
+            q = (
+                sa.select(h.event_id, sa.func.max(h.revision))
+                .where(h.event_id.in_(list(chunk)))
+                .group_by(h.event_id)
+            )
             out.update({r[0]: int(r[1]) for r in conn.execute(q)})
     return out
 
@@ -213,7 +219,7 @@ class EventFilter:
             out.append(c.event_date <= self.until)
         if self.country:
             value = self.country.strip().lower()
-            out.append(sa.or_(sa.func.lower(c.country) == value, sa.func.lower(c.iso3) == value))
+            out.append(sa.or_(sa.func.lower(c.country) == value, c.iso3 == value.upper()))
         if self.admin1:
             out.append(sa.func.lower(c.admin1) == self.admin1.strip().lower())
         if self.event_type:
@@ -223,7 +229,10 @@ class EventFilter:
         if self.actor:
             like = f"%{_escape_like(self.actor.strip().lower())}%"
             out.append(
-                sa.or_(sa.func.lower(c.actor1).like(like, escape="\\"), sa.func.lower(c.actor2).like(like, escape="\\"))
+                sa.or_(
+                    sa.func.lower(c.actor1).like(like, escape="\\"),
+                    sa.func.lower(c.actor2).like(like, escape="\\"),
+                )
             )
         if self.bbox:
             min_lon, min_lat, max_lon, max_lat = self.bbox
@@ -234,7 +243,12 @@ class EventFilter:
         if self.q:
             like = f"%{_escape_like(self.q.strip().lower())}%"
             out.append(
-                sa.or_(*[sa.func.lower(col).like(like, escape="\\") for col in (c.notes, c.location, c.actor1, c.actor2)])
+                sa.or_(
+                    *[
+                        sa.func.lower(col).like(like, escape="\\")
+                        for col in (c.notes, c.location, c.actor1, c.actor2)
+                    ]
+                )
             )
         return out
 
@@ -255,19 +269,21 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 
 def order_by(sort: str | None) -> list[Any]:
-    """'-event_date' / 'fatalities' -> ORDER BY with NULLs last and event_id as the tie-breaker,
-    so SQLite and PostgreSQL give the same order."""
+    """'-event_date' / 'fatalities' -> ORDER BY with NULLs last and event_id as the tie-breaker
+    (in the direction of the first key, so an index on (column, event_id) serves it), the same
+    order in SQLite and PostgreSQL."""
     c = s.events.c
     keys: list[Any] = []
+    first_desc: bool | None = None
     for part in [p.strip() for p in (sort or "event_date").split(",") if p.strip()]:
         desc = part.startswith("-")
         name = part.lstrip("-+")
         if name not in SORTABLE:
             raise WirewatchError("W040", f"sort '{name}': expected one of {', '.join(sorted(SORTABLE))}")
+        first_desc = desc if first_desc is None else first_desc
         col = c[SORTABLE[name]]
-        keys.append(col.is_(None))  # false (0) before true (1): NULLs last in both dialects
-        keys.append(col.desc() if desc else col.asc())
-    keys.append(c.event_id.asc())
+        keys.append((col.desc() if desc else col.asc()).nulls_last())
+    keys.append(c.event_id.desc() if first_desc else c.event_id.asc())
     return keys
 
 
@@ -299,7 +315,9 @@ def event_stats(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with store.engine.connect() as conn:
         total = conn.execute(
-            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(c.fatalities), 0)).select_from(s.events).where(*where)
+            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(c.fatalities), 0))
+            .select_from(s.events)
+            .where(*where)
         ).one()
         out["events"] = int(total[0])
         out["fatalities"] = int(total[1])
@@ -312,3 +330,23 @@ def event_stats(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
             )
             out[key] = [{"key": r[0], "events": int(r[1]), "fatalities": int(r[2])} for r in conn.execute(q)]
     return out
+
+
+def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 5000) -> int:
+    """Insert many new events at once (generators and benchmarks); no history, no upsert."""
+    columns = Store._EVENT_COLUMNS
+    n = 0
+    rows: list[dict[str, Any]] = []
+    with store.engine.begin() as conn:
+        for ev in events:
+            row = {c: getattr(ev, c) for c in columns}
+            row.update(event_id=ev.event_id, data=_jsonable(ev))
+            rows.append(row)
+            if len(rows) >= batch:
+                conn.execute(s.events.insert(), rows)
+                n += len(rows)
+                rows = []
+        if rows:
+            conn.execute(s.events.insert(), rows)
+            n += len(rows)
+    return n
