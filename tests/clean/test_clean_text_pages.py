@@ -195,3 +195,16 @@ def test_article_id_is_the_raw_id():
         source="a", kind="text", content=(FIXTURES / "reuters_wire.txt").read_text(encoding="utf-8")
     )
     assert clean_document(raw, CleanOptions()).article_id == raw.raw_id
+
+
+def test_removed_items_are_listed_in_reading_order():
+    a = clean_fixture("scraped_page.txt")
+    texts = [item["text"] for item in a.removed]
+    assert texts[:5] == [
+        "Home",
+        "World",
+        "E-Paper",
+        "Trending",
+        "Flash floods cut off three hill villages in northern Kashmir",
+    ]
+    assert texts[-1] == "WorldPort workers end week-long strike after wage deal"

@@ -65,7 +65,7 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
         external_id=raw.external_id,
         kind=raw.kind,
         encoding=raw.encoding,
-        removed=chrome.removed + repeats + meta.removed,
+        removed=in_reading_order(chrome.removed + repeats + meta.removed, html.text if html else raw.content),
     )
     _set(article, sources, "url", raw.url, "input")
     if html:
@@ -97,6 +97,15 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
         _set(article, sources, "language", html.language, "html-meta")
     article.field_sources = sources
     return article
+
+
+def in_reading_order(removed: list[dict[str, str]], source_text: str) -> list[dict[str, str]]:
+    """Removed items in the order they stood in the page (items not found keep their order, last)."""
+    positions = []
+    for i, item in enumerate(removed):
+        at = source_text.find(item["text"][:80])
+        positions.append((at if at >= 0 else len(source_text), i))
+    return [removed[i] for _, i in sorted(positions)]
 
 
 def _set(article: Article, sources: dict[str, str], name: str, value: str | None, source: str) -> None:
