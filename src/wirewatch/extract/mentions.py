@@ -427,6 +427,12 @@ def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> Event
         v = getattr(m, attr)
         if v and v.endswith(" ()"):
             setattr(m, attr, v[:-3] + (f" ({country_name})" if country_name else ""))
+    if m.event_type in ("Protests", "Riots") and m.inter1 in (None, 7):
+        who = "Protesters" if m.event_type == "Protests" else "Rioters"
+        m.actor1, m.inter1 = (
+            (f"{who} ({country_name})" if country_name else who),
+            6 if who == "Protesters" else 5,
+        )
     if m.sub_event_type == "Attack" and m.actor2 is None:
         m.actor2, m.inter2 = (f"Civilians ({country_name})" if country_name else "Civilians"), 7
     if m.inter2 == 7 and m.event_type in ("Violence against civilians", "Explosions/Remote violence"):
@@ -480,7 +486,7 @@ def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> Event
             if article.published_at_source in ("file", "none"):
                 confidence -= 0.05
         else:
-            confidence -= 0.1
+            confidence -= 0.15
             notes.append(f"date '{d.expression}' kept unresolved: no publication date")
         if dg.date_borrowed:
             confidence -= 0.05

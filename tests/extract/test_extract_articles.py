@@ -1,0 +1,134 @@
+"""extract_mentions on whole articles we wrote in the styles of real ones (uses spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirewatch.config import ExtractOptions
+from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+from wirewatch.records import Article
+
+pytest.importorskip("spacy")
+
+
+def run(text: str, published_at: str | None = "2025-03-12", **kw) -> list:
+    article = Article(
+        article_id="t-" + str(abs(hash(text)) % 10**8),
+        source="test",
+        text=text,
+        published_at=published_at,
+        **kw,
+    )
+    return extract_mentions(article, ExtractOptions())
+
+
+AGENCY_COPY = """Mogadishu: A suicide bomber blew himself up at an army checkpoint in Mogadishu on Tuesday, killing seven soldiers, police said.
+
+The attack was the deadliest in the capital this month. "We will hunt down those who planned it," the mayor said.
+
+Al-Shabaab has carried out dozens of attacks in the city since the start of the year.
+
+--Wirewire
+
+abc/xyz"""
+
+
+def test_agency_copy_suicide_bombing():
+    (m,) = run(AGENCY_COPY)
+    assert (m.event_type, m.sub_event_type) == ("Explosions/Remote violence", "Suicide bomb")
+    assert m.country == "Somalia" and m.location == "Mogadishu"
+    assert m.fatalities == 7
+    assert m.date_expression == "on Tuesday" and m.event_date == "2025-03-11"
+    assert m.disorder_type == "Political violence"
+    for span in m.spans:
+        assert AGENCY_COPY[span.start : span.end] == span.text
+    assert {s.field for s in m.spans} >= {"trigger", "location", "date", "fatalities"}
+    assert 0 < m.confidence <= 1
+
+
+def test_spans_and_ids_are_stable():
+    a = run(AGENCY_COPY)
+    b = run(AGENCY_COPY)
+    assert [m.mention_id for m in a] == [m.mention_id for m in b]
+    assert EXTRACTOR_VERSION.startswith("wirewatch-extract/")
+
+
+FOOTBALL = """Late drama in the derby
+
+The visitors' attack finally broke through in stoppage time when the striker shot low past the keeper.
+
+The coach said his side had killed the game off too late. The league table now has three teams level on points."""
+
+
+def test_sport_report_has_no_events():
+    assert run(FOOTBALL) == []
+
+
+LABOUR = """Lagos: Thousands of dock workers went on strike on Monday in Lagos, demanding unpaid wages, union leaders said.
+
+The strike halted cargo handling at the port, traders said."""
+
+
+def test_labour_strike_becomes_a_protest():
+    ms = run(LABOUR)
+    assert ms, "the strike is a protest event"
+    assert all(m.event_type == "Protests" for m in ms)
+    assert ms[0].country == "Nigeria"
+
+
+THREAT = """Ankara: The defence minister vowed on Monday to strike militant hideouts across the border if attacks on outposts continued.
+
+"We will not hesitate to respond with force," he told lawmakers."""
+
+
+def test_threats_make_no_events():
+    assert run(THREAT) == []
+
+
+STRIKE_ARTICLE = """Kyiv: Russian drones struck an energy facility in Kherson overnight, regional officials said, adding that there were no civilian casualties.
+
+The strike cut power to thousands of homes, the governor said."""
+
+
+def test_no_civilian_casualties_leaves_the_toll_unknown_and_merges_the_follow_up():
+    (m,) = run(STRIKE_ARTICLE)
+    assert m.sub_event_type == "Air/drone strike"
+    assert m.fatalities is None
+    assert m.country == "Ukraine" and m.location == "Kherson"
+    assert m.actor1 and "Russia" in m.actor1
+
+
+def test_without_publication_date_the_expression_is_kept_and_confidence_drops():
+    with_date = run(AGENCY_COPY)[0]
+    (m,) = run(AGENCY_COPY, published_at=None)
+    assert m.date_expression == "on Tuesday"
+    assert m.event_date is None and m.date_low is None
+    assert m.confidence < with_date.confidence
+
+
+TWO_EVENTS = """Peshawar: Gunmen on motorbikes shot dead two polio workers in Peshawar on Saturday, police said.
+
+In a separate incident, a roadside bomb struck a police van in Quetta, wounding five officers, officials said."""
+
+
+def test_two_events_in_two_places():
+    ms = sorted(run(TWO_EVENTS), key=lambda m: m.sentence_start)
+    assert [m.location for m in ms] == ["Peshawar", "Quetta"]
+    assert ms[0].fatalities == 2 and ms[0].event_type == "Violence against civilians"
+    assert ms[0].civilian_targeting == "Civilian targeting"
+    assert ms[1].sub_event_type == "Remote explosive/landmine/IED"
+    assert ms[1].injuries == 5 and ms[1].fatalities is None
+
+
+AGGREGATE = """Goma: Rebels have attacked army positions more than 50 times since January, the UN said in a report on Thursday.
+
+Over the past year, fighting has displaced hundreds of thousands of people in the province."""
+
+
+def test_aggregates_make_no_events():
+    assert run(AGGREGATE) == []
+
+
+def test_articles_without_triggers_skip_the_parser():
+    text = "The city council approved a new budget for school meals and road repairs on Monday."
+    assert run(text) == []
