@@ -205,6 +205,15 @@ def articles(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, li
     emit(rows, fmt, ARTICLE_COLUMNS, widths={"title": 60})
 
 
+@app.command()
+@user_errors
+def stories(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+    """List stories: copies of one text grouped, with canonical copy, agency and first seen (jsonl: members)."""
+    from wirewatch.dedup.stories import STORY_COLUMNS, story_rows
+
+    emit(story_rows(_store(db), limit=limit), fmt, STORY_COLUMNS, widths={"title": 60})
+
+
 def article_view(store: Store, article_id: str) -> dict[str, Any]:
     """An article with its story, siblings and mentions: what `show` prints."""
     article = store.get_article(article_id)

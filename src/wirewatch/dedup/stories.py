@@ -16,7 +16,7 @@ id (derived from its first member) never changes.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from wirewatch.config import DedupOptions
@@ -285,4 +285,25 @@ def story_of(store: Store, article_id: str) -> tuple[Story | None, list[dict[str
     return story, siblings
 
 
-__all__ = ["assign_stories", "story_of", "refresh_story", "verify", "story_id_for"]
+STORY_COLUMNS = ["story_id", "members", "agency", "first_seen", "title"]
+
+
+def story_rows(store: Store, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """Stories for `wirewatch stories`: the columns above plus the canonical copy and every member."""
+    for story in store.iter_stories(limit=limit):
+        yield {
+            "story_id": story.story_id, "members": len(story.members), "agency": story.agency,
+            "first_seen": story.first_seen, "title": story.title,
+            "canonical_article_id": story.canonical_article_id, "member_list": story.members,
+        }  # fmt: skip
+
+
+__all__ = [
+    "STORY_COLUMNS",
+    "assign_stories",
+    "refresh_story",
+    "story_id_for",
+    "story_of",
+    "story_rows",
+    "verify",
+]
