@@ -177,7 +177,7 @@ class LocalServer(ThreadingHTTPServer):
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     srv = LocalServer()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield srv
