@@ -176,12 +176,22 @@ def run(
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Skip inputs larger than this (default 5 MB).")
     ] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per network request.")] = None,
+    retries: Annotated[int | None, typer.Option("--retries", help="Network retries after the first try.")] = None,
+    robots: Annotated[
+        bool, typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds.")
+    ] = True,
+    feed_limit: Annotated[int | None, typer.Option("--feed-limit", help="Pages fetched per feed.")] = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store."""
     options = load_options(config)
-    if max_bytes is not None:
-        options.ingest.max_bytes = max_bytes
+    for name, value in (("max_bytes", max_bytes), ("timeout_s", timeout), ("retries", retries),
+                        ("feed_item_limit", feed_limit)):  # fmt: skip
+        if value is not None:
+            setattr(options.ingest, name, value)
+    if not robots:
+        options.ingest.respect_robots = False
     summary, store = run_inputs(inputs, db, options)
     if summary_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
