@@ -47,6 +47,11 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class NotBuilt(Exception):
     """The stage's code is not there yet (import fails or it raises NotImplementedError)."""
 
@@ -184,6 +189,7 @@ def stage_dedup_peer(st: Stage) -> Callable[[], tuple[int, str]]:
 
 def stage_extract(st: Stage) -> Callable[[], tuple[int, str]]:
     from wirewatch.config import ExtractOptions
+    from wirewatch.records import Article
     from wirewatch.store import open_store
 
     mod = _need(lambda: __import__("wirewatch.extract", fromlist=["extract_mentions", "EXTRACTOR_VERSION"]))
@@ -196,7 +202,11 @@ def stage_extract(st: Stage) -> Callable[[], tuple[int, str]]:
         articles, note = st.clean_articles()
     options = ExtractOptions()
     t0 = time.perf_counter()
-    extract_mentions(articles[0], options)  # loads the spaCy model and lexicons: not counted
+    # Load the spaCy model and lexicons before timing: an article whose sentences reach the parser.
+    warm = Article(article_id="warmup", source="warmup", published_at="2025-03-05", language="en",
+                   text="An air strike killed five people in Baghdad on Monday, police said. "
+                        "Protesters clashed with police in Nairobi.")  # fmt: skip
+    extract_mentions(warm, options)
     load_s = time.perf_counter() - t0
     results: list[tuple[Any, list[Any]]] = []
 
@@ -307,6 +317,7 @@ def run_stage_here(args: argparse.Namespace) -> dict[str, Any]:
     except Exception as exc:  # a broken stage must not stop the bench
         return {**row, "status": "error", "note": f"setup failed: {type(exc).__name__}: {exc}"[:200]}
     rss_before = _maxrss_mb()
+    cpu_before = _cpu_seconds()
     t0 = time.perf_counter()
     try:
         articles, note = timed()
@@ -315,7 +326,7 @@ def run_stage_here(args: argparse.Namespace) -> dict[str, Any]:
     except Exception as exc:
         return {**row, "status": "error", "note": f"failed: {type(exc).__name__}: {exc}"[:200]}
     seconds = time.perf_counter() - t0
-    row.update(status="ok", articles=articles, seconds=seconds, rss_peak_mb=_maxrss_mb(),
+    row.update(status="ok", articles=articles, seconds=seconds, cpu_seconds=_cpu_seconds() - cpu_before, rss_peak_mb=_maxrss_mb(),
                rss_added_mb=max(_maxrss_mb() - rss_before, 0.0), note=note)  # fmt: skip
     after = getattr(timed, "after", None)
     if after:
@@ -330,7 +341,7 @@ def run_stage_here(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _wait(cmd: list[str], timeout: float) -> tuple[int, str, float, float]:
-    """Run cmd; returns (exit code, stdout, wall seconds, peak RSS MB of that child)."""
+    """Run cmd; returns (exit code, stdout, wall seconds, peak RSS MB, CPU seconds of that child)."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env={**os.environ, "PYTHONWARNINGS": "ignore"})
@@ -351,14 +362,14 @@ def _wait(cmd: list[str], timeout: float) -> tuple[int, str, float, float]:
         text = out.read().decode("utf-8", "replace")
         if proc.returncode != 0:
             text += "\n" + err.read().decode("utf-8", "replace")[-600:]
-    return proc.returncode, text, wall, usage.ru_maxrss / 1024.0
+    return proc.returncode, text, wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def run_stage(stage: str, n: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", stage, "--n", str(n),
            "--workdir", str(work), "--seed", str(args.seed), "--extract-budget", str(args.extract_budget),
            "--peer-sample", str(args.peer_sample)]  # fmt: skip
-    code, out, wall, _rss = _wait(cmd, STAGE_TIMEOUT_S)
+    code, out, wall, _rss, _cpu = _wait(cmd, STAGE_TIMEOUT_S)
     for line in reversed(out.strip().splitlines()):
         if line.startswith("{"):
             try:
@@ -387,7 +398,9 @@ def run_end_to_end(feed_dir: Path, n: int, work: Path, sampled: bool) -> dict[st
         return {"stage": "e2e", "status": "n/a", "note": f"n/a (not built yet): {exc}"}
     db = work / "e2e.db"
     db.unlink(missing_ok=True)
-    code, out, wall, rss = _wait([*_wirewatch_cmd(), "run", str(feed_dir), "--db", str(db)], STAGE_TIMEOUT_S)
+    code, out, wall, rss, cpu = _wait(
+        [*_wirewatch_cmd(), "run", str(feed_dir), "--db", str(db)], STAGE_TIMEOUT_S
+    )
     if code not in (0, 1):  # 1: the run finished but some inputs were skipped
         return {
             "stage": "e2e",
@@ -403,7 +416,7 @@ def run_end_to_end(feed_dir: Path, n: int, work: Path, sampled: bool) -> dict[st
         note += ", ".join(f"{v} {k}" for k, v in counts.items())
     except Exception as exc:
         note += f"(could not count: {exc})"
-    return {"stage": "e2e", "status": "ok", "articles": n, "seconds": wall, "rss_peak_mb": rss,
+    return {"stage": "e2e", "status": "ok", "articles": n, "seconds": wall, "cpu_seconds": cpu, "rss_peak_mb": rss,
             "rss_added_mb": None, "note": note}  # fmt: skip
 
 
@@ -421,18 +434,24 @@ def projected_e2e_seconds(results: dict[str, dict[str, Any]], n: int) -> float |
 def _fmt_row(size: int, row: dict[str, Any]) -> list[str]:
     label = LABELS.get(row["stage"], row["stage"])
     if row.get("status") != "ok":
-        return [str(size), label, "", "", "", "", "", row.get("note", "")]
+        return [str(size), label, "", "", "", "", "", "", "", row.get("note", "")]
     rate = row["articles"] / row["seconds"] if row["seconds"] > 0 else float("inf")
+    cpu = row.get("cpu_seconds")
+    cpu_rate = row["articles"] / cpu if cpu else float("inf")
     note = row.get("note", "")
     if row["stage"] == "extract":
-        verdict = "meets" if rate >= EXTRACT_TARGET else "BELOW"
+        # Per core: judged on CPU time, which other processes on a shared machine do not inflate.
+        verdict = "meets" if cpu_rate >= EXTRACT_TARGET else "BELOW"
         note = f"target >= {EXTRACT_TARGET:.0f}/s per core: {verdict}; {note}"
     added = row.get("rss_added_mb")
     return [str(size), label, str(row["articles"]), f"{row['seconds']:.2f}", f"{rate:,.1f}",
+            "" if cpu is None else f"{cpu:.2f}", "" if cpu is None else f"{cpu_rate:,.1f}",
             f"{row['rss_peak_mb']:.0f}", "" if added is None else f"{added:+.0f}", note]  # fmt: skip
 
 
-HEADER = ["size", "stage", "articles", "seconds", "articles/s", "peak RSS MB", "+RSS MB", "notes"]
+HEADER = ["size", "stage", "articles", "wall s", "articles/s", "CPU s", "articles/CPU-s", "peak RSS MB", "+RSS MB",
+          "notes"]  # fmt: skip
+NUMERIC = {0, 2, 3, 4, 5, 6, 7, 8}
 
 
 def print_table(rows: list[list[str]]) -> None:
@@ -440,7 +459,7 @@ def print_table(rows: list[list[str]]) -> None:
 
     def line(r: list[str]) -> str:  # fmt: skip
         cells = [
-            c.rjust(w) if i in (0, 2, 3, 4, 5, 6) else c.ljust(w)
+            c.rjust(w) if i in NUMERIC else c.ljust(w)
             for i, (c, w) in enumerate(zip(r[:-1], widths, strict=True))
         ]
         return "  ".join(cells) + "  " + r[-1]
