@@ -27,7 +27,14 @@ from wirewatch.clean import clean_document
 from wirewatch.config import CleanOptions
 from wirewatch.records import Article, RawDocument
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "article_extraction"
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "bench" / "article_extraction"
+# gold files whose "articles" say what cleaning must give: our dev set and the real seeds
+METADATA_GOLD = [
+    REPO / "tests" / "data" / "devset" / "gold.json",
+    REPO.parent / "shared" / "seeds" / "gold.json",
+]
+METADATA_FIELDS = ("title", "agency", "dateline_place", "published_at")
 _TOKEN = re.compile(r"\w+")
 
 
@@ -79,6 +86,50 @@ def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, str | None
     return pages
 
 
+def metadata_report(gold_files: list[Path]) -> None:
+    """Per-field agreement with gold files' "articles" (text-level metadata and body snippets).
+
+    No peer tool reads headlines, agencies and datelines from scraped text, so these figures
+    stand alone. `published_at (day)` compares the date part only.
+    """
+    hits: dict[str, list[int]] = {}
+    for gold_path in gold_files:
+        if not gold_path.exists():
+            continue
+        folder = (
+            gold_path.parent / "articles" if (gold_path.parent / "articles").is_dir() else gold_path.parent
+        )
+        for name, gold in json.loads(gold_path.read_text(encoding="utf-8")).get("articles", {}).items():
+            path = folder / name
+            if not path.exists():
+                continue
+            kind = "html" if path.suffix in (".html", ".htm") else "text"
+            raw = RawDocument(source=str(path), kind=kind, content=path.read_text(encoding="utf-8"))
+            article = clean_document(raw, CleanOptions())
+            if not isinstance(article, Article):
+                hits.setdefault("cleaned", []).append(0)
+                continue
+            hits.setdefault("cleaned", []).append(1)
+            for field in METADATA_FIELDS:
+                if field in gold:
+                    hits.setdefault(field, []).append(int(getattr(article, field) == gold[field]))
+            if gold.get("published_at") is not None or "published_at" in gold:
+                want, got = gold.get("published_at"), article.published_at
+                hits.setdefault("published_at (day)", []).append(int((want or "")[:10] == (got or "")[:10]))
+            for snippet in gold.get("body_must_include", []):
+                hits.setdefault("body keeps must-include", []).append(int(snippet in article.text))
+            for snippet in gold.get("body_must_exclude", []):
+                hits.setdefault("body drops must-exclude", []).append(int(snippet not in article.text))
+    if not hits:
+        return
+    print(
+        "\ntext-level metadata against gold articles (dev set and seeds; no peer tool reads these from text)"
+    )
+    print(f"{'field':28s} {'agree':>7s} {'of':>5s} {'share':>6s}")
+    for field, values in hits.items():
+        print(f"{field:28s} {sum(values):7d} {len(values):5d} {sum(values) / len(values):6.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -86,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=0, help="list the N pages where wirewatch loses most")
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
-        print(f"no benchmark data at {args.data}; nothing to measure")
+        print(f"no benchmark data at {args.data}; skipping the extraction benchmark")
+        metadata_report(METADATA_GOLD)
         return 0
     pages = load_pages(args.data, args.limit)
     rows = []
@@ -124,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'system':32s} {'precision':>9s} {'recall':>7s} {'F1':>6s}")
     for name, *_, mp, mr, mf1 in rows:
         print(f"{name:32s} {mp:9.3f} {mr:7.3f} {mf1:6.3f}")
+    metadata_report(METADATA_GOLD)
     if args.worst:
         ours, theirs = list(SYSTEMS)
         gaps = sorted(per_page.items(), key=lambda kv: kv[1][ours] - kv[1][theirs])[: args.worst]

@@ -81,7 +81,7 @@ def test_text_level_rules_apply_to_html_text():
 
 
 def test_fallback_to_justext_then_lxml(monkeypatch):
-    monkeypatch.setattr(html, "_trafilatura", lambda content, url: ("", {}))
+    monkeypatch.setattr(html, "_trafilatura", lambda content, url: "")
     a = clean_html(PAGE)
     assert a.field_sources["text"] == "justext"
     assert "Hundreds of protesters blocked the coastal highway" in a.text

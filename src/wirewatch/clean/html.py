@@ -60,7 +60,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     tree = parse_html(html)
     meta = read_meta(tree, rules)
     result = HtmlExtraction(text="", method="none", **meta)
-    text, found = _trafilatura(html, url)
+    text = _trafilatura(html, url)
     if text:
         result.text, result.method = text, "trafilatura"
     else:
@@ -71,7 +71,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
             text = _lxml_text(tree, rules)
             if text:
                 result.text, result.method = text, "lxml"
-    # trafilatura's guesses fill what the page's own tags did not say
+    # trafilatura's guesses fill what the page's own tags did not say (costly, so only when needed)
+    found = _metadata_guesses(tree, url) if not (result.title and result.published_at) else {}
     if found:
         if not result.title and found.get("title"):
             result.title, result.title_source = found["title"], "html-title"
@@ -86,24 +87,27 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     return result
 
 
-def _trafilatura(html: str, url: str | None) -> tuple[str, dict]:
+def _trafilatura(html: str, url: str | None) -> str:
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            favor_recall=True,
-            include_comments=False,
-            with_metadata=True,
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        doc = trafilatura.bare_extraction(html, url=url, favor_recall=True, include_comments=False)
     except Exception:  # noqa: BLE001 - a page trafilatura chokes on goes to the fallbacks
-        return "", {}
-    if doc is None:
-        return "", {}
-    found = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    return (found.get("text") or "").strip(), found
+        return ""
+    return ((doc.text if doc is not None else "") or "").strip()
+
+
+def _metadata_guesses(tree: lxml.html.HtmlElement, url: str | None) -> dict:
+    """trafilatura's metadata reader (title, author, site name, a date from the markup)."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        doc = extract_metadata(
+            tree, default_url=url, date_config={"extensive_search": False, "original_date": True}
+        )
+    except Exception:  # noqa: BLE001 - metadata is optional; the body already stands
+        return {}
+    return doc.as_dict() if doc is not None else {}
 
 
 def _justext(html: str) -> str:
