@@ -133,6 +133,7 @@ class _Gazetteer:
         self.by_name: dict[str, list[int]] = {}
         self.by_skeleton: dict[str, list[int]] = {}
         self.country_by_iso3: dict[str, int] = {}
+        self._fuzzy_cache: dict[tuple[str, frozenset[str]], list[str]] = {}
         raw = resources.files("wirewatch.resolve.data").joinpath("gazetteer.tsv.gz").read_bytes()
         reader = csv.reader(
             io.StringIO(gzip.decompress(raw).decode("utf-8")),
@@ -210,12 +211,29 @@ class _Gazetteer:
         if idx not in bucket:
             bucket.append(idx)
 
+    def fuzzy_keys(self, first: str, allowed_iso3: frozenset[str]) -> list[str]:
+        """Names to compare a misspelling with: those of the context countries when known,
+        else those with the same first letter (a misspelt first letter is rare and costly)."""
+        cache_key = (first, allowed_iso3) if not allowed_iso3 else ("", allowed_iso3)
+        keys = self._fuzzy_cache.get(cache_key)
+        if keys is None:
+            if allowed_iso3:
+                keys = [
+                    k
+                    for k, ids in self.by_name.items()
+                    if any(self.entries[i].iso3 in allowed_iso3 for i in ids)
+                ]
+            else:
+                keys = [k for k in self.by_name if k[:1] == first]
+            self._fuzzy_cache[cache_key] = keys
+        return keys
+
     def skeletons(self) -> dict[str, list[int]]:
         """Skeleton index, built on first use (only lookups that miss every exact name need it)."""
         if not self.by_skeleton:
             for norm, bucket in self.by_name.items():
                 skel = _skeleton(norm)
-                if len(skel) >= 4:
+                if len(skel) >= 2:
                     sb = self.by_skeleton.setdefault(skel, [])
                     sb.extend(i for i in bucket if i not in sb)
         return self.by_skeleton
@@ -294,6 +312,11 @@ def _parse(text: str) -> _Query:
                 if kind and kind != "city":
                     query.kind_pref = kind
                 break
+        for phrase in words["province_near_prefixes"]["words"]:
+            p = normalise_place(phrase)
+            if query.core.startswith(p + " "):
+                query.core, query.near, changed = query.core[len(p) + 1 :], True, True
+                query.kind_pref = query.kind_pref or "admin1"
         if query.core in gaz.by_name:
             break  # "West Bank", "North Kivu", "Eastern Province" are names, not modifiers
         for suffix in words["province_near_suffixes"]["words"]:
@@ -314,8 +337,14 @@ def _parse(text: str) -> _Query:
     return query
 
 
+@lru_cache(maxsize=1)
+def _not_places() -> frozenset[str]:
+    return frozenset(normalise_place(w) for w in _words()["not_places"]["words"])
+
+
 # ---------------------------------------------------------------- choosing a candidate
 
+SMALL_FOREIGN_PLACE = 100_000  # population under which a place outside the article's countries is doubted
 _KIND_BONUS = {"country": 3.0, "region": 2.0, "city": 1.5, "admin1": 1.0, "admin2": -0.5}
 
 
@@ -366,11 +395,16 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
     if hits:
         return hits
     skel = _skeleton(core)
-    if len(skel) >= 4:
+    if len(skel) >= 4 or (len(skel) >= 2 and allowed_iso3):
         from rapidfuzz import fuzz
 
         # short skeletons collide more: ask for a closer spelling
-        threshold = 80 if len(skel) == 4 and not allowed_iso3 else 70
+        if len(skel) < 4:
+            threshold = 85
+        elif len(skel) == 4 and not allowed_iso3:
+            threshold = 80
+        else:
+            threshold = 70
         bare = _without_articles(core)
         for i in gaz.skeletons().get(skel, []):
             entry = gaz.entries[i]
@@ -386,7 +420,8 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
     if len(core) >= 6:
         from rapidfuzz import fuzz, process
 
-        for key, _score, _ in process.extract(core, gaz.keys, scorer=fuzz.ratio, score_cutoff=90, limit=5):
+        keys = gaz.fuzzy_keys(core[0], allowed_iso3)
+        for key, _score, _ in process.extract(core, keys, scorer=fuzz.ratio, score_cutoff=90, limit=5):
             hits.extend(
                 (i, "fuzzy")
                 for i in gaz.by_name[key]
@@ -429,7 +464,7 @@ def _resolve_cached(
     text: str, country_hint: str | None, context: tuple[str, ...], dateline: str | None
 ) -> Place | None:
     query = _parse(text)
-    if not query.core or len(query.core) < 2:
+    if not query.core or len(query.core) < 2 or query.core in _not_places():
         return None
     gaz = _gazetteer()
     dateline_iso3 = None
@@ -460,6 +495,15 @@ def _resolve_cached(
             best_idx, best_score = i, s
     assert best_idx is not None
     entry = gaz.entries[best_idx]
+    if (
+        allowed
+        and entry.iso3 not in allowed
+        and entry.kind in {"city", "admin2"}
+        and entry.population < SMALL_FOREIGN_PLACE
+    ):
+        # an article about Syria that names "Al Qahirah" means a Syrian village missing from
+        # the gazetteer, not Cairo; small places abroad are named with their country
+        return None
     country = gaz.country_names.get(entry.iso3, "") if entry.iso3 else ""
     return Place(
         name=entry.name,
