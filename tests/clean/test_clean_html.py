@@ -116,3 +116,15 @@ def test_compact_pubdate_meta():
     )
     a = clean_html(page)
     assert (a.published_at, a.published_at_source) == ("2025-05-02", "html-meta")
+
+
+def test_site_name_is_taken_off_the_title():
+    page = PAGE.replace(
+        '<meta property="og:title" content="Protesters block coastal highway over fuel prices">', ""
+    )
+    a = clean_html(page)  # falls back to <title>, which carries "| The Harbour Gazette"
+    assert a.title == "Protesters block coastal highway over fuel prices"
+    assert (
+        html.strip_site_suffix("Harbour Gazette - Ferry fares rise", "Harbour Gazette") == "Ferry fares rise"
+    )
+    assert html.strip_site_suffix("Talks stall - officials", "Harbour Gazette") == "Talks stall - officials"

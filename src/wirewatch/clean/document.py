@@ -12,7 +12,6 @@ from wirewatch.clean.metadata import (
     take_dateline,
     take_header,
     take_tail,
-    take_top,
     update_time_in_line,
 )
 from wirewatch.clean.normalize import join_paragraphs, split_units
@@ -44,10 +43,8 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     _harvest_update_lines(chrome.removed, meta)
     units, repeats = drop_repeats(chrome.kept, crules, duplicates=html is None)
     known_title = raw.given_title or (html.title if html else None)
-    if html:
-        units = take_top(units, mrules, meta, known_title=known_title)
-    else:
-        units = take_header(units, mrules, crules, meta, find_headline=True, known_title=known_title)
+    # HTML: the extractor already found the body, so the header only gives up stamps and bylines
+    units = take_header(units, mrules, crules, meta, find_headline=html is None, known_title=known_title)
     first = next((i for i, u in enumerate(units[:3]) if is_prose(u)), None)
     if first is not None:
         units[first] = take_dateline(units[first], mrules, meta)

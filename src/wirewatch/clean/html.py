@@ -84,7 +84,23 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
         node = tree.find(".//title")
         if node is not None and (node.text or "").strip():
             result.title, result.title_source = node.text.strip(), "html-title"
+    result.title = strip_site_suffix(result.title, result.site_name)
     return result
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»·]\s+")
+
+
+def strip_site_suffix(title: str | None, site_name: str | None) -> str | None:
+    """'Dam breach floods farmland | Delta Daily' -> 'Dam breach floods farmland' when the site is known."""
+    if not title or not site_name:
+        return title
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1 and parts[-1].strip().casefold() == site_name.strip().casefold():
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—:»·")
+    if len(parts) > 1 and parts[0].strip().casefold() == site_name.strip().casefold():
+        return title[len(parts[0]) :].lstrip(" |-–—:»·")
+    return title
 
 
 def _trafilatura(html: str, url: str | None) -> str:

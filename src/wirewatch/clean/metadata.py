@@ -387,21 +387,6 @@ def _byline_line(unit: str, rules: MetadataRules, meta: TextMetadata) -> bool:
     return True
 
 
-def take_top(
-    units: list[str], rules: MetadataRules, meta: TextMetadata, *, known_title: str | None
-) -> list[str]:
-    """HTML text: the page's title repeated above the body, and a byline under it."""
-    units = list(units)
-    if units and known_title and _same_text(units[0], known_title):
-        meta.drop(units.pop(0), "headline")
-        meta.title = meta.title or known_title
-    for _ in range(2):
-        if not units or not _byline_line(units[0], rules, meta):
-            break
-        units.pop(0)
-    return units
-
-
 def take_tail(units: list[str], rules: MetadataRules, chrome: ChromeRules, meta: TextMetadata) -> list[str]:
     """Agency sign-off ("--IANS"), editor slugs ("ash/svn", "PTI GDK RKS"), credit lines, date stamps
     and menus below the story, from the end."""
