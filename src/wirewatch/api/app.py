@@ -22,8 +22,9 @@ from wirewatch.store.events_query import (
     EventFilter,
     count_events,
     event_history,
+    event_records,
     event_stats,
-    find_events,
+    find_event_ids,
     parse_bbox,
 )
 
@@ -112,12 +113,12 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     def list_events(
         flt: FilterDep, limit: Limit = None, offset: Offset = 0,
         sort: Annotated[str, Query(description=f"field, '-' for descending: {', '.join(sorted(SORTABLE))}")] = "-event_date",
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> JSONResponse:  # fmt: skip
         size = limit or api_options.page_size
-        events = [
-            _summary(e.to_dict()) for e in find_events(store, flt, sort=sort, limit=size, offset=offset)
-        ]
-        return {"total": count_events(store, flt), "limit": size, "offset": offset, "events": events}
+        ids = find_event_ids(store, flt, sort=sort, limit=size, offset=offset)
+        events = [_summary(record) for record in event_records(store, ids)]
+        body = {"total": count_events(store, flt), "limit": size, "offset": offset, "events": events}
+        return JSONResponse(body)  # stored records are plain JSON already: skip re-encoding
 
     @app.get("/events/{event_id}", tags=["events"])
     def get_event(event_id: str) -> dict[str, Any]:

@@ -293,14 +293,40 @@ def count_events(store: Store, flt: EventFilter | None = None) -> int:
         return int(conn.execute(q).scalar_one())
 
 
+def find_event_ids(
+    store: Store, flt: EventFilter | None = None, *, sort: str | None = None,
+    limit: int | None = None, offset: int = 0,
+) -> list[str]:  # fmt: skip
+    """Ids of the matching events in order (answered from the covering index, not the rows)."""
+    q = sa.select(s.events.c.event_id).where(*(flt or EventFilter()).clauses()).order_by(*order_by(sort))
+    if limit is not None:
+        q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(q)]
+
+
+def event_records(store: Store, event_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The stored records (JSON dicts) of these events, in the order given."""
+    found: dict[str, dict[str, Any]] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(list(event_ids)):
+            q = sa.select(s.events.c.event_id, s.events.c.data).where(s.events.c.event_id.in_(list(chunk)))
+            found.update({r[0]: r[1] for r in conn.execute(q)})
+    return [found[i] for i in event_ids if i in found]
+
+
 def find_events(
     store: Store, flt: EventFilter | None = None, *, sort: str | None = None,
     limit: int | None = None, offset: int = 0,
 ) -> Iterator[Event]:  # fmt: skip
     """Events matching `flt`, in a deterministic order (same in SQLite and PostgreSQL)."""
+    if limit is not None:  # a page: ids from the index, then the records by key
+        for data in event_records(store, find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)):
+            yield Event.from_dict(data)
+        return
     q = sa.select(s.events.c.data).where(*(flt or EventFilter()).clauses()).order_by(*order_by(sort))
-    if limit is not None:
-        q = q.limit(limit)
     if offset:
         q = q.offset(offset)
     with store.engine.connect() as conn:
