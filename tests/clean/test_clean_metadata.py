@@ -45,6 +45,9 @@ def test_parse_date_text(text, expected):
         ("Kabul, 8 February: ", "Kabul", None),
         ("Lahore, March 3 (PTI) ", "Lahore", "PTI"),
         ("KHARTOUM — ", "Khartoum", None),
+        ("New Delhi [India], Feb 8 (ANI): ", "New Delhi", "ANI"),
+        ("Mumbai, Feb 8 (IANS) ", "Mumbai", "IANS"),
+        ("UNITED NATIONS (AP) — ", "United Nations", "AP"),
     ],
 )
 def test_datelines(start, place, agency):
