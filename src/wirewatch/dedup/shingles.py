@@ -2,8 +2,9 @@
 
 Copies of one wire story differ in case, punctuation, quote style, diacritics and
 re-encoding damage (UTF-8 read as cp1252: "donâ€™t"); none of that should change the
-shingles. Word hashing is done by rensa (Rust) and the k-word shingle hashes are
-combined with numpy, so there is no per-shingle Python loop.
+shingles. Words are hashed for a whole batch at once with numpy (a polynomial hash from prefix
+sums over the bytes) and combined into k-word shingle hashes the same way, so there is
+no per-word or per-shingle Python loop; rensa computes the MinHash signatures.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-import rensa
 
 _U64 = np.uint64
 # Odd 64-bit multipliers for mixing word hashes into a shingle hash (k words, position-weighted).
@@ -35,14 +35,14 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 @lru_cache(maxsize=1)
-def _char_map() -> dict[int, str]:
-    """Characters folded before tokenising (apostrophes vanish, so "don't" and "dont" agree)."""
+def _folding() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Patterns for characters dropped (apostrophes, so "don't" = "dont"), turned into spaces, or into quotes."""
     data = json.loads(resources.files("wirewatch.dedup").joinpath("char_folding.json").read_text("utf-8"))
-    table: dict[int, str] = {}
-    for target, chars in data["fold"].items():
-        for ch in chars:
-            table[ord(ch)] = "" if target == "<drop>" else target
-    return table
+    fold = data["fold"]
+    drop = re.compile("[" + re.escape(fold["<drop>"]) + "]")
+    space = re.compile("[" + re.escape(fold[" "]) + "]")
+    quote = re.compile("[" + re.escape(fold['"']) + "]")
+    return drop, space, quote
 
 
 def _fix_mojibake(match: re.Match[str]) -> str:
@@ -54,14 +54,22 @@ def _fix_mojibake(match: re.Match[str]) -> str:
         return " " if any(ord(c) > 0xFF for c in chunk[1:]) else chunk
 
 
-def normalise_words(text: str) -> list[str]:
-    """Lowercased ASCII words of `text`, with mojibake repaired and diacritics removed."""
-    if "\u00c2" <= max(text, default="\0"):  # only texts with Latin-1 letters can hold mojibake
-        text = _MOJIBAKE.sub(_fix_mojibake, text)
-    text = text.translate(_char_map())
-    if not text.isascii():
+def normalise_text(text: str) -> str:
+    """Lowercase ASCII text in which words are the runs of [a-z0-9]: mojibake repaired, diacritics
+    and apostrophes removed. Plain ASCII text (the common case) takes a fast path."""
+    if text.isascii():
+        return text.replace("'", "").replace("`", "").lower()
+    drop, space, _quote = _folding()
+    text = drop.sub("", _MOJIBAKE.sub(_fix_mojibake, text))
+    if not text.isascii():  # curly quotes alone stop here
+        text = space.sub(" ", text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _WORD.findall(text.lower())
+    return text.lower()
+
+
+def normalise_words(text: str) -> list[str]:
+    """The words of `text` after `normalise_text`."""
+    return _WORD.findall(normalise_text(text))
 
 
 _SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)\]]*(?:\s|$)")
@@ -76,7 +84,8 @@ def prose_lines(text: str, min_words: int) -> str:
     is used whole (tables, scores, one-liners)."""
     logical: list[str] = []
     joining = False
-    for raw in text.splitlines():
+    ends_sentence = _SENTENCE_END.search
+    for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             joining = False
@@ -85,57 +94,117 @@ def prose_lines(text: str, min_words: int) -> str:
             logical[-1] += " " + line
         else:
             logical.append(line)
-        joining = len(line.split()) >= min_words and not _SENTENCE_END.search(line[-3:] + " ")
-    keep = [ln for ln in logical if len(ln.split()) >= min_words and _SENTENCE_END.search(ln)]
+        joining = line.count(" ") + 1 >= min_words and not ends_sentence(line[-3:] + " ")
+    keep = [ln for ln in logical if ln.count(" ") + 1 >= min_words and ends_sentence(ln)]
     kept = "\n".join(keep)
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
-def text_hash(words: list[str]) -> str:
-    """Hash of the normalised text: equal for exact duplicates up to case, punctuation and encoding."""
-    return hashlib.blake2b(" ".join(words).encode("ascii"), digest_size=16).hexdigest()
+_ALNUM = np.zeros(256, dtype=bool)
+_ALNUM[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)] = True
+_P = 0x100000001B3  # odd multiplier of the polynomial word hash (invertible mod 2**64)
+_CHUNK_CHARS = 1 << 20  # texts are hashed in chunks of about this many characters
+_POWERS: dict[str, np.ndarray] = {}
 
 
-def word_hashes(word_lists: list[list[str]]) -> list[np.ndarray]:
-    """64-bit hash of every word, for many documents in one rensa call."""
-    return [np.asarray(h, dtype=_U64) for h in rensa.RMinHash.hash_token_sets(word_lists)]
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i mod 2**64 for i < n (cached, grown on demand)."""
+    if len(_POWERS.get("p", ())) < n:
+        size = max(n, _CHUNK_CHARS * 2)
+        with np.errstate(over="ignore"):
+            p = np.cumprod(np.full(size, _P, dtype=_U64), dtype=_U64)
+            q = np.cumprod(np.full(size, pow(_P, -1, 1 << 64), dtype=_U64), dtype=_U64)
+        _POWERS["p"] = np.concatenate(([_U64(1)], p[:-1]))
+        _POWERS["q"] = np.concatenate(([_U64(1)], q[:-1]))
+    return _POWERS["p"], _POWERS["q"]
 
 
-def shingle_hashes(words_h: np.ndarray, size: int) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the `size`-word shingles (a text shorter than `size` is one shingle)."""
-    n = len(words_h)
-    if n == 0:
-        return np.empty(0, dtype=_U64)
-    k = min(size, n)
-    count = n - k + 1
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (splitmix64) so that similar words get unrelated hashes."""
     with np.errstate(over="ignore"):
-        acc = words_h[:count] * _MIX[0]
-        for j in range(1, k):  # k is the shingle size (a handful), not the document length
-            acc = (acc ^ (acc >> _U64(29))) + words_h[j : j + count] * _MIX[j % len(_MIX)]
-        acc ^= acc >> _U64(32)
-    return np.unique(acc)
+        x = (x ^ (x >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> _U64(27))) * _U64(0x94D049BB133111EB)
+        return x ^ (x >> _U64(31))
 
 
-@dataclass(slots=True)
+def _word_hashes(norm_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every word (run of [a-z0-9]) of normalised texts, flat, and each text's word offsets.
+
+    Vectorised over the whole chunk: prefix sums of a polynomial hash over the bytes, so each
+    word's hash is a difference of two prefix sums (no per-word Python work)."""
+    blob = np.frombuffer(("\n".join(norm_texts) + "\n").encode("ascii"), dtype=np.uint8)
+    is_word = _ALNUM[blob]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], is_word)).view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    powers, inverse = _powers(len(blob) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate(([_U64(0)], np.cumsum(blob.astype(_U64) * powers[: len(blob)], dtype=_U64)))
+        words = _mix64((prefix[ends] - prefix[starts]) * inverse[starts] + (ends - starts).astype(_U64))
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in norm_texts[:-1]])
+    offsets = np.searchsorted(starts, text_starts)
+    return words, np.append(offsets, len(starts))
+
+
+def _shingles(words: np.ndarray, size: int) -> np.ndarray:
+    """Hash of each run of `size` consecutive words (in text order, repeats kept)."""
+    count = len(words) - size + 1
+    if count <= 0:
+        return np.empty(0, dtype=_U64)
+    with np.errstate(over="ignore"):
+        acc = words[:count] * _MIX[0]
+        for j in range(1, size):  # size is the shingle length (a handful), not the text length
+            acc = (acc ^ (acc >> _U64(29))) + words[j : j + count] * _MIX[j % len(_MIX)]
+        return acc ^ (acc >> _U64(32))
+
+
 class Fingerprint:
-    """What dedup knows about one text: exact-duplicate hash, shingle set and counts."""
+    """What dedup knows about one text: exact-duplicate hash and its shingles."""
 
-    text_hash: str
-    shingles: np.ndarray  # sorted unique uint64
-    numbers: frozenset[str]  # tokens with digits: formulaic items differ in their figures
-    word_count: int
+    __slots__ = ("text_hash", "raw", "_norm", "_set", "_numbers")
+
+    def __init__(self, text_hash: str, raw: np.ndarray, norm: str):
+        self.text_hash = text_hash
+        self.raw = raw  # shingle hashes in text order; MinHash needs no de-duplication
+        self._norm = norm
+        self._set: np.ndarray | None = None
+        self._numbers: frozenset[str] | None = None
+
+    @property
+    def shingle_count(self) -> int:
+        return len(self.raw)
+
+    @property
+    def shingles(self) -> np.ndarray:
+        """Sorted unique shingle hashes (computed when first verified)."""
+        if self._set is None:
+            self._set = np.unique(self.raw)
+        return self._set
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        """Tokens with digits: formulaic items (tables, scores) differ in their figures."""
+        if self._numbers is None:
+            self._numbers = frozenset(w for w in _WORD.findall(self._norm) if not w.isalpha())
+        return self._numbers
 
 
-def fingerprints(texts: list[str], shingle_size: int, prose_min_words: int = 0) -> list[Fingerprint]:
+def fingerprints(texts: Sequence[str], shingle_size: int, prose_min_words: int = 0) -> list[Fingerprint]:
     """Fingerprints of the prose of each text (the whole text when `prose_min_words` is 0)."""
-    if prose_min_words:
-        texts = [prose_lines(t, prose_min_words) for t in texts]
-    word_lists = [normalise_words(t) for t in texts]
-    hashed = word_hashes(word_lists) if word_lists else []
-    out = []
-    for words, wh in zip(word_lists, hashed, strict=True):
-        numbers = frozenset(w for w in words if not w.isalpha())
-        out.append(Fingerprint(text_hash(words), shingle_hashes(wh, shingle_size), numbers, len(words)))
+    out: list[Fingerprint] = []
+    chunk: list[str] = []
+    size = 0
+    for i, text in enumerate(texts):
+        norm = normalise_text(prose_lines(text, prose_min_words) if prose_min_words else text)
+        chunk.append(norm)
+        size += len(norm)
+        if size >= _CHUNK_CHARS or i == len(texts) - 1:
+            words, offsets = _word_hashes(chunk)
+            windows = _shingles(words, shingle_size)  # over the whole chunk; cut per text below
+            for j, norm_text in enumerate(chunk):
+                lo, hi = int(offsets[j]), int(offsets[j + 1])
+                digest = hashlib.blake2b(words[lo:hi].tobytes(), digest_size=16).hexdigest()
+                out.append(Fingerprint(digest, windows[lo : max(lo, hi - shingle_size + 1)], norm_text))
+            chunk, size = [], 0
     return out
 
 

@@ -85,6 +85,7 @@ class _Assigner:
         self.stories: dict[str, Story] = {}
         self.fps: dict[str, Fingerprint] = {}
         self.merged: dict[str, str] = {}  # story id merged away -> the story it went into
+        self.missing: set[str] = set()  # story ids with no stored record
 
     def resolve(self, story_id: str) -> str:
         while story_id in self.merged:
@@ -92,14 +93,19 @@ class _Assigner:
         return story_id
 
     def story(self, story_id: str) -> Story | None:
-        if story_id not in self.stories:
-            found = self.index.load_stories([story_id])
-            if story_id in found:
-                self.stories[story_id] = found[story_id]
+        if story_id not in self.stories and story_id not in self.missing:
+            self.preload([story_id])
         return self.stories.get(story_id)
 
-    def add_member(self, story_id: str, article: Article, similarity: float) -> None:
-        story = self.story(story_id)
+    def preload(self, story_ids: Sequence[str]) -> None:
+        """Read stories not cached yet in one query; remember the ids that have no record."""
+        wanted = sorted({sid for sid in story_ids if sid not in self.stories and sid not in self.missing})
+        found = self.index.load_stories(wanted)
+        self.stories.update(found)
+        self.missing.update(sid for sid in wanted if sid not in found)
+
+    def add_member(self, story_id: str, article: Article, similarity: float, *, new: bool = False) -> None:
+        story = None if new else self.story(story_id)
         if story is None:
             story = Story(story_id=story_id, canonical_article_id=article.article_id)
             self.stories[story_id] = story
@@ -153,8 +159,8 @@ class _Assigner:
         fps = fingerprints([a.text or "" for a in fresh], opts.shingle_size, opts.prose_min_words)
         for a, fp in zip(fresh, fps, strict=True):
             self.fps[a.article_id] = fp
-        long_rows = [i for i, fp in enumerate(fps) if len(fp.shingles) >= opts.min_shingles]
-        sigs = signatures([fps[i].shingles for i in long_rows], opts.num_perm)
+        long_rows = [i for i, fp in enumerate(fps) if fp.shingle_count >= opts.min_shingles]
+        sigs = signatures([fps[i].raw for i in long_rows], opts.num_perm)
         keys = band_keys(sigs, opts.bands)
         key_of = {i: keys[j].tolist() for j, i in enumerate(long_rows)}
         sig_of = {i: sigs[j].tobytes() for j, i in enumerate(long_rows)}
@@ -163,7 +169,8 @@ class _Assigner:
         stored_bands = self.index.by_band_keys(
             [k for ks in key_of.values() for k in ks], opts.max_bucket_stories
         )
-        self.stories.update(self.index.load_stories(sorted({sid for _, sid in stored_exact.values()})))
+        self.preload([sid for _, sid in stored_exact.values()])
+        self.preload([sid for holders in stored_bands.values() for _, sid in holders])
         self._prefetch(key_of, stored_bands)
 
         batch_exact: dict[str, tuple[str, str]] = {}
@@ -171,14 +178,15 @@ class _Assigner:
         signature_rows: list[dict[str, Any]] = []
         band_rows: list[dict[str, Any]] = []
         for i, (a, fp) in enumerate(zip(fresh, fps, strict=True)):
-            story_id, similarity = story_id_for(a.article_id), 1.0
+            story_id, similarity, new = story_id_for(a.article_id), 1.0, True
             exact = batch_exact.get(fp.text_hash) or stored_exact.get(fp.text_hash)
             if exact and self.story(self.resolve(exact[1])) is not None:
-                story_id = self.resolve(exact[1])
+                story_id, new = self.resolve(exact[1]), False
             elif i in key_of:
                 verified = self._verified_stories(fp, key_of[i], stored_bands, batch_bands)
                 if verified:
                     story_id, similarity, _ = verified[0]
+                    new = False
                     bridged = [
                         sid
                         for sid, sim, cover in verified
@@ -187,7 +195,7 @@ class _Assigner:
                     if story_id in bridged and len(bridged) > 1:  # one copy of two stories' text: one story
                         story_id = self.merge(bridged)
             result[a.article_id] = story_id
-            self.add_member(story_id, a, similarity)
+            self.add_member(story_id, a, similarity, new=new and story_id not in self.stories)
             batch_exact.setdefault(fp.text_hash, (a.article_id, story_id))
             for key in key_of.get(i, ()):
                 holders = batch_bands[key]
@@ -196,7 +204,7 @@ class _Assigner:
                 holders.append((a.article_id, story_id))
                 band_rows.append({"band_key": key, "article_id": a.article_id})
             signature_rows.append({
-                "article_id": a.article_id, "text_hash": fp.text_hash, "shingle_count": len(fp.shingles),
+                "article_id": a.article_id, "text_hash": fp.text_hash, "shingle_count": fp.shingle_count,
                 "signature": sig_of.get(i, b""), "story_id": story_id,
             })  # fmt: skip
 
@@ -252,7 +260,7 @@ class _Assigner:
             self.load_fingerprints(aids)
             for aid in aids:
                 other = self.fps.get(aid)
-                if other is None or len(other.shingles) < self.opts.min_shingles:
+                if other is None or other.shingle_count < self.opts.min_shingles:
                     continue
                 checked = verify(fp, other, self.opts)
                 if checked is not None:

@@ -163,21 +163,18 @@ class Store:
         }  # fmt: skip
 
     def set_story_ids(self, assignments: dict[str, str]) -> None:
-        """article_id -> story_id, in the column and in the stored record."""
+        """article_id -> story_id, in the column and in the stored record (one executemany UPDATE)."""
+        rows = [{"aid": article_id, "sid": story_id} for article_id, story_id in assignments.items()]
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            patched = "CAST(jsonb_set(CAST(data AS jsonb), '{story_id}', to_jsonb(CAST(:sid AS text))) AS json)"
+        else:
+            patched = "json_set(data, '$.story_id', :sid)"
+        sid = "CAST(:sid AS text)" if self.dialect == "postgresql" else ":sid"
+        sql = sa.text(f"UPDATE articles SET story_id = {sid}, data = {patched} WHERE article_id = :aid")
         with self.engine.begin() as conn:
-            for article_id, story_id in assignments.items():
-                row = conn.execute(
-                    sa.select(s.articles.c.data).where(s.articles.c.article_id == article_id)
-                ).first()
-                if row is None:
-                    continue
-                data = dict(row[0])
-                data["story_id"] = story_id
-                conn.execute(
-                    s.articles.update()
-                    .where(s.articles.c.article_id == article_id)
-                    .values(story_id=story_id, data=data)
-                )
+            conn.execute(sql, rows)
 
     def get_article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
@@ -215,14 +212,20 @@ class Store:
 
     # -- stories ------------------------------------------------------------------------------------
     def save_stories(self, stories: Iterable[Story]) -> None:
+        rows = [
+            {"story_id": st.story_id, "canonical_article_id": st.canonical_article_id,
+             "agency": st.agency, "first_seen": st.first_seen, "member_count": len(st.members),
+             "data": _jsonable(st)}
+            for st in stories
+        ]  # fmt: skip
+        if not rows:
+            return
+        stmt = self._insert(s.stories)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["story_id"], set_={k: stmt.excluded[k] for k in rows[0] if k != "story_id"}
+        )
         with self.engine.begin() as conn:
-            for st in stories:
-                row = {
-                    "story_id": st.story_id, "canonical_article_id": st.canonical_article_id,
-                    "agency": st.agency, "first_seen": st.first_seen, "member_count": len(st.members),
-                    "data": _jsonable(st),
-                }  # fmt: skip
-                self._upsert(conn, s.stories, ["story_id"], row)
+            conn.execute(stmt, rows)  # one executemany upsert
 
     def delete_stories(self, story_ids: Iterable[str]) -> None:
         ids = list(story_ids)
