@@ -105,18 +105,25 @@ class _Writer:
 
     def prose(self) -> str:
         p = DATA["prose"]
-        return f"{self.pick(p['subjects'])} {self.pick(p['verbs'])} {self.pick(p['objects'])} {self.pick(p['tails'])}."
+        subject = self.pick(p["subjects"])
+        if self.rng.random() < 0.4:  # an opener varies the words around the clause
+            subject = self.fill(self.pick(p["openers"])) + subject[0].lower() + subject[1:]
+        tail = " " + self.fill(self.pick(p["tails"])) if self.rng.random() < 0.7 else ""
+        return f"{subject} {self.pick(p['verbs'])} {self.pick(p['objects'])}{tail}."
 
     def paragraphs(self, sentences: list[str], target_words: int, category: str) -> list[str]:
         """Given opening sentences, add category sentences and plain prose until the target length."""
         pool = list(DATA["filler"][category])
         self.rng.shuffle(pool)
+        pool = pool[
+            : self.rng.randint(2, 5)
+        ]  # a few category sentences each: unrelated articles share little
         # The lead stands alone; the sentences after it go in pairs, as wire copy does.
         out: list[str] = sentences[:1] + [" ".join(sentences[k : k + 2]) for k in range(1, len(sentences), 2)]
         words = sum(len(s.split()) for s in sentences)
         para: list[str] = []
         while words < target_words:
-            if pool and self.rng.random() < 0.55:
+            if pool and self.rng.random() < 0.5:
                 s = self.fill(pool.pop())
             else:
                 s = self.prose()
