@@ -77,19 +77,20 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02be\u02bf`´']")
 _CONNECTOR = re.compile(r"(?<=\w)-(?:o|e|va|wa)-(?=\w)|\s+(?:va|wa|&)\s+", re.IGNORECASE)
-_SEPARATORS = re.compile(r"[-_/.,()\s]+")
+# apostrophes and ayn/hamza marks vanish ("Kata'ib", "Ma`arrat"); separators become spaces
+_FOLD_TABLE = str.maketrans(
+    {**{c: None for c in "\u2018\u2019\u02bb\u02bc\u02be\u02bf`\u00b4'"}, **{c: " " for c in "-_/.,()\t\n"}}
+)
 
 
 def normalise_place(text: str) -> str:
     """Casefold, strip diacritics and apostrophes, hyphens to spaces, '-o-'/'&'/'va' to 'and'."""
-    if "-" in text or "&" in text or " va " in text or " wa " in text:
+    if "&" in text or "-" in text or " va " in text or " wa " in text:
         text = _CONNECTOR.sub(" and ", text)
-    text = _APOSTROPHES.sub("", text)
     if not text.isascii():
-        text = ascii_fold(text)
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+        text = ascii_fold(text.translate(_FOLD_TABLE))
+    return " ".join(text.translate(_FOLD_TABLE).casefold().split())
 
 
 @lru_cache(maxsize=1)
@@ -101,29 +102,37 @@ def _without_articles(norm: str) -> str:
     return " ".join(t for t in norm.split() if t not in _skeleton_articles())
 
 
+_VOWELS = str.maketrans("", "", "aeiouyw ")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
 def _skeleton(norm: str) -> str:
     """Consonant skeleton of a normalised name, for transliteration variants."""
-    tokens = [t for t in norm.split() if t not in _skeleton_articles()]
-    joined = "".join(tokens)
+    articles = _skeleton_articles()
+    joined = "".join(t for t in norm.split() if t not in articles)
     joined = joined.replace("ou", "u").replace("ph", "f").replace("kh", "k").replace("q", "k")
-    joined = re.sub(r"[aeiouyw]", "", joined)
-    return re.sub(r"(.)\1+", r"\1", joined)
+    return _DOUBLE.sub(r"\1", joined.translate(_VOWELS))
 
 
 @lru_cache(maxsize=1)
-def _suffix_words() -> tuple[tuple[str, str], ...]:
+def _suffix_words() -> dict[str, str]:
+    """Normalised kind word ("governorate", "regional state") -> the kind it asks for."""
     admin = _words()["admin_suffixes"]
-    pairs = [(" " + normalise_place(w), kind) for kind in ("admin1", "admin2", "city") for w in admin[kind]]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    return {normalise_place(w): kind for kind in ("city", "admin2", "admin1") for w in admin[kind]}
 
 
 def _strip_admin_suffix(norm: str) -> tuple[str, str | None]:
     """'idlib governorate' -> ('idlib', 'admin1'); 'hyderabad district' -> ('hyderabad', 'admin2')."""
-    if " " not in norm:
+    words = norm.split(" ")
+    if len(words) < 2:
         return norm, None
-    for word, kind in _suffix_words():
-        if norm.endswith(word) and len(norm) > len(word) + 1:
-            return norm[: -len(word)].strip(), kind
+    suffixes = _suffix_words()
+    if len(words) >= 3:
+        two = words[-2] + " " + words[-1]
+        if two in suffixes:
+            return " ".join(words[:-2]), suffixes[two]
+    if words[-1] in suffixes:
+        return " ".join(words[:-1]), suffixes[words[-1]]
     return norm, None
 
 
