@@ -31,6 +31,8 @@ _MIX = np.array(
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]+"
 )
+# UTF-8 lead bytes read as cp1252: Latin-1 letters (Â Ã), punctuation (â), Cyrillic (Ð Ñ), Arabic (Ø Ù)
+_MOJIBAKE_LEADS = ("\u00c2", "\u00c3", "\u00e2", "\u00d0", "\u00d1", "\u00d8", "\u00d9")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -60,7 +62,9 @@ def normalise_text(text: str) -> str:
     if text.isascii():
         return text.replace("'", "").replace("`", "").lower()
     drop, space, _quote = _folding()
-    text = drop.sub("", _MOJIBAKE.sub(_fix_mojibake, text))
+    if any(lead in text for lead in _MOJIBAKE_LEADS):  # scan for mojibake only where it can be
+        text = _MOJIBAKE.sub(_fix_mojibake, text)
+    text = drop.sub("", text)
     if not text.isascii():  # curly quotes alone stop here
         text = space.sub(" ", text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -227,8 +227,9 @@ class _Assigner:
             a.story_id = result[a.article_id]
         return result
 
-    def _candidates(self, keys: list[int], *sources: _Holders) -> list[tuple[str, list[str]]]:
-        """Candidate stories, best first, each with its candidate articles, best first."""
+    def _candidates(self, keys: list[int], *sources: _Holders) -> list[tuple[str, list[str], int]]:
+        """Candidate stories, best first, each with its candidate articles (best first) and the
+        band hits of the best one."""
         hits: Counter[tuple[str, str]] = Counter()
         for source in sources:
             for key in keys:
@@ -237,15 +238,16 @@ class _Assigner:
         for (aid, sid), n in hits.items():
             by_story[sid].append((-n, aid))
         ranked = sorted(by_story.items(), key=lambda kv: (min(kv[1])[0], kv[0]))
-        return [
-            (sid, [aid for _, aid in sorted(c)[:_VERIFY_PER_STORY]])
-            for sid, c in ranked[: self.opts.max_candidate_stories]
-        ]
+        out = []
+        for sid, c in ranked[: self.opts.max_candidate_stories]:
+            c.sort()
+            out.append((sid, [aid for _, aid in c[:_VERIFY_PER_STORY]], -c[0][0]))
+        return out
 
     def _prefetch(self, key_of: dict[int, list[int]], stored_bands: _Holders) -> None:
         wanted = []
         for keys in key_of.values():
-            for _sid, aids in self._candidates(keys, stored_bands):
+            for _sid, aids, _hits in self._candidates(keys, stored_bands):
                 wanted.append(aids[0])
         self.load_fingerprints(wanted)
 
@@ -254,9 +256,13 @@ class _Assigner:
     ) -> list[tuple[str, float, float]]:
         """Stories with a verified copy of `fp`: (story_id, similarity, share of fp in that copy), best first."""
         found: list[tuple[str, float, float]] = []
-        for sid, aids in self._candidates(keys, stored, batch):
+        for sid, aids, hits in self._candidates(keys, stored, batch):
+            if hits < 2 and found:
+                break  # a match is in hand; one shared band cannot be a strong second story
             if self.story(sid) is None:  # indexed but its story record was lost: start afresh
                 continue
+            if hits < 2:
+                aids = aids[:1]
             self.load_fingerprints(aids)
             for aid in aids:
                 other = self.fps.get(aid)
