@@ -103,3 +103,28 @@ def test_find_date_expressions_offsets():
 )
 def test_find_date_expressions(sentence, expected):
     assert [t for _, _, t in find_date_expressions(sentence)] == expected
+
+
+def test_numeric_dates_pick_the_reading_before_publication():
+    assert window("08.02.2024", THU)[0] == "2024-02-08"
+    assert window("5/03/2016", "2016-03-05")[0] == "2016-03-05"  # day-first fits, month-first is later
+    assert window("13/09/2016", None)[0] == "2016-09-13"
+
+
+def test_parts_of_named_days():
+    assert window("in the early hours of Tuesday", THU) == ("2024-02-06", "2024-02-06", "2024-02-06", 1)
+    assert window("the night of February 6", THU)[0] == "2024-02-06"
+    assert window("the first week of January", THU)[1:] == ("2024-01-01", "2024-01-07", 2)
+    assert window("the end of October", THU)[1:] == ("2023-10-21", "2023-10-31", 2)
+
+
+def test_past_periods_are_aggregates():
+    w = resolve_date("over the past two weeks", THU)
+    assert is_aggregate(w) and (w.date_low, w.date_high, w.time_precision) == ("2024-01-25", "2024-02-08", 2)
+    assert is_aggregate(resolve_date("in the past week", THU))
+
+
+def test_month_abbreviation_with_full_stop_and_year():
+    found = find_date_expressions("Officials said on 12 Feb. 2024 that the road had reopened.")
+    assert [t for _, _, t in found] == ["12 Feb. 2024"]
+    assert window("12 Feb. 2024", None)[0] == "2024-02-12"

@@ -56,7 +56,7 @@ def _alt(words: list[str] | set[str]) -> str:
 def _patterns() -> dict[str, re.Pattern[str]]:
     w = _words()
     weekday = _alt(w["weekdays"])
-    month = _alt(w["months"]) + r"(?:\.)?"
+    month = "(?:" + _alt(w["months"]) + r")\.?"
     part = _alt(w["parts_of_day"])
     numbers = _alt(list(w["number_words"]))
     month_part = _alt([k for k in w["month_parts"] if k != "about" and k != "mid-"])
@@ -69,6 +69,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     b = r"\b"
     p = {
         "iso": rf"{b}{year}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]){b}",
+        "numeric": rf"{b}(?:[12]\d|3[01]|0?[1-9])[./](?:[12]\d|3[01]|0?[1-9])[./](?:{year}|\d{{2}}){b}",
+        "part_of": rf"{b}(?:in\s+|on\s+|during\s+)?(?:the\s+)?(?:early\s+hours|small\s+hours|early\s+morning|morning|night|evening|afternoon|{part})\s+(?:of|on)\s+(?:(?:{weekday})|(?:{month})\s+{day}|{day}\s+(?:{month})){b}",
+        "past_period": rf"{b}(?:over|in|during)\s+the\s+(?:past|last)\s+(?:(?:\d+|{numbers})\s+)?(?:days?|weeks?|months?|years?){b}",
         "month_day": rf"{b}(?:{month})\s+{day}(?:,?\s+{year})?{b}",
         "day_month": rf"{b}(?:the\s+)?{day}\s+(?:of\s+)?(?:{month})(?:,?\s+{year})?{b}",
         "month_part": rf"{b}(?:(?:{month_part})\s+|mid-?\s*)(?:{month})(?:\s+{year})?{b}",
@@ -240,6 +243,17 @@ def _resolve(expr: str, base: date | None) -> DateWindow | None:
     w = _words()
     text = re.sub(r"\s+", " ", expr.casefold()).strip(" ,.;:")
     aggregate = _patterns()["aggregate"]
+    m = re.fullmatch(
+        r"(?:over|in|during) the (?:past|last) (?:(\d+|[a-z ]+?) )?(day|week|month|year)s?", text
+    )
+    if m:
+        n = _number(m.group(1)) if m.group(1) else 1
+        span = {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2)] * (n or 1)
+        if base is None:
+            return DateWindow(None, None, None, 2 if span <= 14 else 3, expr, True)
+        return DateWindow(
+            None, _iso(base - timedelta(days=span)), _iso(base), 2 if span <= 14 else 3, expr, True
+        )
     for prefix in sorted(w["aggregate_prefixes"]["words"], key=len, reverse=True):
         if text.startswith(prefix + " ") and aggregate.search(prefix + " "):
             inner = _resolve(expr.strip()[len(prefix) :].strip(), base)
@@ -265,6 +279,40 @@ def _resolve(expr: str, base: date | None) -> DateWindow | None:
     if m:
         d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _window(expr, d, d, 1, False)
+
+    # 1b. numeric dates "08.02.2024", "5/03/2016": day-first or month-first, whichever lies
+    # on or before publication and nearest to it (day-first when there is no base)
+    m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})", text)
+    if m:
+        a, b_, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y = y + 2000 if y < 100 else y
+        options = []
+        for day_, month_ in ((a, b_), (b_, a)):
+            try:
+                options.append(date(y, month_, day_))
+            except ValueError:
+                pass
+        if not options:
+            return None
+        if base is not None:
+            past = [d for d in options if d <= base]
+            d = max(past) if past else min(options)
+        else:
+            d = options[0]
+        return _window(expr, d, d, 1, False)
+
+    # 1c. "the early hours of Tuesday", "the night of February 6": that day
+    m = re.fullmatch(
+        r"(?:the\s+)?(?:early hours|small hours|early morning|morning|night|evening|afternoon|[a-z -]+?)\s+(?:of|on)\s+(.+)",
+        text,
+    )
+    if m and not re.fullmatch(
+        r"(?:the\s+)?(?:end|beginning|start|middle|first week|last week)",
+        text[: m.start(1)].strip()[:-3].strip(),
+    ):
+        inner = _resolve(m.group(1), base)
+        if inner is not None and inner.time_precision == 1:
+            return DateWindow(inner.event_date, inner.date_low, inner.date_high, 1, expr, inner.inferred)
 
     # 2. same day / previous day / overnight / time of day
     same = {x.casefold() for x in w["same_day_words"]["words"]}
@@ -361,8 +409,12 @@ def _resolve(expr: str, base: date | None) -> DateWindow | None:
     # 6. month parts: "late January", "mid-January 2024", "the end of October"
     parts = {k: v for k, v in w["month_parts"].items() if k != "about"}
     m = re.fullmatch(r"(.+?)\s*-?\s*([a-z]+)\.?(?:\s+(\d{4}))?", text)
-    if m and m.group(1).strip(" -") in {p.strip(" -") for p in parts} and _month_number(m.group(2)):
-        key = next(p for p in parts if p.strip(" -") == m.group(1).strip(" -"))
+
+    def part_key(p: str) -> str:
+        return re.sub(r"^the\s+", "", p.strip(" -"))
+
+    if m and part_key(m.group(1)) in {part_key(p) for p in parts} and _month_number(m.group(2)):
+        key = next(p for p in parts if part_key(p) == part_key(m.group(1)))
         lo_day, hi_day = parts[key]
         year = int(m.group(3)) if m.group(3) else None
         span = _month_window(_month_number(m.group(2)) or 1, year, base, lo_day, hi_day)
