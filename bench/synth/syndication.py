@@ -138,7 +138,7 @@ def _formulaic(rng: random.Random, n: int) -> Story:
     else:
         text = (
             f"{rng.choice(f['places'])} police arrested {rng.randint(2, 9)} men on {rng.choice(f['days'])} over the "
-            f"theft of {rng.choice(f['thefts'])}, a spokesman said."
+            f"theft of {rng.choice(f['thefts'])}, a spokesman said on {date.day} {date:%B}."
         )
         title = "In brief"
     return Story(f"fml-{n}", title, [text], "", rng.choice([None, "PTI", "Reuters"]), date, kind, kind=kind)

@@ -32,6 +32,8 @@ class CleanOptions:
     detect_language: bool = True
     # last resort publication date: the file's mtime (source "file"); off because copied files lie
     date_from_file_mtime: bool = False
+    # users' own chrome rules: JSON files shaped like clean/rules/chrome.json (line_rules, block_rules)
+    chrome_rule_files: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -47,7 +49,7 @@ class DedupOptions:
     min_shared_shingles: int = 25  # a match shares at least this many shingles
     min_figure_overlap: float = 0.5  # share of the figures (tokens with digits) of the shorter copy found in the other
     min_figures: int = 3  # the figure check applies when the shorter copy has at least this many
-    max_bucket_stories: int = 50  # a band key held by more stories is boilerplate and ignored
+    max_bucket_stories: int = 20  # a band key held by more stories is boilerplate and ignored
     max_candidate_stories: int = 20  # candidate stories verified per article, best first
     merge_min_coverage: float = 0.6  # a copy merges two stories only if this share of it is in each
     merge_min_similarity: float = 0.8  # ... and it matches each of them at least this well

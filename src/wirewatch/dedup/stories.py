@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from wirewatch.config import DedupOptions
@@ -27,7 +28,8 @@ from wirewatch.dedup.signature import band_keys, signatures
 from wirewatch.records import Article, Story, content_id
 from wirewatch.store import Store
 
-_VERIFY_PER_STORY = 3  # best-ranked candidates of one story checked before giving up on it
+_WEAK_CANDIDATES = 3  # candidate stories sharing a single band with an article that are checked
+_VERIFY_PER_STORY = 2  # best-ranked candidates of one story checked before giving up on it
 
 
 def story_id_for(first_article_id: str) -> str:
@@ -171,7 +173,8 @@ class _Assigner:
         )
         self.preload([sid for _, sid in stored_exact.values()])
         self.preload([sid for holders in stored_bands.values() for _, sid in holders])
-        self._prefetch(key_of, stored_bands)
+        stored_hits = {i: self._hits(keys, stored_bands) for i, keys in key_of.items()}
+        self._prefetch(stored_hits)
 
         batch_exact: dict[str, tuple[str, str]] = {}
         batch_bands: _Holders = defaultdict(list)
@@ -183,7 +186,8 @@ class _Assigner:
             if exact and self.story(self.resolve(exact[1])) is not None:
                 story_id, new = self.resolve(exact[1]), False
             elif i in key_of:
-                verified = self._verified_stories(fp, key_of[i], stored_bands, batch_bands)
+                hits = stored_hits[i] + self._hits(key_of[i], batch_bands) if batch_bands else stored_hits[i]
+                verified = self._verified_stories(fp, hits)
                 if verified:
                     story_id, similarity, _ = verified[0]
                     new = False
@@ -227,41 +231,44 @@ class _Assigner:
             a.story_id = result[a.article_id]
         return result
 
-    def _candidates(self, keys: list[int], *sources: _Holders) -> list[tuple[str, list[str], int]]:
+    @staticmethod
+    def _hits(keys: list[int], source: _Holders) -> Counter[tuple[str, str]]:
+        """(article_id, story_id) -> number of the article's band keys it shares."""
+        return Counter(chain.from_iterable(source.get(key, ()) for key in keys))
+
+    def _candidates(self, hits: Counter[tuple[str, str]]) -> list[tuple[str, list[str], int]]:
         """Candidate stories, best first, each with its candidate articles (best first) and the
         band hits of the best one."""
-        hits: Counter[tuple[str, str]] = Counter()
-        for source in sources:
-            for key in keys:
-                hits.update((aid, self.resolve(sid)) for aid, sid in source.get(key, ()))
         by_story: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for (aid, sid), n in hits.items():
-            by_story[sid].append((-n, aid))
-        ranked = sorted(by_story.items(), key=lambda kv: (min(kv[1])[0], kv[0]))
-        out = []
-        for sid, c in ranked[: self.opts.max_candidate_stories]:
+            by_story[self.resolve(sid)].append((-n, aid))
+        for c in by_story.values():
             c.sort()
-            out.append((sid, [aid for _, aid in c[:_VERIFY_PER_STORY]], -c[0][0]))
-        return out
+        ranked = sorted(by_story.items(), key=lambda kv: (kv[1][0][0], kv[0]))
+        return [
+            (sid, [aid for _, aid in c[:_VERIFY_PER_STORY]], -c[0][0])
+            for sid, c in ranked[: self.opts.max_candidate_stories]
+        ]
 
-    def _prefetch(self, key_of: dict[int, list[int]], stored_bands: _Holders) -> None:
-        wanted = []
-        for keys in key_of.values():
-            for _sid, aids, _hits in self._candidates(keys, stored_bands):
-                wanted.append(aids[0])
+    def _prefetch(self, stored_hits: dict[int, Counter[tuple[str, str]]]) -> None:
+        """Read and fingerprint, in one go, the best stored candidate of every candidate story."""
+        wanted = [aids[0] for hits in stored_hits.values() for _sid, aids, _n in self._candidates(hits)]
         self.load_fingerprints(wanted)
 
     def _verified_stories(
-        self, fp: Fingerprint, keys: list[int], stored: _Holders, batch: _Holders
+        self, fp: Fingerprint, hits: Counter[tuple[str, str]]
     ) -> list[tuple[str, float, float]]:
         """Stories with a verified copy of `fp`: (story_id, similarity, share of fp in that copy), best first."""
         found: list[tuple[str, float, float]] = []
-        for sid, aids, hits in self._candidates(keys, stored, batch):
-            if hits < 2 and found:
-                break  # a match is in hand; one shared band cannot be a strong second story
+        weak = 0
+        for sid, aids, n in self._candidates(hits):
+            if n < 2:  # one shared band: weak evidence, checked for a few stories only
+                weak += 1
+                if found or weak > _WEAK_CANDIDATES:
+                    break
             if self.story(sid) is None:  # indexed but its story record was lost: start afresh
                 continue
-            if hits < 2:
+            if n < 2:
                 aids = aids[:1]
             self.load_fingerprints(aids)
             for aid in aids:
