@@ -123,3 +123,18 @@ def test_place_patterns_work_in_spacy():
     doc = nlp("Strikes hit Siestan-o-Baluchistan and Deir ez-Zor on Thursday.")
     found = {e.text for e in doc.ents if e.label_ == "GPE"}
     assert {"Siestan-o-Baluchistan", "Deir ez-Zor"} <= found
+
+
+@pytest.mark.parametrize(
+    "text", ["Pakistani", "Hamas", "Hezbollah", "Baloch", "White House", "Northern", "countryside"]
+)
+def test_words_that_name_no_place(text):
+    # demonyms, armed groups, ethnonyms, landmarks standing for governments, bare directions
+    assert resolve_place(text) is None
+
+
+def test_small_foreign_place_doubted_in_a_country_context():
+    # a village-sized namesake abroad is not what a Syria report means
+    assert resolve_place("Alma", context_iso3=["SYR"]) is None
+    # but a capital abroad is still found ("Washington hit targets in Iraq")
+    assert resolve_place("Washington", context_iso3=["IRQ"]).iso3 == "USA"

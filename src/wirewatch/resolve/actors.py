@@ -293,6 +293,17 @@ def lookup_actor(text: str, *, context_iso3: str | None = None) -> Actor | None:
     return None
 
 
+def is_named_group(text: str) -> bool:
+    """True when `text` is exactly an alias of a named non-state actor ("Hamas", "Kataib
+    Hezbollah"); state forces and generic words ("army") are not counted."""
+    d = _dictionary()
+    names = d.folded.get(fold_actor_name(text)) or d.acronyms.get(text.strip().replace(".", "")) or []
+    generated = set(d.state_names.values())
+    return any(
+        d.actors[n].kind not in {"civilians", "protesters", "rioters"} and n not in generated for n in names
+    )
+
+
 def _token_pattern(alias: str) -> list[dict]:
     tokens = re.findall(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", alias)
     if _is_acronym(alias):

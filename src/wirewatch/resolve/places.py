@@ -351,6 +351,23 @@ def _not_places() -> frozenset[str]:
     return frozenset(normalise_place(w) for w in _words()["not_places"]["words"])
 
 
+def _names_no_place(text: str) -> bool:
+    """A demonym ("Pakistani") or a named armed group ("Hamas") is not a place, though a loose
+    match may find a town that looks like it."""
+    norm = normalise_place(re.sub(r"[’']s$", "", text.strip()))
+    if norm in _demonyms():
+        return True
+    from wirewatch.resolve.actors import is_named_group
+
+    return is_named_group(text)
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    forms = json.loads(_data_text("country_names.json"))["names"]
+    return frozenset(normalise_place(f) for names in forms.values() for f in names if not _is_place_form(f))
+
+
 # ---------------------------------------------------------------- choosing a candidate
 
 SMALL_FOREIGN_PLACE = 100_000  # population under which a place outside the article's countries is doubted
@@ -407,13 +424,13 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
     if len(skel) >= 4 or (len(skel) >= 2 and allowed_iso3):
         from rapidfuzz import fuzz
 
-        # short skeletons collide more: ask for a closer spelling
+        # short skeletons collide more: ask for a closer spelling, closer still with no context
         if len(skel) < 4:
             threshold = 85
         elif len(skel) == 4 and not allowed_iso3:
-            threshold = 80
+            threshold = 88
         else:
-            threshold = 70
+            threshold = 70 if allowed_iso3 else 80
         bare = _without_articles(core)
         for i in gaz.skeletons().get(skel, []):
             entry = gaz.entries[i]
@@ -473,7 +490,7 @@ def _resolve_cached(
     text: str, country_hint: str | None, context: tuple[str, ...], dateline: str | None
 ) -> Place | None:
     query = _parse(text)
-    if not query.core or len(query.core) < 2 or query.core in _not_places():
+    if not query.core or len(query.core) < 2 or query.core in _not_places() or _names_no_place(text):
         return None
     gaz = _gazetteer()
     dateline_iso3 = None
