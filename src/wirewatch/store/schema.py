@@ -164,11 +164,31 @@ def _event_cover_index_v3(conn: sa.Connection) -> None:
     ))  # fmt: skip
 
 
+def _compact_dedup_bands_v4(conn: sa.Connection) -> None:
+    # Look-ups by band key are served by the unique (band_key, article_id) index, so the separate
+    # band_key index goes; in SQLite the table becomes WITHOUT ROWID, storing each row once
+    # (dedup index bytes per article).
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.text("DROP INDEX IF EXISTS ix_dedup_bands_band_key"))
+        return
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("dedup_bands_v4"):
+        conn.execute(sa.text(
+            "CREATE TABLE dedup_bands_v4 (band_key BIGINT NOT NULL, article_id VARCHAR(32) NOT NULL, "
+            "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID"
+        ))  # fmt: skip
+    if inspector.has_table("dedup_bands"):
+        conn.execute(sa.text("INSERT OR IGNORE INTO dedup_bands_v4 SELECT band_key, article_id FROM dedup_bands"))
+        conn.execute(sa.text("DROP TABLE dedup_bands"))
+    conn.execute(sa.text("ALTER TABLE dedup_bands_v4 RENAME TO dedup_bands"))
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
     (2, "indexes for event filters and sorts", _event_filter_indexes_v2),
     (3, "covering index for event filters", _event_cover_index_v3),
+    (4, "compact dedup band index", _compact_dedup_bands_v4),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
