@@ -24,7 +24,7 @@ from wirewatch.records import Article, RawDocument
 
 def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Article | InputProblem:
     options = options or CleanOptions()
-    crules, mrules = chrome_rules(), metadata_rules()
+    crules, mrules = chrome_rules(tuple(options.chrome_rule_files)), metadata_rules()
     sources: dict[str, str] = {}
     html = None
     if raw.kind == "html" or looks_like_html(raw.content):

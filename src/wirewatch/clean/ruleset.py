@@ -7,7 +7,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from wirewatch.errors import WirewatchError
 
 
 def load_rules_file(name: str) -> dict[str, Any]:
@@ -132,15 +135,12 @@ def ends_like_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line))
 
 
-@cache
-def chrome_rules() -> ChromeRules:
-    data = load_rules_file("chrome.json")
-    flags = re.IGNORECASE
-    lines = []
-    for r in data["line_rules"]:
+def _line_rules(rules: list[dict[str, Any]]) -> list[LineRule]:
+    out = []
+    for r in rules:
         # glued category labels are case-sensitive ("BusinessNew"), the rest are not
-        rule_flags = 0 if r.get("only_unpunctuated") else flags
-        lines.append(
+        rule_flags = 0 if r.get("only_unpunctuated") else re.IGNORECASE
+        out.append(
             LineRule(
                 name=r["name"],
                 exact=frozenset(_fold(v) for v in r.get("exact", [])),
@@ -148,15 +148,42 @@ def chrome_rules() -> ChromeRules:
                 only_unpunctuated=bool(r.get("only_unpunctuated", False)),
             )
         )
-    blocks = [
+    return out
+
+
+def _block_rules(rules: list[dict[str, Any]]) -> list[BlockRule]:
+    return [
         BlockRule(
             name=r["name"],
-            starts=tuple(re.compile(p, flags) for p in r["start_regex"]),
+            starts=tuple(re.compile(p, re.IGNORECASE) for p in r["start_regex"]),
             link_max_chars=int(r.get("link_max_chars", 220)),
             only_after_body=bool(r.get("only_after_body", True)),
         )
-        for r in data["block_rules"]
+        for r in rules
     ]
+
+
+def _user_rules(path: str) -> tuple[list[LineRule], list[BlockRule]]:
+    """A user's own chrome rules file; mistakes are configuration errors, named with the file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return _line_rules(data.get("line_rules", [])), _block_rules(data.get("block_rules", []))
+    except FileNotFoundError:
+        raise WirewatchError("W021", f"{path}: chrome rules file not found") from None
+    except (ValueError, KeyError, TypeError, AttributeError, re.error) as exc:
+        raise WirewatchError("W021", f"{path}: not a valid chrome rules file ({exc})") from None
+
+
+@cache
+def chrome_rules(extra_files: tuple[str, ...] = ()) -> ChromeRules:
+    """The packaged chrome rules, with users' own rules files (checked first) when given."""
+    data = load_rules_file("chrome.json")
+    flags = re.IGNORECASE
+    lines = _line_rules(data["line_rules"])
+    blocks = _block_rules(data["block_rules"])
+    for path in reversed(extra_files):
+        user_lines, user_blocks = _user_rules(path)
+        lines, blocks = user_lines + lines, user_blocks + blocks
     prefixes = [PrefixRule(r["name"], re.compile(r["regex"], flags)) for r in data["inline_prefix_rules"]]
     teaser = data["teaser"]
     dup = data["duplicate_paragraph"]
