@@ -163,3 +163,11 @@ def test_actor_patterns_in_spacy():
         "Military Forces of the United States",
         "Islamic Revolutionary Guard Corps",
     } <= ids
+
+
+def test_possessives_and_shared_acronyms():
+    assert lookup_actor("the Coalition’s warplanes").name == "Global Coalition against Daesh"
+    assert lookup_actor("Hezbollah's fighters").name == "Hezbollah"
+    # one acronym, two actors: the article's country decides
+    assert lookup_actor("SNA", context_iso3="SOM").name == "Military Forces of Somalia"
+    assert lookup_actor("SNA", context_iso3="SYR").name == "Syrian National Army"

@@ -256,7 +256,7 @@ def lookup_actor(text: str, *, context_iso3: str | None = None) -> Actor | None:
     if bare in d.acronyms:
         return _pick(d, d.acronyms[bare], context_iso3)
     # longest alias inside the text (by folded tokens); acronyms by exact token
-    raw_tokens = _TOKEN.findall(text)
+    raw_tokens = [re.sub(r"[’']s$", "", t) for t in _TOKEN.findall(text)]  # "Coalition's" -> "Coalition"
     folded_tokens = [fold_actor_name(t) for t in raw_tokens]
     best: tuple[int, int, list[str]] | None = None  # (length, -start, names)
     n = len(folded_tokens)
