@@ -42,7 +42,7 @@ PREDICTED_FIELDS = (
 # Words that name the kind of an admin unit rather than the unit ("Anbar province").
 _ADMIN_WORDS = {
     "province", "governorate", "state", "region", "district", "oblast", "krai", "department",
-    "division", "territory", "county", "prefecture", "muhafazat", "wilayah", "city",
+    "division", "territory", "county", "prefecture", "muhafazat", "wilayah", "city", "kray",
 }  # fmt: skip
 _ARTICLES = {"al", "el", "an", "ar", "as", "ad", "ash", "the"}
 
