@@ -147,11 +147,13 @@ def date_line(unit: str, rules: MetadataRules) -> str | None:
     if not found:
         return None
     rest = unit[: found.start] + " " + unit[found.end :]
-    words = [
-        w for w in re.findall(r"[^\W\d_][\w.'\-]*", rest) if w.casefold().strip(".") not in rules.date_words
-    ]
-    words = [w for w in words if w.casefold() not in rules.date_words]
-    return found.iso if not words and not re.search(r"\d", re.sub(r"[\s,|/:()\-–—.]", "", rest)) else None
+    words = re.findall(r"[^\W\d_][\w.'\-]*", rest)
+    if any(
+        w.casefold() not in rules.date_words and w.casefold().strip(".") not in rules.date_words
+        for w in words
+    ):
+        return None  # other words beside the date: a sentence or a headline, not a stamp
+    return None if re.search(r"\d", rest) else found.iso
 
 
 # --- headline and byline -----------------------------------------------------------------------
