@@ -210,7 +210,7 @@ def test_re_extraction_that_drops_the_bridge_splits_the_event(tmp_path, event_wo
     )
     result = fuse_pending(store, FuseOptions(), now="2024-03-02T00:00:00+00:00")
     events = _events(store)
-    assert len(events) == 3 and result.events_split == 1
+    assert len(events) == 3 and result.events_split == 2  # f2 and the re-read f3 leave the merged event
     assert merged.event_id in {e.event_id for e in events}  # the earliest part keeps the id
     actions = [h["action"] for h in event_history(store, merged.event_id)]
     assert actions[0] == "created" and "split" in actions
@@ -247,3 +247,22 @@ def test_notes_read_like_acled():
         "In January 2024, Military Forces of Pakistan clashed with Balochistan Liberation Army "
         "in Balochistan (Pakistan), with no reported fatalities."
     )
+
+
+def test_re_extraction_that_changes_nothing_keeps_ids_and_history(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    _wire_pair(world, baghdad_fields)
+    fuse_pending(store, FuseOptions(), now=NOW)
+    before = [e.to_dict() for e in _events(store)]
+    # a new extractor version re-reads every article and finds the same mentions (same ids, no event yet)
+    for article_id in ("a1", "a2", "a3"):
+        mentions = list(store.iter_mentions(article_id=article_id))
+        for m in mentions:
+            m.event_id = None
+        store.replace_mentions(article_id, mentions, "test-extractor-2")
+    result = fuse_pending(store, FuseOptions(), now="2030-01-01T00:00:00+00:00")
+    assert result.mentions_fused == 3 and result.events_touched == 0
+    assert [e.to_dict() for e in _events(store)] == before
+    assert {m.event_id for m in store.iter_mentions()} == {before[0]["event_id"]}
+    assert [h["action"] for h in event_history(store, before[0]["event_id"])] == ["created"]

@@ -186,9 +186,14 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
     # which cluster inherits each old event: the one holding most of its mentions, then its earliest
     position = {m.mention_id: (ci, k) for ci, cl in enumerate(clusters) for k, m in enumerate(cl)}
     held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for m in old_mentions:
-        ci, k = position[m.mention_id]
-        held[m.event_id][ci].append(k)  # type: ignore[index]
+    # a re-extracted article's mentions come back unlinked; one with the same id as before
+    # still counts for the event it was in, so re-extraction that changes nothing keeps the ids
+    owner = {src["mention_id"]: ev.event_id for ev in old_events.values() for src in ev.sources}
+    owner = {mid: ev_id for mid, ev_id in owner.items() if mid in working}
+    owner.update({m.mention_id: m.event_id for m in old_mentions if m.event_id})
+    for mention_id, old_event in owner.items():
+        ci, k = position[mention_id]
+        held[old_event][ci].append(k)
     heir = {
         old: min(by_cluster, key=lambda ci: (-len(by_cluster[ci]), ci, min(by_cluster[ci])))
         for old, by_cluster in held.items()
@@ -215,7 +220,7 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
 
     for ci, cluster in enumerate(clusters):
         inherited = sorted((old for old, c in heir.items() if c == ci), key=age)
-        from_olds = sorted({m.event_id for m in cluster if m.mention_id not in pending_ids and m.event_id})
+        from_olds = sorted({owner[m.mention_id] for m in cluster if m.mention_id in owner})
         cause = next((m.article_id for m in cluster if m.mention_id in pending_ids), None)
         if inherited:
             event_id = inherited[0]
