@@ -33,6 +33,7 @@ _MOJIBAKE = re.compile(
 )
 # UTF-8 lead bytes read as cp1252: Latin-1 letters (Â Ã), punctuation (â), Cyrillic (Ð Ñ), Arabic (Ø Ù)
 _MOJIBAKE_LEADS = ("\u00c2", "\u00c3", "\u00e2", "\u00d0", "\u00d1", "\u00d8", "\u00d9")
+_FIGURE = re.compile(r"[a-z]*[0-9][a-z0-9]*")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -188,7 +189,7 @@ class Fingerprint:
     def numbers(self) -> frozenset[str]:
         """Tokens with digits: formulaic items (tables, scores) differ in their figures."""
         if self._numbers is None:
-            self._numbers = frozenset(w for w in _WORD.findall(self._norm) if not w.isalpha())
+            self._numbers = frozenset(_FIGURE.findall(self._norm))
         return self._numbers
 
 

@@ -178,6 +178,9 @@ class _Assigner:
 
         batch_exact: dict[str, tuple[str, str]] = {}
         batch_bands: _Holders = defaultdict(list)
+        key_stories: dict[int, set[str]] = defaultdict(set)  # band key -> stories holding it
+        for key, holders in stored_bands.items():
+            key_stories[key].update(sid for _, sid in holders)
         signature_rows: list[dict[str, Any]] = []
         band_rows: list[dict[str, Any]] = []
         for i, (a, fp) in enumerate(zip(fresh, fps, strict=True)):
@@ -202,10 +205,11 @@ class _Assigner:
             self.add_member(story_id, a, similarity, new=new and story_id not in self.stories)
             batch_exact.setdefault(fp.text_hash, (a.article_id, story_id))
             for key in key_of.get(i, ()):
-                holders = batch_bands[key]
-                if any(self.resolve(sid) == story_id for _, sid in (*holders, *stored_bands.get(key, ()))):
+                holders = key_stories[key]
+                if story_id in holders or (self.merged and any(self.resolve(h) == story_id for h in holders)):
                     continue  # the story already answers to this key
-                holders.append((a.article_id, story_id))
+                holders.add(story_id)
+                batch_bands[key].append((a.article_id, story_id))
                 band_rows.append({"band_key": key, "article_id": a.article_id})
             signature_rows.append({
                 "article_id": a.article_id, "text_hash": fp.text_hash, "shingle_count": fp.shingle_count,
@@ -261,7 +265,10 @@ class _Assigner:
         """Stories with a verified copy of `fp`: (story_id, similarity, share of fp in that copy), best first."""
         found: list[tuple[str, float, float]] = []
         weak = 0
+        best_n = 0
         for sid, aids, n in self._candidates(hits):
+            if found and n * 2 < best_n:
+                break  # a match is in hand; far fewer shared bands cannot be a strong second story
             if n < 2:  # one shared band: weak evidence, checked for a few stories only
                 weak += 1
                 if found or weak > _WEAK_CANDIDATES:
@@ -278,6 +285,7 @@ class _Assigner:
                 checked = verify(fp, other, self.opts)
                 if checked is not None:
                     found.append((sid, checked[0], checked[1]))
+                    best_n = max(best_n, n)
                     break
         return sorted(found, key=lambda t: (-t[1], t[0]))
 
