@@ -136,6 +136,12 @@ def build() -> list[list[str]]:
             numeric = str(int(pc.numeric))
         return alpha2, alpha3, numeric
 
+    # every country's capital, however small (countries are coded to their capital)
+    capitals = {
+        (a2, ascii_fold(c.get("capital", "")).casefold())
+        for a2, c in gc_countries.items()
+        if c.get("capital")
+    }
     rows: list[list[str]] = []
     members: dict[int, list[tuple[int, float, float]]] = defaultdict(list)  # sub id -> (pop, lat, lon)
     city_rows: list[tuple[list[str], int]] = []
@@ -148,7 +154,12 @@ def build() -> list[list[str]]:
         if not country_id:
             continue
         alpha2, alpha3, numeric = country_codes(int(country_id))
-        if pop < CITY_MIN_POPULATION and not (alpha2 in DENSE_COUNTRIES and int(geonameid) in alternates):
+        is_capital = (alpha2, ascii_fold(name).casefold()) in capitals
+        if (
+            pop < CITY_MIN_POPULATION
+            and not is_capital
+            and not (alpha2 in DENSE_COUNTRIES and int(geonameid) in alternates)
+        ):
             continue
         admin1 = admin2 = ""
         for sid in sub_ids:
