@@ -268,3 +268,28 @@ def test_report_rows_and_dict():
     d = report.to_dict()
     assert d["fields"][0]["field"] == "found" and d["matched"] == 1
     assert report.f1()["location"] == 1.0
+
+
+def test_story_pairs_count_same_story_article_pairs():
+    from wirewatch.evaluate.metrics import story_pairs
+
+    doc = gold_doc()
+    doc["articles"]["a03.txt"] = {}
+    doc["stories"] = [{"members": [ART, ART2]}, {"members": ["a03.txt"]}]
+    gold = parse_gold(doc)
+    right = story_pairs(gold, {ART: "s1", ART2: "s1", "a03.txt": "s2"})
+    assert (right.tp, right.fp, right.fn) == (1, 0, 0)
+    split = story_pairs(gold, {ART: "s1", ART2: "s2", "a03.txt": "s3"})
+    assert (split.tp, split.fp, split.fn) == (0, 0, 1)
+    lumped = story_pairs(gold, {ART: "s1", ART2: "s1", "a03.txt": "s1"})
+    assert (lumped.tp, lumped.fp, lumped.fn) == (1, 2, 0)
+    assert story_pairs(parse_gold(gold_doc()), {ART: "s1"}) is None
+
+
+def test_fields_the_gold_never_scores_are_shown_as_dashes_and_not_pinned():
+    doc = gold_doc()
+    del doc["events"][0]["admin1"]
+    report = score(parse_gold(doc), [pred(admin1=None)])
+    assert "admin1" not in report.f1()
+    row = next(r for r in report.table_rows() if r["key"] == "admin1")
+    assert row["f1"] == "-"

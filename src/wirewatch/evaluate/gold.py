@@ -192,7 +192,9 @@ def load_gold(path: str | Path) -> Gold:
 
 def evaluate(store: Store, gold_path: str | Path) -> EvalReport:
     """Score the store's events (or, before fusion, its mentions) against a gold file."""
-    from wirewatch.evaluate.metrics import predictions_from_store, score
+    from wirewatch.evaluate.metrics import predictions_from_store, score, stories_from_store, story_pairs
 
     gold = load_gold(gold_path)
-    return score(gold, predictions_from_store(store, gold))
+    report = score(gold, predictions_from_store(store, gold))
+    report.stories = story_pairs(gold, stories_from_store(store, gold))
+    return report

@@ -428,6 +428,43 @@ def score(gold: Gold, predictions: Sequence[Prediction]) -> EvalReport:
     )  # fmt: skip
 
 
+def story_pairs(gold: Gold, story_of: dict[str, str | None]) -> FieldScore | None:
+    """Pairwise agreement on which gold articles are copies of one story.
+
+    `story_of` maps gold article keys to the story id the system gave them. Articles the gold
+    lists in no story are stories of their own. None when the gold lists no stories.
+    """
+    if not gold.stories:
+        return None
+    gold_story: dict[str, int] = {}
+    for i, st in enumerate(gold.stories):
+        for m in st["members"]:
+            gold_story[m] = i
+    keys = sorted(k for k in gold.article_keys() if k in story_of)
+    row = FieldScore("stories")
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            same_gold = a in gold_story and gold_story.get(a) == gold_story.get(b)
+            same_pred = story_of[a] is not None and story_of[a] == story_of[b]
+            if same_gold and same_pred:
+                row.tp += 1
+            elif same_pred:
+                row.fp += 1
+            elif same_gold:
+                row.fn += 1
+    return row
+
+
+def stories_from_store(store: Store, gold: Gold) -> dict[str, str | None]:
+    keys = gold.article_keys()
+    out: dict[str, str | None] = {}
+    for a in store.iter_articles():
+        key = gold_key_for(a.source, keys)
+        if key is not None:
+            out[key] = a.story_id
+    return out
+
+
 def _fills(values: dict[str, Any], name: str) -> bool:
     if name == "location":
         return values.get("location") is not None or values.get("latitude") is not None

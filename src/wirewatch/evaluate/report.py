@@ -17,6 +17,7 @@ FIELD_LABELS = {
     "location": "location (25 km)",
     "event_date": "date in window",
     "fatalities": "fatalities",
+    "stories": "same story (article pairs)",
 }
 TABLE_COLUMNS = ["field", "precision", "recall", "f1", "tp", "fp", "fn"]
 
@@ -33,6 +34,11 @@ class FieldScore:
     fn: int = 0
 
     @property
+    def scored(self) -> bool:
+        """False when the gold constrains this field nowhere and nothing was predicted for it."""
+        return self.tp + self.fp + self.fn > 0
+
+    @property
     def precision(self) -> float:
         return _ratio(self.tp, self.tp + self.fp)
 
@@ -46,6 +52,16 @@ class FieldScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        if not self.scored:
+            return {
+                "field": self.field,
+                "precision": None,
+                "recall": None,
+                "f1": None,
+                "tp": 0,
+                "fp": 0,
+                "fn": 0,
+            }
         return {"field": self.field, "precision": round(self.precision, 3), "recall": round(self.recall, 3),
                 "f1": round(self.f1, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn}  # fmt: skip
 
@@ -73,6 +89,7 @@ class EvalReport:
     not_events_coded: int = 0
     not_event_hits: list[NotEventHit] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # per gold event: found, prediction, verdicts
+    stories: FieldScore | None = None  # same-story article pairs, when the gold lists stories
 
     def field(self, name: str) -> FieldScore:
         for row in self.fields:
@@ -81,13 +98,17 @@ class EvalReport:
         raise KeyError(name)
 
     def f1(self) -> dict[str, float]:
-        """field -> F1, the figures the quality gates pin."""
-        return {row.field: round(row.f1, 4) for row in self.fields}
+        """field -> F1, the figures the quality gates pin (fields the gold never scores are left out)."""
+        out = {row.field: round(row.f1, 4) for row in self.fields if row.scored}
+        if self.stories is not None and self.stories.scored:
+            out["stories"] = round(self.stories.f1, 4)
+        return out
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per scored field, then the counts of not_events coded and extra events."""
         out = []
-        for row in self.fields:
+        extra = [self.stories] if self.stories is not None else []
+        for row in [*self.fields, *extra]:
             d = row.to_dict()
             d["field"] = FIELD_LABELS.get(row.field, row.field)
             d["key"] = row.field
@@ -105,7 +126,12 @@ class EvalReport:
                 rows.append({"field": d["field"], "precision": "", "recall": "", "f1": "",
                              "tp": "", "fp": f"{d['count']} of {d['of']}", "fn": ""})  # fmt: skip
             else:
-                rows.append({**d, **{k: f"{d[k]:.3f}" for k in ("precision", "recall", "f1")}})
+                rows.append(
+                    {
+                        **d,
+                        **{k: "-" if d[k] is None else f"{d[k]:.3f}" for k in ("precision", "recall", "f1")},
+                    }
+                )
         return rows
 
     def summary_line(self) -> str:
@@ -116,4 +142,5 @@ class EvalReport:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["fields"] = [row.to_dict() for row in self.fields]
+        d["stories"] = self.stories.to_dict() if self.stories is not None else None
         return d
