@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from wirewatch.config import DedupOptions
 from wirewatch.dedup import assign_stories
+from wirewatch.dedup.index import DedupIndex
 from wirewatch.records import Article
 from wirewatch.store import open_store
 from wirewatch.store import schema as s
@@ -59,4 +60,19 @@ def test_band_table_migration_keeps_rows(tmp_path: Path) -> None:
         ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'dedup_bands'").scalar_one()
     assert rows == {(-5, "a"), (7, "b")}
     assert "WITHOUT ROWID" in ddl
+    store.close()
+
+
+def test_index_shape_sticks_to_the_database(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "shape.db"))
+    first = Article(article_id="s1", source="s1", text=TEXT)
+    store.add_articles([first])
+    assign_stories(store, [first], DedupOptions())
+    copy = Article(article_id="s2", source="s2", text="Harbour desk\n" + TEXT)
+    store.add_articles([copy])
+    # a preset with other band settings still reads the band keys the database was built with
+    got = assign_stories(store, [copy], DedupOptions(preset="recall"))
+    assert got["s2"] == store.get_article("s1").story_id
+    shaped = DedupIndex(store).shaped(DedupOptions(num_perm=64, bands=8, jaccard_threshold=0.3))
+    assert (shaped.num_perm, shaped.bands, shaped.jaccard_threshold) == (16, 16, 0.3)
     store.close()

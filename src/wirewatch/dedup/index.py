@@ -7,12 +7,16 @@ so syndicated copies cost little index space.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.config import DedupOptions
+from wirewatch.dedup.signature import SIGNATURE_SEED
 from wirewatch.records import Story
 from wirewatch.store import Store
 from wirewatch.store import schema as s
@@ -25,9 +29,27 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
         yield items[i : i + size]
 
 
+# Options that shape the stored index: fixed for a database once its index has rows.
+INDEX_SHAPE = ("shingle_size", "prose_min_words", "num_perm", "bands")
+_META_KEY = "dedup_index"
+
+
 class DedupIndex:
     def __init__(self, store: Store):
         self.store = store
+
+    def shaped(self, opts: DedupOptions) -> DedupOptions:
+        """`opts` with the index shape this database was built with (recorded on first use), so a
+        preset or config change later alters thresholds but never makes stored band keys unreadable."""
+        with self.store.engine.begin() as conn:
+            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == _META_KEY)).first()
+            if row is None:
+                shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {"seed": SIGNATURE_SEED}
+                self.store._upsert(conn, s.meta, ["key"], {"key": _META_KEY, "value": json.dumps(shape)})
+                return opts
+        stored = json.loads(row[0])
+        changes = {k: stored[k] for k in INDEX_SHAPE if k in stored and stored[k] != getattr(opts, k)}
+        return dataclasses.replace(opts, **changes) if changes else opts
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Indexed articles -> their story ids."""

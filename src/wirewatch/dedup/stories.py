@@ -294,7 +294,7 @@ def assign_stories(store: Store, articles: Sequence[Article], options: DedupOpti
     """Give every article a story (joining an indexed one or starting its own); persist index and stories."""
     if not articles:
         return {}
-    return _Assigner(store, effective_options(options)).assign(articles)
+    return _Assigner(store, DedupIndex(store).shaped(effective_options(options))).assign(articles)
 
 
 def story_of(store: Store, article_id: str) -> tuple[Story | None, list[dict[str, Any]]]:
