@@ -85,7 +85,7 @@ def test_fallback_to_justext_then_lxml(monkeypatch):
     a = clean_html(PAGE)
     assert a.field_sources["text"] == "justext"
     assert "Hundreds of protesters blocked the coastal highway" in a.text
-    monkeypatch.setattr(html, "_justext", lambda content: "")
+    monkeypatch.setattr(html, "_justext", lambda content, stoplist="English": "")
     a = clean_html(PAGE)
     assert a.field_sources["text"] == "lxml"
     assert "Hundreds of protesters blocked the coastal highway" in a.text
@@ -128,3 +128,19 @@ def test_site_name_is_taken_off_the_title():
         html.strip_site_suffix("Harbour Gazette - Ferry fares rise", "Harbour Gazette") == "Ferry fares rise"
     )
     assert html.strip_site_suffix("Talks stall - officials", "Harbour Gazette") == "Talks stall - officials"
+
+
+def test_justext_fallback_uses_the_page_language(monkeypatch):
+    monkeypatch.setattr(html, "_trafilatura", lambda content, url: "")
+    page = (
+        '<html lang="es"><head><title>Cortes de agua</title></head><body><div>'
+        "<p>Los vecinos de tres barrios del sur de la ciudad se quedaron sin agua durante dos días "
+        "después de que una tubería principal se rompiera el lunes por la noche, informó la empresa, "
+        "que pidió a los vecinos que guarden el agua que tengan y que no la usen para regar los jardines.</p>"
+        "<p>La empresa dijo que las reparaciones terminarían el jueves y que enviaría camiones cisterna "
+        "a los barrios afectados mientras tanto.</p></div></body></html>"
+    )
+    a = clean_html(page)
+    assert a.field_sources["text"] == "justext"
+    assert "tubería principal" in a.text
+    assert a.language == "es"

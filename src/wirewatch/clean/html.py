@@ -64,7 +64,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     if text:
         result.text, result.method = text, "trafilatura"
     else:
-        text = _justext(html)
+        text = _justext(html, rules.justext_stoplists.get(result.language or "", "English"))
         if text:
             result.text, result.method = text, "justext"
         else:
@@ -126,11 +126,11 @@ def _metadata_guesses(tree: lxml.html.HtmlElement, url: str | None) -> dict:
     return doc.as_dict() if doc is not None else {}
 
 
-def _justext(html: str) -> str:
+def _justext(html: str, stoplist: str = "English") -> str:
     import justext
 
     try:
-        paragraphs = justext.justext(html.encode("utf-8", "surrogatepass"), justext.get_stoplist("English"))
+        paragraphs = justext.justext(html.encode("utf-8", "surrogatepass"), justext.get_stoplist(stoplist))
     except Exception:  # noqa: BLE001 - jusText raises bare errors on odd markup
         return ""
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate).strip()

@@ -126,6 +126,7 @@ class HtmlRules:
     jsonld_types: frozenset[str]
     drop_tags: tuple[str, ...]
     block_tags: frozenset[str]
+    justext_stoplists: dict[str, str]
 
 
 _SENTENCE_END = re.compile(r"[.!?;]['\"’”)\]]*\s*$")
@@ -253,4 +254,5 @@ def html_rules() -> HtmlRules:
         jsonld_types=frozenset(data["jsonld_article_types"]),
         drop_tags=tuple(data["fallback_drop_tags"]),
         block_tags=frozenset(data["fallback_block_tags"]),
+        justext_stoplists={k: v for k, v in data["justext_stoplists"].items() if not k.startswith("_")},
     )
