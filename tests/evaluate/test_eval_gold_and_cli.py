@@ -160,3 +160,33 @@ def test_cli_eval_errors_are_one_line(tmp_path):
     assert "error W030" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["eval", str(bad), "--db", str(tmp_path / "missing.db")])
     assert result.exit_code == 2 and "error W020" in result.output
+
+
+def _first(constraint):
+    if isinstance(constraint, dict) and "any_of" in constraint:
+        return constraint["any_of"][0]
+    if isinstance(constraint, dict) and "low" in constraint:
+        low, high = constraint["low"], constraint["high"]
+        return (low + high) / 2 if isinstance(low, float) else low
+    return constraint
+
+
+def test_a_prediction_built_from_each_gold_answer_scores_perfectly():
+    """The dev set's gold agrees with the metric: its own first answers are judged right."""
+    from wirewatch.evaluate.metrics import Prediction, score
+
+    gold = load_gold(DEVSET / "gold.json")
+    preds = []
+    for ev in gold.events:
+        values = {name: _first(c) for name, c in ev.fields.items()}
+        preds.append(Prediction(f"p-{ev.key}", values, list(ev.sources), [""]))
+    report = score(gold, preds)
+    assert report.extra_events == 0 and report.not_events_coded == 0
+    for row in report.fields:
+        assert row.f1 == 1.0, (
+            row.field,
+            row.tp,
+            row.fp,
+            row.fn,
+            [e for e in report.events if e["fields"].get(row.field) != "ok"][:3],
+        )

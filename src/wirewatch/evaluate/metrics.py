@@ -199,7 +199,7 @@ def country_ok(constraint: Any, value: Any, iso3: Any = None) -> bool:
     if value is None and iso3 is None:
         return None in opts
     names = [o for o in opts if o is not None]
-    if value is not None and _text_ok(names, value) if names else False:
+    if value is not None and names and _text_ok({"any_of": names}, value):
         return True
     codes = {country_code(str(o)) for o in names} - {None}
     mine = {str(iso3).upper()} if iso3 else set()
