@@ -392,13 +392,18 @@ def eval_(
     gold: Annotated[Path, typer.Argument(help="Gold file in the format of seeds/gold.json.")],
     db: DbOption = "wirewatch.db",
     fmt: FormatOption = Format.table,
+    details: Annotated[
+        bool, typer.Option("--details", help="List every gold event: found, wrong and missing fields.")
+    ] = False,
 ) -> None:
     """Score the database's events against a GOLD file: per-field precision, recall and F1."""
     from wirewatch.evaluate import evaluate
-    from wirewatch.evaluate.report import TABLE_COLUMNS
+    from wirewatch.evaluate.report import DETAIL_COLUMNS, TABLE_COLUMNS
 
     report = evaluate(_store(db), gold)
-    if fmt is Format.table:
+    if details:
+        emit(report.detail_rows(), fmt, DETAIL_COLUMNS, widths={"wrong": 60, "missing": 60})
+    elif fmt is Format.table:
         emit(report.table_rows(), fmt, TABLE_COLUMNS)
         typer.echo(report.summary_line())
         for hit in report.not_event_hits:

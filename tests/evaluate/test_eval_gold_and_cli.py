@@ -190,3 +190,14 @@ def test_a_prediction_built_from_each_gold_answer_scores_perfectly():
             row.fn,
             [e for e in report.events if e["fields"].get(row.field) != "ok"][:3],
         )
+
+
+def test_cli_eval_details_lists_gold_events(tmp_path):
+    _store_with_one_event(tmp_path).close()
+    gold = write(tmp_path, {"events": [GOOD_EVENT, dict(GOOD_EVENT, key="k2", sources=["b.txt"])]})
+    result = CliRunner().invoke(app, ["eval", str(gold), "--db", str(tmp_path / "ww.db"), "--details"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["event", "required", "found"]
+    assert any(line.startswith("k1") and "True" in line for line in lines[2:])
+    assert any(line.startswith("k2") and "False" in line for line in lines[2:])

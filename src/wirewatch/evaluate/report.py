@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "stories": "same story (article pairs)",
 }
 TABLE_COLUMNS = ["field", "precision", "recall", "f1", "tp", "fp", "fn"]
+DETAIL_COLUMNS = ["event", "required", "found", "wrong", "missing", "prediction"]
 
 
 def _ratio(num: int, den: int) -> float:
@@ -132,6 +133,19 @@ class EvalReport:
                         **{k: "-" if d[k] is None else f"{d[k]:.3f}" for k in ("precision", "recall", "f1")},
                     }
                 )
+        return rows
+
+    def detail_rows(self) -> list[dict[str, Any]]:
+        """One row per gold event: found or not, and the fields that were wrong or missing."""
+        rows = []
+        for e in self.events:
+            bad = {k: v for k, v in e["fields"].items() if v != "ok"}
+            rows.append({
+                "event": e["key"], "required": e["required"], "found": e["found"],
+                "wrong": " ".join(sorted(k for k, v in bad.items() if v == "wrong")),
+                "missing": " ".join(sorted(k for k, v in bad.items() if v == "missing")),
+                "prediction": e["prediction"],
+            })  # fmt: skip
         return rows
 
     def summary_line(self) -> str:
