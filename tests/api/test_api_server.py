@@ -73,3 +73,12 @@ def test_api_on_postgres(postgres_url, populated):
             assert client.get("/events", params={"q": "CLASHED"}).json()["total"] == 1
     finally:
         store.close()
+
+
+def test_serve_command_rejects_a_missing_database_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from wirewatch.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "absent.db"), "--port", "0"])
+    assert result.exit_code == 2 and "error W020" in result.output and "Traceback" not in result.output
