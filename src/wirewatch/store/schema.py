@@ -183,12 +183,18 @@ def _compact_dedup_bands_v4(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE dedup_bands_v4 RENAME TO dedup_bands"))
 
 
+def _mention_event_article_index_v5(conn: sa.Connection) -> None:
+    # fusion finds events that lost an article's mentions (re-extraction) from this index alone
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_mentions_event_article ON mentions (event_id, article_id)"))
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
     (2, "indexes for event filters and sorts", _event_filter_indexes_v2),
     (3, "covering index for event filters", _event_cover_index_v3),
     (4, "compact dedup band index", _compact_dedup_bands_v4),
+    (5, "mention index by event and article", _mention_event_article_index_v5),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
