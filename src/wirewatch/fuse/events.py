@@ -156,13 +156,13 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
     now = now or now_iso()
     result = FuseResult()
     pending = q.pending_mentions(store)
-    orphaned = q.events_without_mentions(store)
-    if not pending and not orphaned:
+    stale = q.stale_event_ids(store)  # events a re-extraction took mentions from
+    if not pending and not stale:
         return result
     result.mentions_fused = len(pending)
 
-    # the neighbourhood: events pending mentions could join, and events citing re-extracted articles
-    affected = q.events_citing_articles(store, {m.article_id for m in pending}) | orphaned
+    # the neighbourhood: events pending mentions could join, and events that lost mentions
+    affected = stale
     windows = [date_window(m) for m in pending]
     margin = dt.timedelta(days=options.date_slack_days + _CANDIDATE_MARGIN_DAYS)
     dated = [w for w in windows if w is not None]

@@ -106,6 +106,28 @@ def events_without_mentions(store: Store) -> set[str]:
         return {r[0] for r in conn.execute(q)}
 
 
+def stale_event_ids(store: Store) -> set[str]:
+    """Events that lost an article: fewer articles link to them than their source_count says.
+
+    Re-extraction replaces an article's mentions with unlinked ones, so its old events show up
+    here (answered from the (event_id, article_id) index, no JSON read)."""
+    m = s.mentions.c
+    linked = (
+        sa.select(m.event_id, sa.func.count(sa.distinct(m.article_id)).label("n"))
+        .where(m.event_id.is_not(None))
+        .group_by(m.event_id)
+        .subquery()
+    )
+    e = s.events.c
+    q = (
+        sa.select(e.event_id)
+        .select_from(s.events.outerjoin(linked, linked.c.event_id == e.event_id))
+        .where(sa.func.coalesce(linked.c.n, 0) != sa.func.coalesce(e.source_count, 0))
+    )
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(q)}
+
+
 def article_meta(store: Store, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """article_id -> {outlet, url, published_at, story_id, ingested_at} for the sources list."""
     ids = sorted(set(article_ids))
