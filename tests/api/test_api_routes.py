@@ -155,3 +155,20 @@ def test_post_is_disabled_without_a_configured_token(tmp_path, populated):
     with TestClient(create_app(store, Options())) as c:
         r = c.post("/articles", json=ARTICLE, headers={"Authorization": "Bearer anything"})
     assert r.status_code == 403 and "disabled" in r.json()["error"]["message"]
+
+
+def test_an_internal_error_is_still_a_json_error(tmp_path, populated, monkeypatch):
+    import wirewatch.api.app as api_app
+
+    store = populated(open_store(str(tmp_path / "bug.db")))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(api_app, "event_stats", broken)
+    with TestClient(create_app(store, Options()), raise_server_exceptions=False) as c:
+        r = c.get("/stats")
+    assert r.status_code == 500 and r.json()["error"] == {
+        "code": "W090",
+        "message": "internal error: RuntimeError: disk on fire",
+    }

@@ -73,6 +73,10 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
             parts.append(f"{where or 'request'}: {err.get('msg')}")
         return _error(422, "W040", "; ".join(parts) or "invalid request")
 
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:  # a bug: still a JSON answer
+        return _error(500, "W090", f"internal error: {type(exc).__name__}: {exc}")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "W042", 401: "W041", 403: "W041"}.get(exc.status_code, f"HTTP{exc.status_code}")
