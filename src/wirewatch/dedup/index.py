@@ -80,15 +80,17 @@ class DedupIndex:
         """Band key -> [(article_id, story_id)]; keys held by more than `max_bucket` stories are
         boilerplate (chrome, sign-offs, formulaic text) and are left out."""
         out: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        b, sig = s.dedup_bands, s.dedup_signatures
+        mark = "?" if self.store.dialect == "sqlite" else "%s"
+        size = 5000 if self.store.dialect == "sqlite" else 20000
+        # plain DB-API SQL: this is the hot path, and a large IN list costs little this way
         with self.store.engine.connect() as conn:
-            for chunk in _chunks(sorted(set(keys))):
-                q = (
-                    sa.select(b.c.band_key, b.c.article_id, sig.c.story_id)
-                    .join(sig, sig.c.article_id == b.c.article_id)
-                    .where(b.c.band_key.in_(chunk))
+            for chunk in _chunks(sorted(set(keys)), size):
+                sql = (
+                    "SELECT b.band_key, b.article_id, g.story_id FROM dedup_bands b "
+                    "JOIN dedup_signatures g ON g.article_id = b.article_id "
+                    f"WHERE b.band_key IN ({', '.join([mark] * len(chunk))})"
                 )
-                for key, aid, sid in conn.execute(q):
+                for key, aid, sid in conn.exec_driver_sql(sql, tuple(chunk)):
                     out[key].append((aid, sid))
         return {k: v for k, v in out.items() if len({sid for _, sid in v}) <= max_bucket}
 
