@@ -184,7 +184,13 @@ def score(
     asked = {k: 0 for k in counts}
     found = 0
     start = time.perf_counter()
-    for row in rows:
+    for n, row in enumerate(rows, 1):
+        if n % 200 == 0:
+            print(
+                f"  ... {n}/{len(rows)} events, {time.perf_counter() - start:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         published = base_date(row, base)
         mentions = predict(row["source_headline"], published, row["id"])
         m = best_mention(mentions, row)

@@ -140,9 +140,9 @@ class _Gazetteer:
     def __init__(self) -> None:
         self.entries: list[_Entry] = []
         self.by_name: dict[str, list[int]] = {}
-        self.by_skeleton: dict[str, list[int]] = {}
         self.country_by_iso3: dict[str, int] = {}
         self._fuzzy_cache: dict[tuple[str, frozenset[str]], list[str]] = {}
+        self._skeleton_cache: dict[frozenset[str], dict[str, list[int]]] = {}
         raw = resources.files("wirewatch.resolve.data").joinpath("gazetteer.tsv.gz").read_bytes()
         reader = csv.reader(
             io.StringIO(gzip.decompress(raw).decode("utf-8")),
@@ -237,15 +237,20 @@ class _Gazetteer:
             self._fuzzy_cache[cache_key] = keys
         return keys
 
-    def skeletons(self) -> dict[str, list[int]]:
-        """Skeleton index, built on first use (only lookups that miss every exact name need it)."""
-        if not self.by_skeleton:
-            for norm, bucket in self.by_name.items():
+    def skeletons(self, allowed_iso3: frozenset[str] = frozenset()) -> dict[str, list[int]]:
+        """Skeleton index, built on first use (only lookups that miss every exact name need
+        it): of the context countries' names when known (small, quick), else of all names."""
+        index = self._skeleton_cache.get(allowed_iso3)
+        if index is None:
+            index = {}
+            keys = self.fuzzy_keys("", allowed_iso3) if allowed_iso3 else self.by_name
+            for norm in keys:
                 skel = _skeleton(norm)
                 if len(skel) >= 2:
-                    sb = self.by_skeleton.setdefault(skel, [])
-                    sb.extend(i for i in bucket if i not in sb)
-        return self.by_skeleton
+                    sb = index.setdefault(skel, [])
+                    sb.extend(i for i in self.by_name[norm] if i not in sb)
+            self._skeleton_cache[allowed_iso3] = index
+        return index
 
 
 _DEMONYM_END = re.compile(r"(ian|ians|ese|ish|ean|eans|an|ans|i|is|ic|ch|ss|'s|’s)$")
@@ -432,7 +437,7 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
         else:
             threshold = 70 if allowed_iso3 else 80
         bare = _without_articles(core)
-        for i in gaz.skeletons().get(skel, []):
+        for i in gaz.skeletons(allowed_iso3).get(skel, []):
             entry = gaz.entries[i]
             best = max(
                 fuzz.ratio(bare, _without_articles(normalise_place(f))) for f in (entry.name, *entry.aliases)
