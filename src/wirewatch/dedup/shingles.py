@@ -77,30 +77,22 @@ def normalise_words(text: str) -> list[str]:
     return _WORD.findall(normalise_text(text))
 
 
+# a line break after a word (no sentence end) and before a lower-case word: a hard wrap
+_WRAPPED_BREAK = re.compile(r"\n(?<=[^\s.?!\"'\u201d\u2019)\]]\n)(?=[a-z0-9(\u2018\u201c])")
 _SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)\]]*(?:\s|$)")
 
 
 def prose_lines(text: str, min_words: int) -> str:
     """The lines of `text` that read as prose: at least `min_words` words with a sentence end.
 
-    Hard-wrapped paragraphs are rejoined first (a long line without a sentence end continues
-    on the next line unless that starts with a capital). Menus, dates, headlines and lists of related headlines are left out, so
-    page chrome a cleaner missed does not dilute the comparison. A text with too little prose
-    is used whole (tables, scores, one-liners)."""
-    logical: list[str] = []
-    joining = False
-    ends_sentence = _SENTENCE_END.search
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            joining = False
-            continue
-        if joining and not line[0].isupper():  # a wrapped line goes on mid-sentence
-            logical[-1] += " " + line
-        else:
-            logical.append(line)
-        joining = line.count(" ") + 1 >= min_words and not ends_sentence(line[-3:] + " ")
-    keep = [ln for ln in logical if ln.count(" ") + 1 >= min_words and ends_sentence(ln)]
+    Hard-wrapped paragraphs are rejoined first (a line break inside a sentence, before a word
+    that does not start with a capital). Menus, dates, headlines and lists of related headlines
+    are left out, so page chrome a cleaner missed does not dilute the comparison. A text with
+    too little prose is used whole (tables, scores, one-liners)."""
+    joined = _WRAPPED_BREAK.sub(" ", text)
+    ends = _SENTENCE_END.search
+    spaces = min_words - 1
+    keep = [ln for ln in joined.split("\n") if ln.count(" ") >= spaces and ends(ln)]
     kept = "\n".join(keep)
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
