@@ -136,7 +136,25 @@ def run_datasketch(texts: list[str], k: int, threshold: float = 0.9) -> tuple[li
 
 
 # -- sections -----------------------------------------------------------------------------------------
-def quality_generated(size: int, seed: int, opts: DedupOptions, tmp: Path) -> None:
+def clean_articles(items: list[dict]) -> list[Article]:
+    """Generated pages through wirewatch.clean (chrome, sign-offs, datelines removed)."""
+    from wirewatch.clean import clean_document
+    from wirewatch.config import CleanOptions
+    from wirewatch.records import RawDocument
+
+    out = []
+    for article, item in zip(to_articles(items), items, strict=True):
+        raw = RawDocument(
+            source=article.source, kind="text", content=item["text"], given_outlet=item["outlet"]
+        )
+        got = clean_document(raw, CleanOptions(detect_language=False))
+        if isinstance(got, Article):
+            article.text = got.text
+        out.append(article)
+    return out
+
+
+def quality_generated(size: int, seed: int, opts: DedupOptions, tmp: Path, clean: bool = True) -> None:
     items = generate_corpus(size, seed)
     articles = to_articles(items)
     gold = [it["label"] for it in items]
@@ -151,6 +169,22 @@ def quality_generated(size: int, seed: int, opts: DedupOptions, tmp: Path) -> No
     for threshold, name in ((0.9, "datasketch (defaults, 0.9)"), (0.5, "datasketch threshold 0.5")):
         ds_pred, ds_s, _ = run_datasketch([it["text"] for it in items], opts.shingle_size, threshold)
         print(fmt_scores(name, pair_scores(gold, [str(x) for x in ds_pred]), ds_s, len(items)))
+    if clean:  # the production path: wirewatch.clean first, then dedup on the clean body
+        cleaned = clean_articles(items)
+        t = time.perf_counter()
+        pred_clean, _ = run_wirewatch(cleaned, opts, str(tmp / f"gen{size}-clean.db"))
+        print(
+            fmt_scores(
+                "wirewatch after clean", pair_scores(gold, pred_clean), time.perf_counter() - t, len(items)
+            )
+        )
+        t = time.perf_counter()
+        ds_pred, ds_s, _ = run_datasketch([a.text for a in cleaned], opts.shingle_size, 0.5)
+        print(
+            fmt_scores(
+                "datasketch 0.5 after clean", pair_scores(gold, [str(x) for x in ds_pred]), ds_s, len(items)
+            )
+        )
     # where our mistakes are
     by_pred: dict[str, list[int]] = {}
     for i, sid in enumerate(pred):
@@ -361,7 +395,9 @@ def main() -> None:
     )
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--preset", default="balanced", choices=["precision", "balanced", "recall"])
-    ap.add_argument("--skip", default="", help="comma-separated sections to skip: generated,ecbplus,speed")
+    ap.add_argument(
+        "--skip", default="", help="comma-separated sections to skip: generated,clean,ecbplus,speed"
+    )
     args = ap.parse_args()
     opts = apply_preset(DedupOptions(), args.preset)
     skip = set(args.skip.split(",")) - {""}
@@ -373,7 +409,7 @@ def main() -> None:
         tmp = Path(d)
         if "generated" not in skip:
             for size in [int(x) for x in args.sizes.split(",") if x]:
-                quality_generated(size, args.seed, opts, tmp)
+                quality_generated(size, args.seed, opts, tmp, clean="clean" not in skip)
         if "ecbplus" not in skip:
             quality_ecbplus(opts, tmp)
         if "speed" not in skip and args.big:
