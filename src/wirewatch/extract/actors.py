@@ -153,7 +153,7 @@ def _phrase_tokens(token: Any) -> list[Any]:
             keep.extend(child.subtree)
     ent = _entity_of(token)
     if ent is not None:
-        keep.extend(t for t in ent if t not in keep)
+        keep.extend(t for t in ent if t.i not in {k.i for k in keep})
     return keep
 
 
@@ -176,7 +176,7 @@ def _agent(verb: Any) -> Any:
 def _resolve_pronoun(tok: Any) -> Any:
     """'CENTCOM has said that it killed' -> the subject of the reporting verb above."""
     node = tok.head
-    while node is not None and node.head is not node:
+    while node is not None and node.head.i != node.i:
         node = node.head
         if node.lemma_ in _roles()["reporting"] or node.lower_ in ("said", "says"):
             subj = _subject(node)
@@ -210,7 +210,7 @@ def find_roles(
         verb = trig if trig.pos_ in ("VERB", "AUX") else None
         nominal = trig
         while (
-            nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head is not nominal.head
+            nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head.i != nominal.head.i
         ):
             nominal = nominal.head.head  # "undertook a series of strikes"
         if (
@@ -232,7 +232,7 @@ def find_roles(
         if verb is not None:
             # conjoined verbs share a subject: "Pakistan launched missiles and conducted airstrikes"
             base = verb
-            while base.dep_ == "conj" and _subject(base) is None and base.head is not base:
+            while base.dep_ == "conj" and _subject(base) is None and base.head.i != base.i:
                 base = base.head
             subj = _subject(base)
             if subj is not None and subj.lower_ in _PRONOUNS:
@@ -248,7 +248,7 @@ def find_roles(
                 if (
                     child.dep_ in ("dobj", "obj", "nsubjpass")
                     and a2_tok is None
-                    and child not in trigger_tokens
+                    and child.i not in {t.i for t in trigger_tokens}
                 ):
                     a2_tok = child
                 elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
@@ -279,7 +279,7 @@ def find_roles(
             if h.lower_ in roles["resp"] or h.lemma_ in roles["resp"]:
                 v = h.head if h.dep_ in ("acomp", "oprd", "xcomp", "ccomp") else h
                 for child in v.children:
-                    if child.dep_ in ("dobj", "obj") and child is not h:
+                    if child.dep_ in ("dobj", "obj") and child.i != h.i:
                         a1_tok = child
     a1 = name_phrase(_phrase_tokens(a1_tok), country, context_iso3) if a1_tok is not None else None
     a2 = name_phrase(_phrase_tokens(a2_tok), country, context_iso3) if a2_tok is not None else None

@@ -71,14 +71,14 @@ def place_candidates(
         node = root
         if node.dep_ in ("compound", "amod", "nmod") and node.head.lower_ in _KIND_WORDS:
             node = node.head  # "Siestan-o-Baluchistan province of Iran": the PP hangs off "province"
-        while node.dep_ == "conj" and node.head is not node:
+        while node.dep_ == "conj" and node.head.i != node.i:
             node = node.head
         prep = node.head if node.dep_ == "pobj" else None
         if dep in ("poss", "nsubj", "nsubjpass", "agent") or node.dep_ in ("nsubj", "poss"):
             continue  # "Iran's airstrikes", "Washington hit": an actor, not where
         if (
             dep in ("compound", "amod", "nmod")
-            and node is root
+            and node.i == root.i
             and root.head.ent_type_ not in ("GPE", "LOC", "FAC")
         ):
             if _country_iso3(ent.text) or root.head.pos_ == "NOUN":
@@ -92,7 +92,7 @@ def place_candidates(
         if ent.start > 0 and doc[ent.start - 1].lower_ in _DIRECTIONS:
             start = doc[ent.start - 1].idx
             text = doc[ent.start - 1].text + " " + text
-        if node is not root:
+        if node.i != root.i:
             nxt = node
         if nxt is not None and nxt.lower_ in _KIND_WORDS:
             end = nxt.idx + len(nxt.text)
