@@ -77,8 +77,9 @@ def normalise_words(text: str) -> list[str]:
     return _WORD.findall(normalise_text(text))
 
 
-# a line break after a word (no sentence end) and before a lower-case word: a hard wrap
-_WRAPPED_BREAK = re.compile(r"\n(?<=[^\s.?!\"'\u201d\u2019)\]]\n)(?=[a-z0-9(\u2018\u201c])")
+# a line break (or a blank line a cleaner made of one) after a word with no sentence end and
+# before a lower-case word: a hard wrap inside a sentence
+_WRAPPED_BREAK = re.compile(r"\n(?<=[^\s.?!\"'\u201d\u2019)\]]\n)(?:[ \t]*\n)?(?=[a-z0-9(\u2018\u201c])")
 _SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)\]]*(?:\s|$)")
 
 
