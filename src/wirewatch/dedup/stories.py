@@ -40,22 +40,30 @@ def _pub_key(published_at: str | None) -> tuple[bool, str]:
     return (published_at is None, published_at or "")
 
 
-def _member(article: Article, similarity: float) -> dict[str, Any]:
+def _member(article: Article, similarity: float, prose_words: int | None = None) -> dict[str, Any]:
     return {
         "article_id": article.article_id, "outlet": article.outlet, "similarity": round(similarity, 4),
-        "chars": len(article.text or ""), "published_at": article.published_at,
+        "chars": len(article.text or ""), "prose_words": prose_words, "published_at": article.published_at,
         "agency": article.agency, "title": article.title,
     }  # fmt: skip
 
 
+def _completeness(m: dict[str, Any]) -> tuple[int, int]:
+    # words in prose lines first (leftover chrome does not make a copy more complete), then characters
+    return (m.get("prose_words") or 0, m.get("chars") or 0)
+
+
 def refresh_story(story: Story) -> Story:
-    """Canonical = most complete copy (longest clean body; ties: earliest, then id); first_seen, agency."""
+    """Canonical = most complete copy (most prose, then longest body; ties: earliest, then id);
+    first_seen = earliest publication; agency and title from the canonical copy, else from the others."""
     members = story.members
     canon = min(
-        members, key=lambda m: (-(m.get("chars") or 0), _pub_key(m.get("published_at")), m["article_id"])
+        members,
+        key=lambda m: (tuple(-x for x in _completeness(m)), _pub_key(m.get("published_at")), m["article_id"]),
     )
     story.canonical_article_id = canon["article_id"]
-    story.title = canon.get("title")
+    by_date = sorted(members, key=lambda m: (_pub_key(m.get("published_at")), m["article_id"]))
+    story.title = canon.get("title") or next((m["title"] for m in by_date if m.get("title")), None)
     dates = [m["published_at"] for m in members if m.get("published_at")]
     story.first_seen = min(dates) if dates else None
     agencies = Counter(m["agency"] for m in members if m.get("agency"))
@@ -106,13 +114,22 @@ class _Assigner:
         self.stories.update(found)
         self.missing.update(sid for sid in wanted if sid not in found)
 
-    def add_member(self, story_id: str, article: Article, similarity: float, *, new: bool = False) -> None:
+    def add_member(
+        self,
+        story_id: str,
+        article: Article,
+        similarity: float,
+        *,
+        new: bool = False,
+        fp: Fingerprint | None = None,
+    ) -> None:
         story = None if new else self.story(story_id)
         if story is None:
             story = Story(story_id=story_id, canonical_article_id=article.article_id)
             self.stories[story_id] = story
         if all(m["article_id"] != article.article_id for m in story.members):
-            story.members.append(_member(article, similarity))
+            words = fp.shingle_count + self.opts.shingle_size - 1 if fp and fp.shingle_count else None
+            story.members.append(_member(article, similarity, words))
             refresh_story(story)
 
     def merge(self, story_ids: list[str]) -> str:
@@ -202,7 +219,7 @@ class _Assigner:
                     if story_id in bridged and len(bridged) > 1:  # one copy of two stories' text: one story
                         story_id = self.merge(bridged)
             result[a.article_id] = story_id
-            self.add_member(story_id, a, similarity, new=new and story_id not in self.stories)
+            self.add_member(story_id, a, similarity, new=new and story_id not in self.stories, fp=fp)
             batch_exact.setdefault(fp.text_hash, (a.article_id, story_id))
             for key in key_of.get(i, ()):
                 holders = key_stories[key]
