@@ -280,4 +280,6 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
             result.events_removed += 1
 
     q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history)
+    if result.events_touched:
+        q.refresh_planner_stats(store)
     return result

@@ -397,4 +397,15 @@ def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 50
         if rows:
             conn.execute(s.events.insert(), rows)
             n += len(rows)
+    refresh_planner_stats(store)
     return n
+
+
+def refresh_planner_stats(store: Store) -> None:
+    """SQLite: refresh the query planner's statistics on events (bounded, approximate ANALYZE),
+    so filters pick the right index as the table grows. PostgreSQL's autovacuum does this."""
+    if store.dialect != "sqlite":
+        return
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE events")
