@@ -203,7 +203,7 @@ def _is_anaphoric(g: Group) -> bool:
         return True
     if _coref()["anaphor_np"].search(text[: g.end]):
         return True  # "The commander was killed during a strike"
-    return all(t.kind == "casualty" for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
+    return all(t.kind in ("casualty", "damage") for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
 
 
 def _days(d: str) -> int:
@@ -622,7 +622,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         if not has_facts:
             continue
         if (
-            all(t.kind == "casualty" for g in c.groups for t in g.triggers)
+            all(t.kind in ("casualty", "damage") for g in c.groups for t in g.triggers)
             and not any(t.field == "fatalities" for g in c.groups for t in g.tolls)
             and not any(g.actor2 for g in c.groups)
         ):

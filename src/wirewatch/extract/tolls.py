@@ -35,7 +35,7 @@ _DEATH_VERBS = r"killed|dead|died|slain|shot dead|gunned down|massacred|executed
 _HURT_VERBS = r"injured|wounded|hurt|maimed"
 _AUX = r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|allegedly|also|later|all|both|were also|subsequently)\s+)"
 _NP_STOP = re.compile(
-    r"[,.;:!?\"“”()]|\s(?:in|at|on|during|near|when|while|after|before|according|as|with|from|inside|outside|across|since|amid|by|and (?:injur|wound|hurt)\w*|and (?:later|then)|who|which|that|but)\s",
+    r"[,.;:!?\"“”()]|\sat\s(?!least)|\s(?:in|on|during|near|when|while|after|before|according|as|with|from|inside|outside|across|since|amid|by|and (?:injur|wound|hurt)\w*|and (?:later|then)|who|which|that|but)\s",
     re.IGNORECASE,
 )
 _PERSON_HEAD = re.compile(
@@ -144,7 +144,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "killed three US troops", "killed two", "killing the commander and two others"
         "active": re.compile(
             r"(?<![\w-])(?P<verb>killed|killing|kills|kill|slew|slaying|massacred|executed|shot dead|gunned down|"
-            r"claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
+            r"neutrali[sz]ed|claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
             f,
         ),
         # "the death of the militia commander and two other officials"

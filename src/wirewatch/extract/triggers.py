@@ -111,6 +111,9 @@ def find_triggers(sentence: str) -> list[Trigger]:
                     if t.dropped is None:
                         t.dropped = f"context:{name}"
                 break
+    for t in triggers:
+        if t.text in ("March", "MARCH") and t.dropped is None:
+            t.dropped = "month"  # the month, not a protest march
     rx_default, sub_default = _strike_default()
     for t in triggers:
         if t.kind == "attack" and t.sub_event_type is None and rx_default.match(t.text):
