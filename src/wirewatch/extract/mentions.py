@@ -540,13 +540,21 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         return []
     resolver.load_actor_files(options.actor_files)
     sentences = split_sentences(text)
+    year = (
+        int(article.published_at[:4]) if article.published_at and article.published_at[:4].isdigit() else None
+    )
+    if year is None:  # no publication date: the latest year the article names stands in for it
+        years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
+        year = max(years) if years else None
     candidates: list[tuple[Sentence, list[Trigger], int]] = []
     for s in sentences:
         if not raw_triggers(s.text):
             continue
         skip = _strip_dateline(s, article)
         triggers = [
-            t for t in apply_modality(s.text, find_triggers(s.text)) if not t.dropped and t.start >= skip
+            t
+            for t in apply_modality(s.text, find_triggers(s.text), year)
+            if not t.dropped and t.start >= skip
         ]
         if triggers:
             candidates.append((s, triggers, skip))

@@ -46,6 +46,8 @@ def _tables() -> dict[str, object]:
         "alleged": _bounded(mod["modality"]["alleged"]),
         "claimed": _bounded(mod["modality"]["claimed"]),
         "not": _bounded(mod["modality_not"]),
+        "past_year": re.compile(mod["past_year"]["pattern"], re.IGNORECASE),
+        "years_ago": re.compile(mod["past_year"]["ago_pattern"], re.IGNORECASE),
     }
 
 
@@ -64,9 +66,16 @@ def _cancelling_cue(sentence: str, trigger: Trigger) -> str | None:
     return None
 
 
-def apply_modality(sentence: str, triggers: list[Trigger]) -> list[Trigger]:
-    """Marks triggers that do not report a discrete event (sets `dropped`)."""
+def apply_modality(sentence: str, triggers: list[Trigger], year: int | None = None) -> list[Trigger]:
+    """Marks triggers that do not report a discrete event (sets `dropped`). `year`: the
+    publication year; a clause dated to an earlier year is background."""
     t = _tables()
+    past = []
+    if year is not None:
+        past = [
+            (m.start(), m.end()) for m in t["past_year"].finditer(sentence) if int(m.group("year")) < year
+        ]  # type: ignore[attr-defined]
+    past += [(m.start(), m.end()) for m in t["years_ago"].finditer(sentence)]  # type: ignore[attr-defined]
     aggregate = t["aggregate"].search(sentence)  # type: ignore[attr-defined]
     backgrounds = [(m.start(), m.end()) for m in t["background"].finditer(sentence)]  # type: ignore[attr-defined]
     for trig in triggers:
@@ -74,6 +83,9 @@ def apply_modality(sentence: str, triggers: list[Trigger]) -> list[Trigger]:
             continue
         if aggregate and _same_clause(sentence, trig, aggregate.start(), aggregate.end()):
             trig.dropped = "aggregate"
+            continue
+        if any(_same_clause(sentence, trig, s, e) for s, e in past):
+            trig.dropped = "background"
             continue
         if any(s <= trig.start and trig.end <= e for s, e in backgrounds):
             trig.dropped = "background"

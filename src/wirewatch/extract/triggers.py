@@ -51,7 +51,7 @@ def _bounded(patterns: list[str]) -> re.Pattern[str]:
 @cache
 def _negative_regexes() -> dict[str, object]:
     neg = load("negatives")
-    contexts = [(c["name"], _bounded(c["words"])) for c in neg["context_drops"]]
+    contexts = [(c["name"], _bounded(c["words"]), bool(c.get("ignore_unless"))) for c in neg["context_drops"]]
     reclass = [(_bounded(r["patterns"]), r["sub_event_type"]) for r in neg["reclassify"]]
     return {
         "phrase": _bounded(neg["phrase_drops"]),
@@ -104,13 +104,13 @@ def find_triggers(sentence: str) -> list[Trigger]:
             for t in triggers:
                 if _overlaps(t, m.start(), m.end()) and re.match(r"strik", t.text, re.I):
                     t.kind, t.sub_event_type, t.rank, t.dropped = "protest", sub, 41, None
-    if not neg["unless"].search(sentence):  # type: ignore[attr-defined]
-        for name, rx in neg["contexts"]:  # type: ignore[attr-defined]
-            if rx.search(sentence):
-                for t in triggers:
-                    if t.dropped is None:
-                        t.dropped = f"context:{name}"
-                break
+    conflict_words = bool(neg["unless"].search(sentence))  # type: ignore[attr-defined]
+    for name, rx, ignore_unless in neg["contexts"]:  # type: ignore[attr-defined]
+        if (ignore_unless or not conflict_words) and rx.search(sentence):
+            for t in triggers:
+                if t.dropped is None:
+                    t.dropped = f"context:{name}"
+            break
     for t in triggers:
         if t.text in ("March", "MARCH") and t.dropped is None:
             t.dropped = "month"  # the month, not a protest march
