@@ -21,6 +21,7 @@ from wirewatch.records import Story
 from wirewatch.store import Store
 from wirewatch.store import schema as s
 
+_SQLITE_CACHE_KIB = 65536  # page cache for look-ups: the index of 100k articles is about 40 MB
 _CHUNK = 900  # bound parameters per IN (...) query, below SQLite's limit
 
 
@@ -84,13 +85,15 @@ class DedupIndex:
         size = 5000 if self.store.dialect == "sqlite" else 20000
         # plain DB-API SQL: this is the hot path, and a large IN list costs little this way
         with self.store.engine.connect() as conn:
+            if self.store.dialect == "sqlite":  # keep the band and signature pages in memory
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
             for chunk in _chunks(sorted(set(keys)), size):
                 sql = (
                     "SELECT b.band_key, b.article_id, g.story_id FROM dedup_bands b "
                     "JOIN dedup_signatures g ON g.article_id = b.article_id "
                     f"WHERE b.band_key IN ({', '.join([mark] * len(chunk))})"
                 )
-                for key, aid, sid in conn.exec_driver_sql(sql, tuple(chunk)):
+                for key, aid, sid in conn.exec_driver_sql(sql, tuple(chunk)).all():
                     out[key].append((aid, sid))
         return {k: v for k, v in out.items() if len({sid for _, sid in v}) <= max_bucket}
 
