@@ -208,8 +208,10 @@ class _Gazetteer:
             self._index(norm, idx)
             if entry.kind in {"admin1", "admin2", "region"}:
                 stripped, _ = _strip_admin_suffix(norm)
-                if stripped != norm:
-                    self._index(stripped, idx)
+                if stripped != norm and len(stripped) >= 3 and stripped not in _not_places():
+                    self._index(
+                        stripped, idx
+                    )  # "Balochistan Province" -> "balochistan", not "First Governorate" -> "first"
                 # Slavic adjectival forms: "khersonska oblast" -> "kherson"
                 stem = re.sub(r"(s[']?ka|skaya|skyi|skiy|skij)$", "", stripped)
                 if stem != stripped and len(stem) >= 4:
@@ -375,6 +377,7 @@ def _demonyms() -> frozenset[str]:
 
 # ---------------------------------------------------------------- choosing a candidate
 
+LOOSE_MIN_POPULATION = 100_000  # without country context, variant spellings only for places this big
 SMALL_FOREIGN_PLACE = 100_000  # population under which a place outside the article's countries is doubted
 _KIND_BONUS = {"country": 3.0, "region": 2.0, "city": 1.5, "admin1": 1.0, "admin2": -0.5}
 
@@ -442,9 +445,7 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
             best = max(
                 fuzz.ratio(bare, _without_articles(normalise_place(f))) for f in (entry.name, *entry.aliases)
             )
-            if best >= threshold and (
-                not allowed_iso3 or entry.iso3 in allowed_iso3 or entry.kind == "country"
-            ):
+            if best >= threshold and _loose_ok(entry, core, allowed_iso3):
                 hits.append((i, "skeleton"))
         if hits:
             return hits
@@ -454,11 +455,19 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
         keys = gaz.fuzzy_keys(core[0], allowed_iso3)
         for key, _score, _ in process.extract(core, keys, scorer=fuzz.ratio, score_cutoff=90, limit=5):
             hits.extend(
-                (i, "fuzzy")
-                for i in gaz.by_name[key]
-                if not allowed_iso3 or gaz.entries[i].iso3 in allowed_iso3 or gaz.entries[i].kind == "country"
+                (i, "fuzzy") for i in gaz.by_name[key] if _loose_ok(gaz.entries[i], core, allowed_iso3)
             )
     return hits
+
+
+def _loose_ok(entry: _Entry, core: str, allowed_iso3: frozenset[str]) -> bool:
+    """May a variant spelling stand for `entry`? Inside the article's countries, yes; with no
+    country context only for prominent places with the same first letter, since news words
+    ("Shelling", "Leader") look like small towns somewhere ("Shelleng", "Leander")."""
+    if allowed_iso3:
+        return entry.iso3 in allowed_iso3 or entry.kind == "country"
+    prominent = entry.kind in {"country", "admin1", "region"} or entry.population >= LOOSE_MIN_POPULATION
+    return prominent and normalise_place(entry.name)[:1] == core[:1]
 
 
 def _qualifier_hits(qualifier: str | None, candidates: list[tuple[int, str]]) -> set[int]:
