@@ -50,7 +50,7 @@ FAMILIES = {
     "3": {"Violence against civilians"},
 }
 _CAPITALISED = re.compile(
-    r"\b(?:[A-Z][\w’'-]+|al-\w+)(?:\s+(?:[A-Z][\w’'-]+|al-\w+|al|el|ez|az|as|ash|ad|ar|an|at))*"
+    r"\b(?:[A-Z][\w’'-]+|al-\w+)(?:\s+(?:[A-Z][\w’'-]+|al-\w+|(?:al|el|ez|az|as|ash|ad|ar|an|at)\b))*"
 )
 
 
