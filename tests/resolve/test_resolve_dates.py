@@ -128,3 +128,11 @@ def test_month_abbreviation_with_full_stop_and_year():
     found = find_date_expressions("Officials said on 12 Feb. 2024 that the road had reopened.")
     assert [t for _, _, t in found] == ["12 Feb. 2024"]
     assert window("12 Feb. 2024", None)[0] == "2024-02-12"
+
+
+def test_may_the_month_not_the_verb():
+    found = find_date_expressions(
+        "The fighting began in May and they may return in may or in early May 2023."
+    )
+    assert [t for _, _, t in found] == ["in May", "early May 2023"]
+    assert window("in May", THU)[1:] == ("2023-05-01", "2023-05-31", 3)

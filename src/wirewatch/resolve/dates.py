@@ -110,8 +110,8 @@ def find_date_expressions(sentence: str) -> list[tuple[int, int, str]]:
             stripped = text.rstrip(" ,(")
             end -= len(text) - len(stripped)
             text = stripped
-            if name == "month" and text.split()[0].casefold() == "may":
-                continue
+            if name in {"month", "month_part", "month_year"} and re.search(r"\bmay\b", text):
+                continue  # lower-case "may" is the verb
             if name == "weekday" and _is_bare_abbreviation(text):
                 continue
             if name in {"month_day", "day_month"} and _is_false_month(text):
