@@ -38,6 +38,7 @@ _META_KEY = "dedup_index"
 class DedupIndex:
     def __init__(self, store: Store):
         self.store = store
+        self.boilerplate: set[int] = set()  # band keys of the last look-up held by too many stories
 
     def shaped(self, opts: DedupOptions) -> DedupOptions:
         """`opts` with the index shape this database was built with (recorded on first use), so a
@@ -95,7 +96,8 @@ class DedupIndex:
                 )
                 for key, aid, sid in conn.exec_driver_sql(sql, tuple(chunk)).all():
                     out[key].append((aid, sid))
-        return {k: v for k, v in out.items() if len({sid for _, sid in v}) <= max_bucket}
+        self.boilerplate = {k for k, v in out.items() if len({sid for _, sid in v}) > max_bucket}
+        return {k: v for k, v in out.items() if k not in self.boilerplate}
 
     def add(self, signature_rows: list[dict[str, Any]], band_rows: list[dict[str, Any]]) -> None:
         """Insert rows (already-present rows are left alone, so a rerun adds nothing)."""

@@ -195,6 +195,7 @@ class _Assigner:
 
         batch_exact: dict[str, tuple[str, str]] = {}
         batch_bands: _Holders = defaultdict(list)
+        boilerplate = self.index.boilerplate
         key_stories: dict[int, set[str]] = defaultdict(set)  # band key -> stories holding it
         for key, holders in stored_bands.items():
             key_stories[key].update(sid for _, sid in holders)
@@ -223,6 +224,8 @@ class _Assigner:
             batch_exact.setdefault(fp.text_hash, (a.article_id, story_id))
             for key in key_of.get(i, ()):
                 holders = key_stories[key]
+                if key in boilerplate or len(holders) >= opts.max_bucket_stories:
+                    continue  # enough stories answer to this key already; it identifies nothing
                 if story_id in holders or (self.merged and any(self.resolve(h) == story_id for h in holders)):
                     continue  # the story already answers to this key
                 holders.add(story_id)
