@@ -206,6 +206,9 @@ class _Gazetteer:
             if not norm:
                 continue
             self._index(norm, idx)
+            first, _, rest = norm.partition(" ")
+            if rest and first in _LEADING_ARTICLES and len(rest) >= 4:
+                self._index(rest, idx)  # "El-Hodeidah" is also "Hodeidah", "Ar Raqqah" "Raqqah"
             if entry.kind in {"admin1", "admin2", "region"}:
                 stripped, _ = _strip_admin_suffix(norm)
                 if stripped != norm and len(stripped) >= 3 and stripped not in _not_places():
@@ -377,6 +380,7 @@ def _demonyms() -> frozenset[str]:
 
 # ---------------------------------------------------------------- choosing a candidate
 
+_LEADING_ARTICLES = frozenset({"al", "el", "ar", "as", "ad", "ash", "at", "az", "an", "ez", "es", "ed", "er"})
 LOOSE_MIN_POPULATION = 100_000  # without country context, variant spellings only for places this big
 SMALL_FOREIGN_PLACE = 100_000  # population under which a place outside the article's countries is doubted
 _KIND_BONUS = {"country": 3.0, "region": 2.0, "city": 1.5, "admin1": 1.0, "admin2": -0.5}
@@ -426,19 +430,18 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
     countries when those are known, since a loose match abroad is usually wrong."""
     gaz = _gazetteer()
     hits = [(i, "exact") for i in gaz.by_name.get(core, [])]
+    first, _, rest = core.partition(" ")
+    if not hits and rest and first in _LEADING_ARTICLES:
+        hits = [(i, "exact") for i in gaz.by_name.get(rest, [])]  # "al-Raqqah" -> "raqqah"
     if hits:
         return hits
     skel = _skeleton(core)
     if len(skel) >= 4 or (len(skel) >= 2 and allowed_iso3):
         from rapidfuzz import fuzz
 
-        # short skeletons collide more: ask for a closer spelling, closer still with no context
-        if len(skel) < 4:
-            threshold = 85
-        elif len(skel) == 4 and not allowed_iso3:
-            threshold = 88
-        else:
-            threshold = 70 if allowed_iso3 else 80
+        # short skeletons collide more: ask for a closer spelling (with no country context,
+        # _loose_ok also wants a prominent place with the same first letter)
+        threshold = 85 if len(skel) < 4 else 70 if allowed_iso3 else 75
         bare = _without_articles(core)
         for i in gaz.skeletons(allowed_iso3).get(skel, []):
             entry = gaz.entries[i]

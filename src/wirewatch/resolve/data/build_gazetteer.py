@@ -35,6 +35,7 @@ DENSE_COUNTRIES = {
     "MX", "MZ", "NE", "NG", "PK", "PS", "SD", "SO", "SS", "SY", "TD", "UA", "YE", "BI", "KE",
 }  # fmt: skip
 MAX_ALIASES = 12
+MAX_ALIASES_BIG_CITY = 40
 
 
 def ascii_fold(text: str) -> str:
@@ -171,11 +172,14 @@ def build() -> list[list[str]]:
                 admin2 = ascii_fold(sub[0]) or sub[0]
         display = ascii_fold(name) or name
         seen = {display.casefold()}
-        aliases = [a for a in [name, *alternates.get(int(geonameid), [])] if keep_alias(a, seen)][
-            :MAX_ALIASES
-        ]
-        # big cities keep more spellings; small ones only a few, to keep the file small
-        if pop < CITY_MIN_POPULATION:
+        aliases = [a for a in [name, *alternates.get(int(geonameid), [])] if keep_alias(a, seen)]
+        # big cities are spelt many ways in news copy (Hodeidah, Hudaydah, Hodeida) and keep
+        # more spellings; small ones only a few, to keep the file small
+        if pop >= 100_000:
+            aliases = aliases[:MAX_ALIASES_BIG_CITY]
+        elif pop >= CITY_MIN_POPULATION:
+            aliases = aliases[:MAX_ALIASES]
+        else:
             aliases = aliases[:4]
         city_rows.append(
             (
