@@ -47,6 +47,7 @@ def _roles() -> dict[str, Any]:
         "target_preps": set(data["target_preps"]),
         "agent_preps": set(data["agent_preps"]),
         "resp": set(data["responsibility_heads"]),
+        "claim": set(data["claim_heads"]),
     }
 
 
@@ -273,6 +274,16 @@ def find_roles(
                 agent = _agent(child)
                 if agent is not None:
                     a1_tok = agent
+        # "X claimed responsibility for the attack"
+        if (
+            a1_tok is None
+            and trig.dep_ == "pobj"
+            and trig.head.lower_ == "for"
+            and trig.head.head.lower_ in roles["claim"]
+        ):
+            subj = _subject(trig.head.head.head)
+            if subj is not None and subj.lower_ not in _PRONOUNS:
+                a1_tok = subj
         # "held X accountable for the attack", "blamed X for the attack"
         if a1_tok is None and trig.dep_ == "pobj" and trig.head.lower_ == "for":
             h = trig.head.head

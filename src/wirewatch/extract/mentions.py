@@ -228,6 +228,10 @@ def _family(g: Group) -> str | None:
     return _sub_types()[best.sub_event_type]["event_type"]  # type: ignore[index]
 
 
+def _strategic(g: Group) -> bool:
+    return all(t.kind == "strategic" for t in g.triggers)
+
+
 def _compare(c: Cluster, g: Group) -> int | None:
     """Agreement score between an event so far and a new group; None when they conflict."""
     score = 0
@@ -242,6 +246,8 @@ def _compare(c: Cluster, g: Group) -> int | None:
             score += 1
     elif not g.place() and c.groups[-1].sent.paragraph == g.sent.paragraph:
         score += 1  # a sentence with no place of its own continues its paragraph's event
+    if _strategic(g) != all(_strategic(x) for x in c.groups):
+        return None  # an arrest or a truce is never the same event as an attack
     gf = _family(g)
     c_fams = {_family(x) for x in c.groups} - {None}
     if gf and c_fams and gf not in c_fams:
@@ -257,9 +263,8 @@ def _compare(c: Cluster, g: Group) -> int | None:
     ga = g.actor1.name if g.actor1 else None
     c_a1 = {x.actor1.name for x in c.groups if x.actor1}
     if ga and c_a1:
-        if ga not in c_a1 and all(x.actor1.inter != 7 for x in c.groups if x.actor1):
-            return None
-        score += 1
+        # a different actor lowers the score but does not veto: parses mislabel reporters as actors
+        score += 1 if ga in c_a1 else -1
     if g.date and g.date.compare:
         gap = _coref()["gap"]
         for x in c.groups:
@@ -410,10 +415,16 @@ def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> Event
     else:
         confidence -= 0.25
     # actors: the first group that names them
-    a1 = next((g.actor1 for g in groups if g.actor1), None)
-    a1g = next((g for g in groups if g.actor1), None)
-    a2 = next((g.actor2 for g in groups if g.actor2), None)
-    a2g = next((g for g in groups if g.actor2), None)
+    votes: dict[str, int] = {}
+    for g in groups:
+        if g.actor1:
+            votes[g.actor1.name] = votes.get(g.actor1.name, 0) + (1 if g.anaphoric else 2)
+    a2_names = {g.actor2.name for g in groups if g.actor2}
+    ranked = sorted(votes, key=lambda n: (n in a2_names, -votes[n]))
+    a1g = next((g for g in groups if g.actor1 and ranked and g.actor1.name == ranked[0]), None)
+    a1 = a1g.actor1 if a1g is not None else None
+    a2g = next((g for g in groups if g.actor2 and (a1 is None or g.actor2.name != a1.name)), None)
+    a2 = a2g.actor2 if a2g is not None else None
     country_name = m.country or ""
     if a1 is not None and a1g is not None:
         m.actor1, m.inter1 = a1.name.replace("()", country_name).replace("( )", ""), a1.inter

@@ -57,13 +57,39 @@ class PlaceChoice:
     score: float
 
 
+def _unlabelled_names(doc: Any) -> list[Any]:
+    """Proper names after a locative preposition that NER left unlabelled ("outskirts of
+    Bannu"): offered to the gazetteer as places."""
+    from spacy.tokens import Span as _Span
+
+    out = []
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.ent_type_ or tok.dep_ != "pobj":
+            continue
+        if tok.head.lower_ not in _LOCATIVE and tok.head.lower_ != "of":
+            continue
+        start = tok.i
+        while (
+            start > 0
+            and doc[start - 1].pos_ == "PROPN"
+            and not doc[start - 1].ent_type_
+            and doc[start - 1].dep_ == "compound"
+        ):
+            start -= 1
+        out.append(_Span(doc, start, tok.i + 1, label="GPE"))
+    return out
+
+
 def place_candidates(
     doc: Any, dateline: str | None, context_iso3: list[str], skip_until: int = 0
 ) -> list[PlaceChoice]:
     """Scored place mentions of a parsed sentence (offsets in the sentence)."""
     out: list[PlaceChoice] = []
-    for ent in doc.ents:
-        if ent.label_ not in ("GPE", "LOC", "FAC") or ent.start_char < skip_until:
+    for ent in [*doc.ents, *_unlabelled_names(doc)]:
+        if ent.start_char < skip_until:
+            continue
+        guessed = ent.label_ in ("ORG", "PERSON", "NORP")  # NER often mislabels small towns
+        if ent.label_ not in ("GPE", "LOC", "FAC") and not guessed:
             continue
         root = ent.root
         dep = root.dep_
@@ -97,7 +123,16 @@ def place_candidates(
         if nxt is not None and nxt.lower_ in _KIND_WORDS:
             end = nxt.idx + len(nxt.text)
             text = text + " " + nxt.text
-        if prep is not None and prep.lower_ in _LOCATIVE:
+        if guessed and not (prep is not None and (prep.lower_ in _LOCATIVE or prep.lower_ == "of")):
+            continue
+        if (
+            prep is not None
+            and prep.lower_ == "of"
+            and prep.head.lower_ in ("outskirts", "suburbs", "vicinity", "edge", "outside")
+        ):
+            score += 3
+            text = "near " + text
+        elif prep is not None and prep.lower_ in _LOCATIVE:
             score += 3
             if prep.lower_ in _NEAR:
                 text = "near " + text
@@ -111,6 +146,8 @@ def place_candidates(
             place = resolver.resolve_place(
                 ent.text, country_hint=hint, context_iso3=context_iso3, dateline=dateline
             )
+        if place is None and guessed:
+            continue
         if place is not None:
             score += {"city": 1.0, "admin2": 0.8, "admin1": 0.6, "region": 0.2, "country": 0.0}.get(
                 place.kind, 0.0

@@ -31,7 +31,7 @@ class Toll:
     anchor: int  # offset of the casualty word, to attach the toll to the nearest trigger
 
 
-_DEATH_VERBS = r"killed|dead|died|slain|shot dead|gunned down|massacred|executed|beheaded|lost their lives|perished|burned to death|hacked to death"
+_DEATH_VERBS = r"killed|martyred|dead|died|slain|shot dead|gunned down|massacred|executed|beheaded|lost their lives|perished|burned to death|hacked to death"
 _HURT_VERBS = r"injured|wounded|hurt|maimed"
 _AUX = r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|allegedly|also|later|all|both|were also|subsequently)\s+)"
 _NP_STOP = re.compile(
@@ -144,7 +144,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "killed three US troops", "killed two", "killing the commander and two others"
         "active": re.compile(
             r"(?<![\w-])(?P<verb>killed|killing|kills|kill|slew|slaying|massacred|executed|shot dead|gunned down|"
-            r"neutrali[sz]ed|claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
+            r"neutrali[sz]ed|martyred|claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
             f,
         ),
         # "the death of the militia commander and two other officials"
