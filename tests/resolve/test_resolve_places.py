@@ -138,3 +138,20 @@ def test_small_foreign_place_doubted_in_a_country_context():
     assert resolve_place("Alma", context_iso3=["SYR"]) is None
     # but a capital abroad is still found ("Washington hit targets in Iraq")
     assert resolve_place("Washington", context_iso3=["IRQ"]).iso3 == "USA"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "iso3"),
+    [("Hodeidah", "Al Hudaydah", "YEM"), ("al-Raqqah", "Ar Raqqah", "SYR"), ("Hasakah", "Al Hasakah", "SYR"),
+     ("Mossul", "Mosul", "IRQ"), ("Kharkov", "Kharkiv", "UKR")],
+)  # fmt: skip
+def test_arabic_articles_and_transliterations(text, name, iso3):
+    place = resolve_place(text)
+    assert (place.name, place.iso3) == (name, iso3)
+
+
+@pytest.mark.parametrize("text", ["Shelling", "Leader", "Exchange", "First"])
+def test_news_words_do_not_become_foreign_towns(text):
+    # "Shelling" looks like Shelleng (Nigeria); without a country context only exact names
+    # or prominent places may match loosely
+    assert resolve_place(text) is None
