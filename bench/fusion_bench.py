@@ -230,6 +230,13 @@ def ecbplus(limit: int | None, args_cap: float = 10.0) -> None:
     articles, mentions, gold, topic_oracle, keyword = [], {}, {}, {}, {}
     from_extractor = fallback = 0
     slow: list[str] = []
+    slow_resolve: list[str] = []
+    # load the extractor's and resolver's models once, uncapped, before timing documents
+    warm = Article(
+        article_id="warm-up", source="warm-up", text="A car bomb killed two people in Kabul on Monday."
+    )
+    extract_mentions(warm, ExtractOptions())
+    _fallback_mention(warm, warm.text, nlp, content_id, EventMention)
     t0 = time.perf_counter()
     for n, d in enumerate(docs, 1):
         if n % 100 == 0:
@@ -246,7 +253,18 @@ def ecbplus(limit: int | None, args_cap: float = 10.0) -> None:
         if found:
             from_extractor += 1
         else:
-            found = [_fallback_mention(article, lead, nlp, content_id, EventMention)]
+            doc_level = _extract_capped(
+                lambda a, lead_text: _fallback_mention(a, lead_text, nlp, content_id, EventMention),
+                article,
+                lead,
+                args_cap,
+            )
+            if doc_level is None:  # the resolver took too long: a mention with the lead alone
+                slow_resolve.append(d["doc_name"])
+                doc_level = EventMention(
+                    mention_id=content_id(aid, "doc"), article_id=aid, sentence=lead, confidence=0.3
+                )
+            found = [doc_level]
             fallback += 1
         articles.append(article)
         mentions[aid] = found
@@ -255,6 +273,8 @@ def ecbplus(limit: int | None, args_cap: float = 10.0) -> None:
         keyword[aid] = _keyword(lead)
     print(f"  mentions: extractor found events in {from_extractor} docs, fallback used for {fallback} "
           f"({time.perf_counter() - t0:.1f}s)")  # fmt: skip
+    if slow_resolve:
+        print(f"  place/date look-up exceeded {args_cap:.0f}s on {len(slow_resolve)} docs (lead text only)")
     if slow:
         print(f"  extractor exceeded {args_cap:.0f}s on {len(slow)} docs (fallback used): {', '.join(slow[:8])}"
               + (" ..." if len(slow) > 8 else ""))  # fmt: skip
