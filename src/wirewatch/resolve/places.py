@@ -441,7 +441,7 @@ def _candidates(core: str, allowed_iso3: frozenset[str] = frozenset()) -> list[t
 
         # short skeletons collide more: ask for a closer spelling (with no country context,
         # _loose_ok also wants a prominent place with the same first letter)
-        threshold = 85 if len(skel) < 4 else 70 if allowed_iso3 else 75
+        threshold = 85 if len(skel) < 4 else 70 if allowed_iso3 else 80
         bare = _without_articles(core)
         for i in gaz.skeletons(allowed_iso3).get(skel, []):
             entry = gaz.entries[i]
