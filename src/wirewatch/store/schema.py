@@ -188,6 +188,15 @@ def _mention_event_article_index_v5(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_mentions_event_article ON mentions (event_id, article_id)"))
 
 
+def _event_type_toll_and_box_indexes_v6(conn: sa.Connection) -> None:
+    # "Battles with at least N killed" and bbox pages answered from an index alone
+    for name, columns in {
+        "ix_events_type_toll": "lower(event_type), fatalities",
+        "ix_events_box_date": "longitude, latitude, event_date, event_id",
+    }.items():
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -195,6 +204,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (3, "covering index for event filters", _event_cover_index_v3),
     (4, "compact dedup band index", _compact_dedup_bands_v4),
     (5, "mention index by event and article", _mention_event_article_index_v5),
+    (6, "event indexes for type with toll, and map boxes", _event_type_toll_and_box_indexes_v6),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
