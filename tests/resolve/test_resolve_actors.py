@@ -171,3 +171,17 @@ def test_possessives_and_shared_acronyms():
     # one acronym, two actors: the article's country decides
     assert lookup_actor("SNA", context_iso3="SOM").name == "Military Forces of Somalia"
     assert lookup_actor("SNA", context_iso3="SYR").name == "Syrian National Army"
+
+
+def test_user_group_names_stop_being_places(tmp_path):
+    from wirewatch.resolve.places import resolve_place
+
+    assert resolve_place("Hamburg") is not None
+    path = tmp_path / "mine.json"
+    path.write_text(
+        json.dumps([{"name": "Hamburg", "inter": 3, "kind": "political_militia"}]), encoding="utf-8"
+    )
+    load_actor_dictionary([str(path)])
+    assert resolve_place("Hamburg") is None  # now a named group in this user's world
+    load_actor_dictionary()
+    assert resolve_place("Hamburg") is not None

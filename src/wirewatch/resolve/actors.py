@@ -217,6 +217,11 @@ def load_actor_dictionary(extra_files: Sequence[str] = ()) -> None:
     _EXTRA_FILES[:] = files
     _STATE["dictionary"] = None
     _dictionary()
+    import sys
+
+    places = sys.modules.get("wirewatch.resolve.places")
+    if places is not None:  # a group name is never a place: cached place answers may change
+        places._resolve_cached.cache_clear()  # noqa: SLF001
 
 
 def _pick(d: _Dictionary, names: list[str], context_iso3: str | None) -> Actor:
