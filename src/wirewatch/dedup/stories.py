@@ -189,7 +189,6 @@ class _Assigner:
             [k for ks in key_of.values() for k in ks], opts.max_bucket_stories
         )
         self.preload([sid for _, sid in stored_exact.values()])
-        self.preload([sid for holders in stored_bands.values() for _, sid in holders])
         stored_hits = {i: self._hits(keys, stored_bands) for i, keys in key_of.items()}
         self._prefetch(stored_hits)
 
@@ -208,7 +207,8 @@ class _Assigner:
                 story_id, new = self.resolve(exact[1]), False
             elif i in key_of:
                 hits = stored_hits[i] + self._hits(key_of[i], batch_bands) if batch_bands else stored_hits[i]
-                verified = self._verified_stories(fp, hits)
+                # a story whose record was lost cannot be joined: the copy starts afresh
+                verified = [v for v in self._verified_stories(fp, hits) if self.story(v[0]) is not None]
                 if verified:
                     story_id, similarity, _ = verified[0]
                     new = False
@@ -275,9 +275,19 @@ class _Assigner:
         ]
 
     def _prefetch(self, stored_hits: dict[int, Counter[tuple[str, str]]]) -> None:
-        """Read and fingerprint, in one go, the best stored candidate of every candidate story."""
-        wanted = [aids[0] for hits in stored_hits.values() for _sid, aids, _n in self._candidates(hits)]
+        """Read in one go what verification will likely need: the best stored copy of each candidate
+        story that will be checked, and the story record of each article's best candidate."""
+        wanted: list[str] = []
+        likely: list[str] = []
+        for hits in stored_hits.values():
+            ranked = self._candidates(hits)
+            if ranked:
+                likely.append(ranked[0][0])
+            strong = [aids[0] for _sid, aids, n in ranked if n >= 2]
+            weak = [aids[0] for _sid, aids, n in ranked if n < 2][:_WEAK_CANDIDATES]
+            wanted.extend(strong + weak)
         self.load_fingerprints(wanted)
+        self.preload(likely)
 
     def _verified_stories(
         self, fp: Fingerprint, hits: Counter[tuple[str, str]]
@@ -293,8 +303,6 @@ class _Assigner:
                 weak += 1
                 if found or weak > _WEAK_CANDIDATES:
                     break
-            if self.story(sid) is None:  # indexed but its story record was lost: start afresh
-                continue
             if n < 2:
                 aids = aids[:1]
             self.load_fingerprints(aids)
