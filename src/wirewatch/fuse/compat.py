@@ -7,6 +7,7 @@ import functools
 import json
 import math
 import re
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -81,7 +82,44 @@ def is_vague(m: EventMention) -> bool:
     )
 
 
-def type_match(a: EventMention, b: EventMention) -> str | None:
+@dataclass(slots=True, frozen=True)
+class Features:
+    """What the pair rules read from one mention, computed once (fusion compares many pairs)."""
+
+    sub_event_type: str | None
+    event_type: str | None
+    country: str | None  # iso3 or normalised name
+    place: str | None  # normalised location (or admin1)
+    containers: frozenset[str]  # normalised admin1, admin2, country: places that contain it
+    latitude: float | None
+    longitude: float | None
+    window: tuple[dt.date, dt.date] | None
+    actor1: str | None
+    actor2: str | None
+    actors: frozenset[str]
+    fatalities: int | None
+    words: frozenset[str]
+
+
+def features(m: EventMention) -> Features:
+    names = {m.actor1, m.actor2}
+    for assoc in (m.assoc_actor_1, m.assoc_actor_2):
+        names.update(x.strip() for x in (assoc or "").split(";"))
+    return Features(
+        sub_event_type=m.sub_event_type, event_type=m.event_type, country=_country(m),
+        place=_norm(m.location or m.admin1),
+        containers=frozenset(x for x in (_norm(m.admin1), _norm(m.admin2), _norm(m.country)) if x),
+        latitude=m.latitude, longitude=m.longitude, window=date_window(m),
+        actor1=m.actor1, actor2=m.actor2, actors=frozenset(n for n in names if n),
+        fatalities=m.fatalities, words=tokens(m.sentence),
+    )  # fmt: skip
+
+
+def _f(x: EventMention | Features) -> Features:
+    return x if isinstance(x, Features) else features(x)
+
+
+def type_match(a: EventMention | Features, b: EventMention | Features) -> str | None:
     """'same' sub-type, 'family' (same event type, one vaguer or a listed near pair), or None."""
     if a.sub_event_type and b.sub_event_type:
         if a.sub_event_type == b.sub_event_type:
@@ -94,30 +132,27 @@ def type_match(a: EventMention, b: EventMention) -> str | None:
     return "family"
 
 
-def place_match(a: EventMention, b: EventMention, max_km: float) -> str | None:
+def place_match(a: EventMention | Features, b: EventMention | Features, max_km: float) -> str | None:
     """'same', 'nested', 'near', 'unknown' (one side has no place), or None (apart)."""
-    ca, cb = _country(a), _country(b)
-    if ca and cb and ca != cb:
+    fa, fb = _f(a), _f(b)
+    if fa.country and fb.country and fa.country != fb.country:
         return None
-    la, lb = _norm(a.location or a.admin1), _norm(b.location or b.admin1)
-    if not la or not lb:
+    if not fa.place or not fb.place:
         return "unknown"
-    if la == lb:
+    if fa.place == fb.place:
         return "same"
     # nested: one names the province or country that contains the other
-    if la in (_norm(b.admin1), _norm(b.admin2), _norm(b.country)) or lb in (
-        _norm(a.admin1), _norm(a.admin2), _norm(a.country),
-    ):  # fmt: skip
+    if fa.place in fb.containers or fb.place in fa.containers:
         return "nested"
-    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        if haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= max_km:  # type: ignore[arg-type]
+    if None not in (fa.latitude, fa.longitude, fb.latitude, fb.longitude):
+        if haversine_km(fa.latitude, fa.longitude, fb.latitude, fb.longitude) <= max_km:  # type: ignore[arg-type]
             return "near"
     return None
 
 
-def date_match(a: EventMention, b: EventMention, slack_days: int) -> str | None:
+def date_match(a: EventMention | Features, b: EventMention | Features, slack_days: int) -> str | None:
     """'same' day, 'overlap' of the windows (with slack), 'unknown', or None (apart)."""
-    wa, wb = date_window(a), date_window(b)
+    wa, wb = _f(a).window, _f(b).window
     if wa is None or wb is None:
         return "unknown"
     if wa[0] == wa[1] == wb[0] == wb[1]:
@@ -128,39 +163,32 @@ def date_match(a: EventMention, b: EventMention, slack_days: int) -> str | None:
     return None
 
 
-def _actors(m: EventMention) -> set[str]:
-    names = {m.actor1, m.actor2}
-    for assoc in (m.assoc_actor_1, m.assoc_actor_2):
-        names.update(x.strip() for x in (assoc or "").split(";"))
-    return {n for n in names if n}
-
-
-def actor_match(a: EventMention, b: EventMention) -> int | None:
+def actor_match(a: EventMention | Features, b: EventMention | Features) -> int | None:
     """How many sides agree (0-2), or None when a side names different actors on both."""
+    fa, fb = _f(a), _f(b)
     agree = 0
-    all_a, all_b = _actors(a), _actors(b)
-    for side_a, side_b in ((a.actor1, b.actor1), (a.actor2, b.actor2)):
+    for side_a, side_b in ((fa.actor1, fb.actor1), (fa.actor2, fb.actor2)):
         if side_a and side_b:
             if side_a == side_b:
                 agree += 1
-            elif side_a not in all_b and side_b not in all_a:
+            elif side_a not in fb.actors and side_b not in fa.actors:
                 return None
     return agree
 
 
-def pair_score(a: EventMention, b: EventMention, options: FuseOptions, text_a: frozenset[str] = frozenset(),
-               text_b: frozenset[str] = frozenset()) -> float | None:  # fmt: skip
+def pair_score(a: EventMention | Features, b: EventMention | Features, options: FuseOptions) -> float | None:
     """Agreement score of two mentions, or None when a hard rule keeps them apart."""
-    t = type_match(a, b)
+    fa, fb = _f(a), _f(b)
+    t = type_match(fa, fb)
     if t is None:
         return None
-    p = place_match(a, b, options.max_km)
+    p = place_match(fa, fb, options.max_km)
     if p is None:
         return None
-    d = date_match(a, b, options.date_slack_days)
+    d = date_match(fa, fb, options.date_slack_days)
     if d is None:
         return None
-    act = actor_match(a, b)
+    act = actor_match(fa, fb)
     if act is None:
         return None
     w = fusion_rules()["weights"]
@@ -168,11 +196,9 @@ def pair_score(a: EventMention, b: EventMention, options: FuseOptions, text_a: f
     score += {"same": w["same_location"], "nested": w["nested_place"], "near": w["near_place"]}.get(p, 0.0)
     score += {"same": w["same_day"], "overlap": w["overlapping_dates"]}.get(d, 0.0)
     score += {2: w["both_actors_agree"], 1: w["one_actor_agrees"]}.get(act, 0.0)
-    if a.fatalities is not None and a.fatalities == b.fatalities:
+    if fa.fatalities is not None and fa.fatalities == fb.fatalities:
         score += w["same_fatalities"]
-    score += options.text_similarity_weight * jaccard(
-        text_a or tokens(a.sentence), text_b or tokens(b.sentence)
-    )
+    score += options.text_similarity_weight * jaccard(fa.words, fb.words)
     return round(score, 6)
 
 

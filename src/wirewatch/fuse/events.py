@@ -19,7 +19,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from wirewatch.config import FuseOptions
-from wirewatch.fuse.compat import date_window, fusion_rules, is_vague, pair_score, threshold, tokens
+from wirewatch.fuse.compat import (
+    Features,
+    date_window,
+    features,
+    fusion_rules,
+    is_vague,
+    pair_score,
+    threshold,
+)
 from wirewatch.fuse.fields import _FAR_FUTURE, changed_fields, fuse_fields, instant, mention_order_key
 from wirewatch.records import Event, EventMention, content_id
 from wirewatch.store import events_query as q
@@ -68,28 +76,52 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
-def _candidate_pairs(mentions: Sequence[EventMention], slack_days: int) -> list[tuple[int, int]]:
-    """Pairs worth scoring: same country (or one unknown) and windows within reach."""
+def _candidate_pairs(feats: Sequence[Features], slack_days: int) -> list[tuple[int, int]]:
+    """Pairs worth scoring: same country (or one unknown) and windows within reach (or one undated)."""
+    slack = dt.timedelta(days=slack_days)
     blocks: dict[str | None, list[int]] = defaultdict(list)
-    for i, m in enumerate(mentions):
-        blocks[m.iso3 or (m.country or "").lower() or None].append(i)
+    for i, f in enumerate(feats):
+        blocks[f.country].append(i)
     unknown = blocks.pop(None, [])
     pairs: set[tuple[int, int]] = set()
-    slack = dt.timedelta(days=slack_days)
+
+    def add(i: int, j: int) -> None:
+        if i != j:
+            pairs.add((i, j) if i < j else (j, i))
+
+    def by_start(members: Sequence[int]) -> tuple[list[int], list[int]]:
+        dated = sorted((i for i in members if feats[i].window), key=lambda i: feats[i].window[0])  # type: ignore[index]
+        return dated, [i for i in members if not feats[i].window]
+
     for members in blocks.values():
-        windows = {i: date_window(mentions[i]) for i in members}
-        undated = [i for i in members if windows[i] is None]
-        dated = sorted((i for i in members if windows[i] is not None), key=lambda i: windows[i][0])  # type: ignore[index]
+        dated, undated = by_start(members)
         for pos, i in enumerate(dated):
-            high = windows[i][1] + slack  # type: ignore[index]
+            high = feats[i].window[1] + slack  # type: ignore[index]
             for j in dated[pos + 1 :]:
-                if windows[j][0] - slack > high:  # type: ignore[index]
+                if feats[j].window[0] - slack > high:  # type: ignore[index]
                     break
-                pairs.add((min(i, j), max(i, j)))
-            pairs.update((min(i, j), max(i, j)) for j in undated)
-        pairs.update((min(i, j), max(i, j)) for i in undated for j in undated if i < j)
+                add(i, j)
+            for j in undated:
+                add(i, j)
+        for x, i in enumerate(undated):
+            for j in undated[x + 1 :]:
+                add(i, j)
+    # a mention with no country may report an event anywhere: every mention near it in time
+    everyone_dated, everyone_undated = by_start(range(len(feats)))
     for i in unknown:
-        pairs.update((min(i, j), max(i, j)) for j in range(len(mentions)) if j != i)
+        window = feats[i].window
+        if window is None:
+            for j in range(len(feats)):
+                add(i, j)
+            continue
+        for j in everyone_dated:
+            wj = feats[j].window
+            if wj[0] - slack > window[1]:  # type: ignore[index]
+                break
+            if wj[1] + slack >= window[0]:  # type: ignore[index]
+                add(i, j)
+        for j in everyone_undated:
+            add(i, j)
     return sorted(pairs)
 
 
@@ -104,13 +136,13 @@ def cluster_mentions(
     """
     meta = meta or {}
     ordered = sorted(mentions, key=lambda m: mention_order_key(m, meta))
-    words = [tokens(m.sentence) for m in ordered]
+    feats = [features(m) for m in ordered]
     vague = [is_vague(m) for m in ordered]
     best: dict[int, tuple[float, int]] = {}
     edges: list[tuple[int, int, float]] = []
-    for i, j in _candidate_pairs(ordered, options.date_slack_days):
+    for i, j in _candidate_pairs(feats, options.date_slack_days):
         a, b = ordered[i], ordered[j]
-        score = pair_score(a, b, options, words[i], words[j])
+        score = pair_score(feats[i], feats[j], options)
         if score is None or score < threshold(a, b):
             continue
         edges.append((i, j, score))
