@@ -287,8 +287,9 @@ def _merge_into(clusters: list[Cluster], g: Group) -> None:
         if s is None:
             continue
         recency = idx
-        if g.anaphoric or (g.definite and not g.place()):
-            need = 0
+        casualty_only = all(t.kind in ("casualty", "damage") for t in g.triggers) and not g.actor1
+        if g.anaphoric or (g.definite and not g.place()) or (casualty_only and not g.place()):
+            need = 0  # "the strike ...", "eight were injured": more about the event just reported
         elif g.definite or not g.place():
             need = 1
         else:
@@ -581,8 +582,18 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         dp = resolver.resolve_place(dateline)
         dateline_iso = dp.iso3 if dp is not None else None
     groups_all: list[Group] = []
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
     country_names: dict[str, str] = {}
+    # first pass: which countries the article is about, to break ties (Hyderabad PAK vs IND)
+    for (s, _triggers, skip), doc in zip(candidates, docs, strict=True):
+        for p in place_candidates(doc, dateline, [], skip_until=skip):
+            if p.place is not None and p.score > 0.5:
+                # a province or country name is rarely ambiguous; a city name often is
+                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + (1 if p.place.kind == "city" else 2)
+    if dateline_iso:
+        counts[dateline_iso] = counts.get(dateline_iso, 0) + 0.5
+    context = sorted(counts, key=lambda k: -counts[k])[:3]
+    counts = {}
     for (s, triggers, skip), doc in zip(candidates, docs, strict=True):
         modality = sentence_modality(s.text)
         groups = _group_triggers(s.text, triggers, modality, s)
@@ -637,7 +648,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     title_sub = _title_sub(article.title)
     out: list[EventMention] = []
     for i, c in enumerate(clusters):
-        has_facts = any(g.places or g.actor1 or g.tolls for g in c.groups)
+        has_facts = any(g.place() or g.actor1 or g.tolls or (g.date and not g.date_borrowed) for g in c.groups)
         if not has_facts:
             continue
         if (

@@ -25,6 +25,11 @@ _LOCATIVE = {
     "over",
     "on",
 }
+# a place as the object of these verbs is where it happened: "entered Wad Madani", "shelled Kharkiv"
+_PLACE_OBJECT_VERBS = {
+    "enter", "capture", "recapture", "seize", "storm", "overrun", "hit", "strike", "shell", "bomb", "attack",
+    "raid", "retake", "besiege", "pound", "target", "rock", "invade", "reach", "control", "liberate",
+}  # fmt: skip
 _NEAR = {"near", "outside", "around"}
 _DIRECTIONS = {
     "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
@@ -85,6 +90,14 @@ def place_candidates(
 ) -> list[PlaceChoice]:
     """Scored place mentions of a parsed sentence (offsets in the sentence)."""
     out: list[PlaceChoice] = []
+    if dateline:
+        for tok in doc:
+            if tok.lower_ == "here" and tok.idx >= skip_until and tok.pos_ == "ADV":
+                # "outside the commission office here": the dateline city
+                hint = context_iso3[0] if context_iso3 else None
+                place = resolver.resolve_place(dateline, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
+                if place is not None:
+                    out.append(PlaceChoice(place, dateline, tok.idx, tok.idx + len(tok.text), 2.5))
     for ent in [*doc.ents, *_unlabelled_names(doc)]:
         if ent.start_char < skip_until:
             continue
@@ -123,6 +136,8 @@ def place_candidates(
         if nxt is not None and nxt.lower_ in _KIND_WORDS:
             end = nxt.idx + len(nxt.text)
             text = text + " " + nxt.text
+        if dep in ("dobj", "obj") and node.head.lemma_ in _PLACE_OBJECT_VERBS:
+            score += 2.5
         if guessed and not (prep is not None and (prep.lower_ in _LOCATIVE or prep.lower_ == "of")):
             continue
         if (
