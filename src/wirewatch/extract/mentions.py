@@ -585,7 +585,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     counts: dict[str, float] = {}
     country_names: dict[str, str] = {}
     # first pass: which countries the article is about, to break ties (Hyderabad PAK vs IND)
-    for (s, _triggers, skip), doc in zip(candidates, docs, strict=True):
+    for (_s, _triggers, skip), doc in zip(candidates, docs, strict=True):
         for p in place_candidates(doc, dateline, [], skip_until=skip):
             if p.place is not None and p.score > 0.5:
                 # a province or country name is rarely ambiguous; a city name often is
@@ -648,7 +648,9 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     title_sub = _title_sub(article.title)
     out: list[EventMention] = []
     for i, c in enumerate(clusters):
-        has_facts = any(g.place() or g.actor1 or g.tolls or (g.date and not g.date_borrowed) for g in c.groups)
+        has_facts = any(
+            g.place() or g.actor1 or g.tolls or (g.date and not g.date_borrowed) for g in c.groups
+        )
         if not has_facts:
             continue
         if (

@@ -46,6 +46,7 @@ def _tables() -> dict[str, object]:
         "alleged": _bounded(mod["modality"]["alleged"]),
         "claimed": _bounded(mod["modality"]["claimed"]),
         "not": _bounded(mod["modality_not"]),
+        "future_time": _bounded(mod["future_time"]["patterns"]),
         "past_year": re.compile(mod["past_year"]["pattern"], re.IGNORECASE),
         "years_ago": re.compile(mod["past_year"]["ago_pattern"], re.IGNORECASE),
     }
@@ -78,8 +79,12 @@ def apply_modality(sentence: str, triggers: list[Trigger], year: int | None = No
     past += [(m.start(), m.end()) for m in t["years_ago"].finditer(sentence)]  # type: ignore[attr-defined]
     aggregate = t["aggregate"].search(sentence)  # type: ignore[attr-defined]
     backgrounds = [(m.start(), m.end()) for m in t["background"].finditer(sentence)]  # type: ignore[attr-defined]
+    future = [(m.start(), m.end()) for m in t["future_time"].finditer(sentence)]  # type: ignore[attr-defined]
     for trig in triggers:
         if trig.dropped:
+            continue
+        if any(_same_clause(sentence, trig, s, e) for s, e in future):
+            trig.dropped = "future"
             continue
         if aggregate and _same_clause(sentence, trig, aggregate.start(), aggregate.end()):
             trig.dropped = "aggregate"

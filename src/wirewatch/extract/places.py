@@ -95,7 +95,9 @@ def place_candidates(
             if tok.lower_ == "here" and tok.idx >= skip_until and tok.pos_ == "ADV":
                 # "outside the commission office here": the dateline city
                 hint = context_iso3[0] if context_iso3 else None
-                place = resolver.resolve_place(dateline, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
+                place = resolver.resolve_place(
+                    dateline, country_hint=hint, context_iso3=context_iso3, dateline=dateline
+                )
                 if place is not None:
                     out.append(PlaceChoice(place, dateline, tok.idx, tok.idx + len(tok.text), 2.5))
     for ent in [*doc.ents, *_unlabelled_names(doc)]:
