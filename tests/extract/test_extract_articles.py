@@ -132,3 +132,32 @@ def test_aggregates_make_no_events():
 def test_articles_without_triggers_skip_the_parser():
     text = "The city council approved a new budget for school meals and road repairs on Monday."
     assert run(text) == []
+
+
+def test_here_means_the_dateline_city():
+    text = "Police used batons to disperse hundreds of students protesting outside the university here on Tuesday, officials said."
+    (m,) = run("Peshawar: " + text, dateline_place="Peshawar")
+    assert m.event_type == "Protests" and m.location == "Peshawar"
+
+
+FOLLOW_UP = """Kaduna: Gunmen attacked a village in Kaduna state on Monday, police said.
+
+At least nine villagers were killed and several houses were burned, residents said."""
+
+
+def test_a_casualty_follow_up_joins_the_event():
+    (m,) = run(FOLLOW_UP)
+    assert m.fatalities == 9
+    assert m.country == "Nigeria"
+    assert len({s.start for s in m.spans if s.field == "trigger"}) >= 2
+
+
+CLAIM = """Quetta: A bomb exploded near a police van in Quetta on Friday, killing two officers, officials said.
+
+The Balochistan Liberation Army claimed responsibility for the attack."""
+
+
+def test_claimed_responsibility_names_actor1():
+    (m,) = run(CLAIM)
+    assert m.fatalities == 2 and m.location == "Quetta"
+    assert m.actor1 and "Balochistan Liberation Army" in m.actor1
