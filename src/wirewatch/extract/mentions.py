@@ -26,7 +26,7 @@ from wirewatch.extract.tolls import Toll, find_tolls
 from wirewatch.extract.triggers import Trigger, find_triggers, has_trigger, raw_triggers
 from wirewatch.records import Article, EventMention, Span, content_id
 
-EXTRACTOR_VERSION = "wirewatch-extract/0.2"
+EXTRACTOR_VERSION = "wirewatch-extract/0.3"
 
 # Relative dates are compared between mentions even without a publication date, by
 # resolving them against this arbitrary base; such dates are never emitted.
