@@ -91,6 +91,16 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
                 found = resolver.lookup_actor(ent.text, context_iso3=context_iso3)
             if found is not None:
                 return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
+    # 1b. a named actor anywhere under the head (small-model parses often attach names oddly:
+    # "fired by the paramilitary Rapid Support Forces")
+    sub = list(head.subtree)
+    if sub:
+        slo, shi = sub[0].i, sub[-1].i + 1
+        for ent in doc.ents:
+            if ent.label_ == "ACTOR" and ent.start >= slo and ent.end <= shi and ent.start - hi <= 4:
+                found = resolver.lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
+                if found is not None:
+                    return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
     roles = _roles()
     # 2. nationality + force noun: "US troops", "Pakistani police", "American forces"
     lower = span.text.lower()
