@@ -197,6 +197,13 @@ def _event_type_toll_and_box_indexes_v6(conn: sa.Connection) -> None:
         conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
 
 
+def _event_country_date_index_v7(conn: sa.Connection) -> None:
+    # a country's newest page without sorting all of its events
+    conn.execute(sa.text(
+        "CREATE INDEX IF NOT EXISTS ix_events_country_date ON events (lower(country), event_date, event_id)"
+    ))  # fmt: skip
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -205,6 +212,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (4, "compact dedup band index", _compact_dedup_bands_v4),
     (5, "mention index by event and article", _mention_event_article_index_v5),
     (6, "event indexes for type with toll, and map boxes", _event_type_toll_and_box_indexes_v6),
+    (7, "event index for a country's newest events", _event_country_date_index_v7),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
