@@ -118,6 +118,11 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
                 if sf is not None:
                     return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
                 return ActorChoice(span.text, 1, iso, span.start_char, span.end_char, span.text)
+        if context_iso3 and not words:
+            # "security forces" with no nationality: the forces of the country it happened in
+            sf = resolver.state_forces(context_iso3, kind)
+            if sf is not None:
+                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
         del nat
     # 3. the phrase is itself an actor alias (CENTCOM, the Pentagon, the US military)
     text = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", span.text, flags=re.I)
@@ -269,6 +274,19 @@ def find_roles(
                 elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
                     for g in child.children:
                         if g.dep_ in ("dobj", "obj"):
+                            a2_tok = g
+        # "an encounter with security forces", "clashes with rebels": the other party
+        for child in trig.children:
+            if (
+                child.dep_ == "prep"
+                and child.lower_ == "with"
+                and trig.lower_ not in ("drone", "drones", "missiles")
+            ):
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        if a1_tok is None:
+                            a1_tok = g
+                        elif a2_tok is None:
                             a2_tok = g
         # "attacks on X", "strikes against X", "targeting X" hanging off the trigger noun
         for child in trig.children:

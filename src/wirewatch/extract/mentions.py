@@ -63,6 +63,7 @@ class Group:
     actor2: ActorChoice | None = None
     anaphoric: bool = False
     after_separator: bool = False  # split from an earlier event by "after", "in response to", ...
+    backref: bool = False  # named in passing after "after", "since", ...
     definite: bool = False  # "the strike ...": refers back, even with new facts
     date_borrowed: bool = False
 
@@ -112,6 +113,12 @@ def _coref() -> dict[str, Any]:
             + r")\s+(?:[\w-]+\s+){0,2}?(?:"
             + "|".join(data["anaphor_heads"])
             + r")\b",
+            re.I,
+        ),
+        "backref": re.compile(
+            r"(?:"
+            + alternation([re.escape(w) for w in data["back_reference_separators"]["words"]])
+            + r")\s+(?:\S+\s+){0,4}$",
             re.I,
         ),
         "soft": re.compile(r"\b(?:" + "|".join(data["soft_date_expressions"]["patterns"]) + r")\b", re.I),
@@ -168,7 +175,9 @@ def _group_triggers(sentence: str, triggers: list[Trigger], modality: str, s: Se
             if same_family and not sep.search(between):
                 g.triggers.append(t)
                 continue
-        groups.append(Group(s, [t], modality, after_separator=bool(groups)))
+        g = Group(s, [t], modality, after_separator=bool(groups))
+        g.backref = bool(_coref()["backref"].search(sentence[max(0, t.start - 60) : t.start]))
+        groups.append(g)
     return groups
 
 
@@ -644,6 +653,8 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         g.definite = bool(_coref()["anaphor_np"].search(g.sent.text[: g.end]))
     clusters: list[Cluster] = []
     for g in groups_all:
+        if g.backref and not g.tolls and (g.date is None or g.date_borrowed):
+            continue  # "talks suspended after an ELN offensive": an earlier event named in passing
         _merge_into(clusters, g)
     title_sub = _title_sub(article.title)
     out: list[EventMention] = []
