@@ -22,6 +22,7 @@ from wirewatch.store import Store
 from wirewatch.store import schema as s
 
 _SQLITE_CACHE_KIB = 65536  # page cache for look-ups: the index of 100k articles is about 40 MB
+_SQLITE_MMAP_BYTES = 1 << 30  # look-ups read pages through a memory map, not a copy per read (cold pools)
 _CHUNK = 900  # bound parameters per IN (...) query, below SQLite's limit
 
 
@@ -81,22 +82,37 @@ class DedupIndex:
     def by_band_keys(self, keys: Sequence[int], max_bucket: int) -> dict[int, list[tuple[str, str]]]:
         """Band key -> [(article_id, story_id)]; keys held by more than `max_bucket` stories are
         boilerplate (chrome, sign-offs, formulaic text) and are left out."""
-        out: dict[int, list[tuple[str, str]]] = defaultdict(list)
         mark = "?" if self.store.dialect == "sqlite" else "%s"
         size = 5000 if self.store.dialect == "sqlite" else 20000
-        # plain DB-API SQL: this is the hot path, and a large IN list costs little this way
+        # plain DB-API SQL: this is the hot path, and a large IN list costs little this way. Two
+        # steps, not a join: a band row's article is often found under several keys, and its
+        # story is then read once (sorted ids, so the signature pages are read in order).
+        band_rows: list[tuple[int, str]] = []
+        story_of: dict[str, str] = {}
         with self.store.engine.connect() as conn:
             if self.store.dialect == "sqlite":  # keep the band and signature pages in memory
                 conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+                conn.exec_driver_sql(f"PRAGMA mmap_size = {_SQLITE_MMAP_BYTES}")
             for chunk in _chunks(sorted(set(keys)), size):
+                sql = f"SELECT band_key, article_id FROM dedup_bands WHERE band_key IN ({', '.join([mark] * len(chunk))})"
+                band_rows += conn.exec_driver_sql(sql, tuple(chunk)).all()
+            for chunk in _chunks(sorted({aid for _, aid in band_rows}), size):
                 sql = (
-                    "SELECT b.band_key, b.article_id, g.story_id FROM dedup_bands b "
-                    "JOIN dedup_signatures g ON g.article_id = b.article_id "
-                    f"WHERE b.band_key IN ({', '.join([mark] * len(chunk))})"
+                    "SELECT article_id, story_id FROM dedup_signatures "
+                    f"WHERE article_id IN ({', '.join([mark] * len(chunk))})"
                 )
-                for key, aid, sid in conn.exec_driver_sql(sql, tuple(chunk)).all():
-                    out[key].append((aid, sid))
-        self.boilerplate = {k for k, v in out.items() if len({sid for _, sid in v}) > max_bucket}
+                story_of.update(conn.exec_driver_sql(sql, tuple(chunk)).all())
+        out: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for key, aid in band_rows:
+            sid = story_of.get(aid)
+            if sid is not None:  # a band row without its signature row is not indexed (as in a join)
+                out[key].append((aid, sid))
+        # only a key with more rows than `max_bucket` can be held by more stories than that
+        self.boilerplate = {
+            k for k, v in out.items() if len(v) > max_bucket and len({sid for _, sid in v}) > max_bucket
+        }
+        if not self.boilerplate:
+            return dict(out)
         return {k: v for k, v in out.items() if k not in self.boilerplate}
 
     def add(self, signature_rows: list[dict[str, Any]], band_rows: list[dict[str, Any]]) -> None:
