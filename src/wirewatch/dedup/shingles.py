@@ -9,6 +9,7 @@ no per-word or per-shingle Python loop; rensa computes the MinHash signatures.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -57,11 +58,59 @@ def _fix_mojibake(match: re.Match[str]) -> str:
         return " " if any(ord(c) > 0xFF for c in chunk[1:]) else chunk
 
 
-def normalise_text(text: str) -> str:
-    """Lowercase ASCII text in which words are the runs of [a-z0-9]: mojibake repaired, diacritics
-    and apostrophes removed. Plain ASCII text (the common case) takes a fast path."""
-    if text.isascii():
-        return text.replace("'", "").replace("`", "").lower()
+class _AsciiDropMade(Exception):
+    """A folded run came out with an ASCII character of the drop set (fullwidth apostrophe -> "'"),
+    which the whole-text passes keep: that rare text takes those passes."""
+
+
+def _fold_run(run: str, mojibake: bool) -> str:
+    """ASCII for one run of non-ASCII characters: mojibake repaired (when the text has any),
+    apostrophes dropped, dashes and odd spaces made spaces, diacritics removed."""
+    drop, space, _quote = _folding()
+    if mojibake:
+        run = _MOJIBAKE.sub(_fix_mojibake, run)
+    out = unicodedata.normalize("NFKD", space.sub(" ", drop.sub("", run))).encode("ascii", "ignore")
+    if out.translate(None, _ascii_drop()) != out:
+        raise _AsciiDropMade
+    return out.decode("ascii")
+
+
+# Folded runs seen so far: texts repeat a few runs (quotes, dashes, accented names) many times.
+_RUN_CACHE: dict[tuple[str, bool], str] = {}
+_RUN_CACHE_MAX = 100_000
+
+
+def _fold_error(mojibake: bool):  # type: ignore[no-untyped-def]
+    def handler(err: UnicodeEncodeError) -> tuple[str, int]:
+        run = err.object[err.start : err.end]
+        key = (run, mojibake)
+        out = _RUN_CACHE.get(key)
+        if out is None:
+            if len(_RUN_CACHE) >= _RUN_CACHE_MAX:
+                _RUN_CACHE.clear()
+            out = _RUN_CACHE[key] = _fold_run(run, mojibake)
+        return out, err.end
+
+    return handler
+
+
+# Encoding to ASCII calls these for each maximal run of non-ASCII characters, so the ASCII bulk of
+# a text is copied at C speed. Folding run by run equals the whole-text passes: mojibake sequences
+# and the non-ASCII characters folded are all inside runs, and NFKD only reorders marks within a
+# run (ASCII characters are starters). The ASCII characters of the drop set go afterwards.
+_FOLD_ERRORS = {True: "wirewatch-dedup-fold-mojibake", False: "wirewatch-dedup-fold"}
+for _flag, _name in _FOLD_ERRORS.items():
+    codecs.register_error(_name, _fold_error(_flag))
+
+
+@lru_cache(maxsize=1)
+def _ascii_drop() -> bytes:
+    data = json.loads(resources.files("wirewatch.dedup").joinpath("char_folding.json").read_text("utf-8"))
+    return "".join(c for c in data["fold"]["<drop>"] if c.isascii()).encode("ascii")
+
+
+def _normalise_by_passes(text: str) -> str:
+    """`normalise_text` of a non-ASCII text, one whole-text pass per step (the reference)."""
     drop, space, _quote = _folding()
     if any(lead in text for lead in _MOJIBAKE_LEADS):  # scan for mojibake only where it can be
         text = _MOJIBAKE.sub(_fix_mojibake, text)
@@ -70,6 +119,19 @@ def normalise_text(text: str) -> str:
         text = space.sub(" ", text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return text.lower()
+
+
+def normalise_text(text: str) -> str:
+    """Lowercase ASCII text in which words are the runs of [a-z0-9]: mojibake repaired, diacritics
+    and apostrophes removed. Plain ASCII text (the common case) takes a fast path."""
+    if text.isascii():
+        return text.replace("'", "").replace("`", "").lower()
+    mojibake = any(lead in text for lead in _MOJIBAKE_LEADS)
+    try:
+        folded = text.encode("ascii", _FOLD_ERRORS[mojibake])
+    except _AsciiDropMade:
+        return _normalise_by_passes(text)
+    return folded.translate(None, _ascii_drop()).decode("ascii").lower()
 
 
 def normalise_words(text: str) -> list[str]:
