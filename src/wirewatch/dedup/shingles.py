@@ -160,10 +160,9 @@ def prose_lines(text: str, min_words: int) -> str:
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
-_ALNUM = np.zeros(256, dtype=bool)
-_ALNUM[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)] = True
+_WORD_BYTE = bytes(c in b"abcdefghijklmnopqrstuvwxyz0123456789" for c in range(256))  # bytes.translate table
 _P = 0x100000001B3  # odd multiplier of the polynomial word hash (invertible mod 2**64)
-_CHUNK_CHARS = 1 << 20  # texts are hashed in chunks of about this many characters
+_CHUNK_CHARS = 1 << 18  # texts are hashed in chunks of about this many characters (arrays stay in cache)
 _POWERS: dict[str, np.ndarray] = {}
 
 
@@ -192,13 +191,18 @@ def _word_hashes(norm_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
     Vectorised over the whole chunk: prefix sums of a polynomial hash over the bytes, so each
     word's hash is a difference of two prefix sums (no per-word Python work)."""
-    blob = np.frombuffer(("\n".join(norm_texts) + "\n").encode("ascii"), dtype=np.uint8)
-    is_word = _ALNUM[blob]
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], is_word)).view(np.int8)))
+    raw = ("\n".join(norm_texts) + "\n").encode("ascii")
+    n = len(raw)
+    blob = np.frombuffer(raw, dtype=np.uint8)
+    is_word = np.frombuffer(b"\0" + raw.translate(_WORD_BYTE), dtype=np.int8)  # 1 on word bytes
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])
     starts, ends = edges[0::2], edges[1::2]
-    powers, inverse = _powers(len(blob) + 1)
+    powers, inverse = _powers(n + 1)
+    prefix = np.empty(n + 1, dtype=_U64)
+    prefix[0] = 0
     with np.errstate(over="ignore"):
-        prefix = np.concatenate(([_U64(0)], np.cumsum(blob.astype(_U64) * powers[: len(blob)], dtype=_U64)))
+        np.multiply(blob, powers[:n], out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
         words = _mix64((prefix[ends] - prefix[starts]) * inverse[starts] + (ends - starts).astype(_U64))
     text_starts = np.cumsum([0] + [len(t) + 1 for t in norm_texts[:-1]])
     offsets = np.searchsorted(starts, text_starts)
@@ -260,9 +264,10 @@ def fingerprints(texts: Sequence[str], shingle_size: int, prose_min_words: int =
         if size >= _CHUNK_CHARS or i == len(texts) - 1:
             words, offsets = _word_hashes(chunk)
             windows = _shingles(words, shingle_size)  # over the whole chunk; cut per text below
+            bounds = offsets.tolist()
             for j, norm_text in enumerate(chunk):
-                lo, hi = int(offsets[j]), int(offsets[j + 1])
-                digest = hashlib.blake2b(words[lo:hi].tobytes(), digest_size=16).hexdigest()
+                lo, hi = bounds[j], bounds[j + 1]
+                digest = hashlib.blake2b(words[lo:hi], digest_size=16).hexdigest()
                 out.append(Fingerprint(digest, windows[lo : max(lo, hi - shingle_size + 1)], norm_text))
             chunk, size = [], 0
     return out
