@@ -30,6 +30,19 @@ _PLACE_OBJECT_VERBS = {
     "enter", "capture", "recapture", "seize", "storm", "overrun", "hit", "strike", "shell", "bomb", "attack",
     "raid", "retake", "besiege", "pound", "target", "rock", "invade", "reach", "control", "liberate",
 }  # fmt: skip
+_NOT_NAMES = (
+    "NORP",
+    "DATE",
+    "TIME",
+    "CARDINAL",
+    "ORDINAL",
+    "QUANTITY",
+    "MONEY",
+    "PERCENT",
+    "ACTOR",
+    "LANGUAGE",
+    "LAW",
+)
 _NEAR = {"near", "outside", "around"}
 _DIRECTIONS = {
     "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
@@ -103,7 +116,8 @@ def place_candidates(
     for ent in [*doc.ents, *_unlabelled_names(doc)]:
         if ent.start_char < skip_until:
             continue
-        guessed = ent.label_ in ("ORG", "PERSON", "NORP")  # NER often mislabels small towns
+        # NER often mislabels small towns (ORG, PERSON, PRODUCT...): tried in locative phrases only
+        guessed = ent.label_ not in ("GPE", "LOC", "FAC", *_NOT_NAMES)
         if ent.label_ not in ("GPE", "LOC", "FAC") and not guessed:
             continue
         root = ent.root
@@ -153,6 +167,14 @@ def place_candidates(
             score += 3
             if prep.lower_ in _NEAR:
                 text = "near " + text
+        elif (
+            prep is not None
+            and prep.lower_ == "of"
+            and prep.head.lower_ in _KIND_WORDS
+            and prep.head.dep_ == "pobj"
+            and prep.head.head.lower_ in _LOCATIVE
+        ):
+            score += 3  # "in the northern Afghan city of Kunduz"
         elif prep is not None and prep.lower_ == "of":
             score += 1.5  # "province of Iran", "outskirts of Kabul"
         elif prep is not None and prep.lower_ in ("from", "to", "with"):
