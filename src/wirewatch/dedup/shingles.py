@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, repeat
 
 import numpy as np
 
@@ -154,11 +155,11 @@ def prose_lines(text: str, min_words: int) -> str:
     that does not start with a capital). Menus, dates, headlines and lists of related headlines
     are left out, so page chrome a cleaner missed does not dilute the comparison. A text with
     too little prose is used whole (tables, scores, one-liners)."""
-    joined = _WRAPPED_BREAK.sub(" ", text)
-    ends = _SENTENCE_END.search
-    spaces = min_words - 1
-    keep = [ln for ln in joined.split("\n") if ln.count(" ") >= spaces and ends(ln)]
-    kept = "\n".join(keep)
+    lines = _WRAPPED_BREAK.sub(" ", text).split("\n")
+    # the two checks per line run as C-level iterators (no Python bytecode per line):
+    # at least min_words - 1 spaces, then a sentence end
+    wordy = list(compress(lines, map((min_words - 1).__le__, map(str.count, lines, repeat(" ")))))
+    kept = "\n".join(compress(wordy, map(_SENTENCE_END.search, wordy)))
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
