@@ -145,7 +145,9 @@ def normalise_words(text: str) -> list[str]:
 # a line break (or a blank line a cleaner made of one) after a word with no sentence end and
 # before a lower-case word: a hard wrap inside a sentence
 _WRAPPED_BREAK = re.compile(r"\n(?<=[^\s.?!\"'\u201d\u2019)\]]\n)(?:[ \t]*\n)?(?=[a-z0-9(\u2018\u201c])")
-_SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)\]]*(?:\s|$)")
+_STOPS = ".?!"
+_CLOSERS = "\"'\u201d\u2019)]"  # quotes and brackets that may follow a sentence's stop
+_SENTENCE_END = re.compile(f"[{re.escape(_STOPS)}][{re.escape(_CLOSERS)}]*(?:\\s|$)")
 
 
 def prose_lines(text: str, min_words: int) -> str:
@@ -159,7 +161,13 @@ def prose_lines(text: str, min_words: int) -> str:
     # the two checks per line run as C-level iterators (no Python bytecode per line):
     # at least min_words - 1 spaces, then a sentence end
     wordy = list(compress(lines, map((min_words - 1).__le__, map(str.count, lines, repeat(" ")))))
-    kept = "\n".join(compress(wordy, map(_SENTENCE_END.search, wordy)))
+    # most prose lines end with a stop (then closers): a sentence end at `$`, found without a scan;
+    # the other lines are searched, so `ends` is exactly whether `_SENTENCE_END` finds one
+    ends = list(map(str.endswith, map(str.rstrip, wordy, repeat(_CLOSERS)), repeat(tuple(_STOPS))))
+    if not all(ends):
+        search = _SENTENCE_END.search
+        ends = [end or search(line) is not None for end, line in zip(ends, wordy, strict=True)]
+    kept = "\n".join(compress(wordy, ends))
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
