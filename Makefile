@@ -20,10 +20,12 @@ demo: install
 	$(BIN)/wirewatch demo
 
 test: install
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src
 
 bench: install
 	$(BIN)/python bench/run_all.py

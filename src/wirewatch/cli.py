@@ -177,9 +177,12 @@ def run(
         int | None, typer.Option("--max-bytes", help="Skip inputs larger than this (default 5 MB).")
     ] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per network request.")] = None,
-    retries: Annotated[int | None, typer.Option("--retries", help="Network retries after the first try.")] = None,
+    retries: Annotated[
+        int | None, typer.Option("--retries", help="Network retries after the first try.")
+    ] = None,
     robots: Annotated[
-        bool, typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds.")
+        bool,
+        typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds."),
     ] = True,
     feed_limit: Annotated[int | None, typer.Option("--feed-limit", help="Pages fetched per feed.")] = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -208,7 +211,9 @@ ARTICLE_COLUMNS = ["article_id", "published_at", "agency", "outlet", "language",
 
 @app.command()
 @user_errors
-def articles(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+def articles(
+    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
+) -> None:
     """List stored articles (jsonl: every field of records.md, with the clean text)."""
     store = _store(db)
     rows = (a.to_dict() for a in store.iter_articles(limit=limit))
@@ -217,7 +222,9 @@ def articles(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, li
 
 @app.command()
 @user_errors
-def stories(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+def stories(
+    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
+) -> None:
     """List stories: copies of one text grouped, with canonical copy, agency and first seen (jsonl: members)."""
     from wirewatch.dedup.stories import STORY_COLUMNS, story_rows
 
@@ -263,9 +270,13 @@ def show(
         typer.echo(f"  {name:15} {value if value is not None else '-'}" + (f"   [{where}]" if where else ""))
     if view["story"]:
         st = view["story"]
-        typer.echo(f"  {'story':15} {st['story_id']} ({len(st['members'])} copies, canonical {st['canonical_article_id']})")
+        typer.echo(
+            f"  {'story':15} {st['story_id']} ({len(st['members'])} copies, canonical {st['canonical_article_id']})"
+        )
         for sib in view["siblings"]:
-            typer.echo(f"    sibling {sib.get('article_id')}  {sib.get('outlet') or '-'}  similarity {sib.get('similarity')}")
+            typer.echo(
+                f"    sibling {sib.get('article_id')}  {sib.get('outlet') or '-'}  similarity {sib.get('similarity')}"
+            )
     typer.echo("\n--- text ---")
     typer.echo(a["text"])
     if a.get("removed"):
@@ -295,7 +306,9 @@ EVENT_COLUMNS = [
 
 @app.command()
 @user_errors
-def mentions(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+def mentions(
+    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
+) -> None:
     """List event mentions: one article's report of one event, with sentence and spans (jsonl)."""
     store = _store(db)
     rows = (m.to_dict() for i, m in enumerate(store.iter_mentions()) if limit is None or i < limit)
@@ -304,10 +317,17 @@ def mentions(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, li
 
 @app.command()
 @user_errors
-def events(db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
+def events(
+    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
+) -> None:
     """List events fused from mentions (jsonl: every field, with sources and spans)."""
     store = _store(db)
-    emit((e.to_dict() for e in store.iter_events(limit=limit)), fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
+    emit(
+        (e.to_dict() for e in store.iter_events(limit=limit)),
+        fmt,
+        EVENT_COLUMNS,
+        widths={"actor1": 30, "actor2": 30},
+    )
 
 
 # -- export and serve -------------------------------------------------------------------------------
@@ -323,21 +343,33 @@ def _event_filter(since: str | None, until: str | None, country: str | None, eve
 @user_errors
 def export(
     db: DbOption = "wirewatch.db",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson or parquet.")] = "csv",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson or parquet.")
+    ] = "csv",
     output: Annotated[str, typer.Option("--output", "-o", help="File to write ('-' for stdout).")] = "-",
-    since: Annotated[str | None, typer.Option("--since", help="Events on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Events on or before this date (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Events on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Events on or before this date (YYYY-MM-DD).")
+    ] = None,
     country: Annotated[str | None, typer.Option("--country", help="Country name or ISO alpha-3.")] = None,
     event_type: Annotated[str | None, typer.Option("--type", help="ACLED event type.")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Part of an actor's name.")] = None,
-    min_fatalities: Annotated[int | None, typer.Option("--min-fatalities", help="At least this many killed.")] = None,
+    min_fatalities: Annotated[
+        int | None, typer.Option("--min-fatalities", help="At least this many killed.")
+    ] = None,
 ) -> None:
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
 
     flt = _event_filter(since, until, country, event_type, actor, min_fatalities)
     result = export_events(_store(db), fmt, output, flt)
-    skipped = f", {result.skipped_no_coordinates} without coordinates left out" if result.skipped_no_coordinates else ""
+    skipped = (
+        f", {result.skipped_no_coordinates} without coordinates left out"
+        if result.skipped_no_coordinates
+        else ""
+    )
     _err(f"wrote {result.written} events to {result.path} ({result.format}){skipped}")
 
 
@@ -345,7 +377,9 @@ def export(
 @user_errors
 def serve(
     db: DbOption = "wirewatch.db",
-    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default from config: 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface to listen on (default from config: 127.0.0.1).")
+    ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default from config: 8765).")] = None,
     config_file: ConfigOption = None,
 ) -> None:
@@ -382,7 +416,12 @@ def demo(
     if not multi:
         typer.echo("  (none)")
     typer.echo("\nevents:")
-    emit((e.to_dict() for e in store.iter_events()), Format.table, EVENT_COLUMNS, widths={"actor1": 28, "actor2": 28})
+    emit(
+        (e.to_dict() for e in store.iter_events()),
+        Format.table,
+        EVENT_COLUMNS,
+        widths={"actor1": 28, "actor2": 28},
+    )
     typer.echo(f"\nnext: wirewatch events --db {db} --format jsonl ; wirewatch show ARTICLE_ID --db {db}")
 
 

@@ -44,10 +44,14 @@ class DedupOptions:
     num_perm: int = 16  # MinHash values per article (only used for LSH look-up; checks are exact)
     bands: int = 16  # LSH bands (rows = num_perm // bands); 1 row per band finds copies down to Jaccard ~0.2
     jaccard_threshold: float = 0.5  # verified exact Jaccard to join a story
-    containment_threshold: float = 0.65  # or: share of the shorter copy found in the longer (chrome dilutes it)
+    containment_threshold: float = (
+        0.65  # or: share of the shorter copy found in the longer (chrome dilutes it)
+    )
     min_shingles: int = 30  # shorter texts only join by exact hash
     min_shared_shingles: int = 25  # a match shares at least this many shingles
-    min_figure_overlap: float = 0.5  # share of the figures (tokens with digits) of the shorter copy found in the other
+    min_figure_overlap: float = (
+        0.5  # share of the figures (tokens with digits) of the shorter copy found in the other
+    )
     min_figures: int = 3  # the figure check applies when the shorter copy has at least this many
     max_bucket_stories: int = 20  # a band key held by more stories is boilerplate and ignored
     max_candidate_stories: int = 20  # candidate stories verified per article, best first

@@ -146,9 +146,13 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                 on_stage("extract", len(batch))
             for article in batch:
                 try:
-                    mentions = extract_mentions(article, options.extract) if article.language in (None, "en") else []
+                    mentions = (
+                        extract_mentions(article, options.extract) if article.language in (None, "en") else []
+                    )
                 except Exception as exc:  # a bug must not stop the run; the article is retried next run
-                    problem = InputProblem(article.source, "W090", f"extraction failed: {type(exc).__name__}: {exc}")
+                    problem = InputProblem(
+                        article.source, "W090", f"extraction failed: {type(exc).__name__}: {exc}"
+                    )
                     _note_problem(summary, problem, [], on_problem)
                     store.add_problems(summary.run_id, [problem])
                     continue

@@ -55,7 +55,9 @@ class Store:
         if self.dialect == "sqlite" and not create:
             path = self.url.removeprefix("sqlite:///")
             if path not in ("", ":memory:") and not Path(path).exists():
-                raise WirewatchError("W020", f"{db}: no such database (run `wirewatch run ... --db {db}` first)")
+                raise WirewatchError(
+                    "W020", f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
+                )
         try:
             self.engine = sa.create_engine(self.url, future=True)
             if self.dialect == "sqlite":
@@ -98,18 +100,26 @@ class Store:
     def _upsert(self, conn: sa.Connection, table: sa.Table, keys: list[str], row: dict[str, Any]) -> None:
         stmt = self._insert(table).values(**row)
         update = {k: stmt.excluded[k] for k in row if k not in keys}
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update) if update else stmt.on_conflict_do_nothing()
+        stmt = (
+            stmt.on_conflict_do_update(index_elements=keys, set_=update)
+            if update
+            else stmt.on_conflict_do_nothing()
+        )
         conn.execute(stmt)
 
     # -- runs and problems ----------------------------------------------------------------------
     def start_run(self, run_id: str, inputs: list[str]) -> None:
         with self.engine.begin() as conn:
-            self._upsert(conn, s.runs, ["run_id"], {"run_id": run_id, "started_at": now_iso(), "inputs": inputs})
+            self._upsert(
+                conn, s.runs, ["run_id"], {"run_id": run_id, "started_at": now_iso(), "inputs": inputs}
+            )
 
     def finish_run(self, run_id: str, summary: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                s.runs.update().where(s.runs.c.run_id == run_id).values(finished_at=now_iso(), summary=summary)
+                s.runs.update()
+                .where(s.runs.c.run_id == run_id)
+                .values(finished_at=now_iso(), summary=summary)
             )
 
     def add_problems(self, run_id: str | None, problems: Iterable[InputProblem]) -> None:
@@ -168,7 +178,9 @@ class Store:
         if not rows:
             return
         if self.dialect == "postgresql":
-            patched = "CAST(jsonb_set(CAST(data AS jsonb), '{story_id}', to_jsonb(CAST(:sid AS text))) AS json)"
+            patched = (
+                "CAST(jsonb_set(CAST(data AS jsonb), '{story_id}', to_jsonb(CAST(:sid AS text))) AS json)"
+            )
         else:
             patched = "json_set(data, '$.story_id', :sid)"
         sid = "CAST(:sid AS text)" if self.dialect == "postgresql" else ":sid"
@@ -178,10 +190,14 @@ class Store:
 
     def get_article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(s.articles.c.data).where(s.articles.c.article_id == article_id)).first()
+            row = conn.execute(
+                sa.select(s.articles.c.data).where(s.articles.c.article_id == article_id)
+            ).first()
             if row is None and len(article_id) >= 4:  # allow a unique prefix, as git does
                 rows = conn.execute(
-                    sa.select(s.articles.c.data).where(s.articles.c.article_id.like(article_id + "%")).limit(2)
+                    sa.select(s.articles.c.data)
+                    .where(s.articles.c.article_id.like(article_id + "%"))
+                    .limit(2)
                 ).all()
                 row = rows[0] if len(rows) == 1 else None
         return Article.from_dict(row[0]) if row else None
@@ -208,7 +224,9 @@ class Store:
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(s.metadata.tables[table])).scalar_one())
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(s.metadata.tables[table])).scalar_one()
+            )
 
     # -- stories ------------------------------------------------------------------------------------
     def save_stories(self, stories: Iterable[Story]) -> None:
@@ -262,10 +280,14 @@ class Store:
             if rows:
                 conn.execute(s.mentions.insert(), rows)
             conn.execute(
-                s.articles.update().where(s.articles.c.article_id == article_id).values(extracted_with=extractor)
+                s.articles.update()
+                .where(s.articles.c.article_id == article_id)
+                .values(extracted_with=extractor)
             )
 
-    def iter_mentions(self, *, article_id: str | None = None, ids: Sequence[str] | None = None) -> Iterator[EventMention]:
+    def iter_mentions(
+        self, *, article_id: str | None = None, ids: Sequence[str] | None = None
+    ) -> Iterator[EventMention]:
         q = sa.select(s.mentions.c.data).order_by(s.mentions.c.article_id, s.mentions.c.mention_id)
         if article_id:
             q = q.where(s.mentions.c.article_id == article_id)

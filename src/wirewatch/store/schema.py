@@ -178,14 +178,18 @@ def _compact_dedup_bands_v4(conn: sa.Connection) -> None:
             "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID"
         ))  # fmt: skip
     if inspector.has_table("dedup_bands"):
-        conn.execute(sa.text("INSERT OR IGNORE INTO dedup_bands_v4 SELECT band_key, article_id FROM dedup_bands"))
+        conn.execute(
+            sa.text("INSERT OR IGNORE INTO dedup_bands_v4 SELECT band_key, article_id FROM dedup_bands")
+        )
         conn.execute(sa.text("DROP TABLE dedup_bands"))
     conn.execute(sa.text("ALTER TABLE dedup_bands_v4 RENAME TO dedup_bands"))
 
 
 def _mention_event_article_index_v5(conn: sa.Connection) -> None:
     # fusion finds events that lost an article's mentions (re-extraction) from this index alone
-    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_mentions_event_article ON mentions (event_id, article_id)"))
+    conn.execute(
+        sa.text("CREATE INDEX IF NOT EXISTS ix_mentions_event_article ON mentions (event_id, article_id)")
+    )
 
 
 def _event_type_toll_and_box_indexes_v6(conn: sa.Connection) -> None:
