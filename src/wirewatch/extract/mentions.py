@@ -23,10 +23,17 @@ from wirewatch.extract.nlp import get_nlp
 from wirewatch.extract.places import PlaceChoice, place_candidates
 from wirewatch.extract.sentences import Sentence, split_sentences
 from wirewatch.extract.tolls import Toll, find_tolls
-from wirewatch.extract.triggers import Trigger, find_triggers, has_trigger, raw_triggers
+from wirewatch.extract.triggers import (
+    Trigger,
+    article_subjects,
+    drop_for_subjects,
+    find_triggers,
+    has_trigger,
+    raw_triggers,
+)
 from wirewatch.records import Article, EventMention, Span, content_id
 
-EXTRACTOR_VERSION = "wirewatch-extract/0.3"
+EXTRACTOR_VERSION = "wirewatch-extract/0.4"
 
 # Relative dates are compared between mentions even without a publication date, by
 # resolving them against this arbitrary base; such dates are never emitted.
@@ -567,6 +574,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     if year is None:  # no publication date: the latest year the article names stands in for it
         years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
         year = max(years) if years else None
+    subjects = article_subjects(text)
     candidates: list[tuple[Sentence, list[Trigger], int]] = []
     for s in sentences:
         if not raw_triggers(s.text):
@@ -574,7 +582,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         skip = _strip_dateline(s, article)
         triggers = [
             t
-            for t in apply_modality(s.text, find_triggers(s.text), year)
+            for t in drop_for_subjects(s.text, apply_modality(s.text, find_triggers(s.text), year), subjects)
             if not t.dropped and t.start >= skip
         ]
         if triggers:

@@ -116,6 +116,8 @@ def place_candidates(
     for ent in [*doc.ents, *_unlabelled_names(doc)]:
         if ent.start_char < skip_until:
             continue
+        if not any(c.isupper() for c in ent.text):
+            continue  # "into the bush", "the field": a common noun, never a place name
         # NER often mislabels small towns (ORG, PERSON, PRODUCT...): tried in locative phrases only
         guessed = ent.label_ not in ("GPE", "LOC", "FAC", *_NOT_NAMES)
         if ent.label_ not in ("GPE", "LOC", "FAC") and not guessed:

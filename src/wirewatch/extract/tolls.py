@@ -35,13 +35,13 @@ _DEATH_VERBS = r"killed|martyred|dead|died|slain|shot dead|gunned down|massacred
 _HURT_VERBS = r"injured|wounded|hurt|maimed"
 _AUX = r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|allegedly|also|later|all|both|were also|subsequently)\s+)"
 _NP_STOP = re.compile(
-    r"[,.;:!?\"“”()]|\sat\s(?!least)|\s(?:in|on|during|near|when|while|after|before|according|as|with|from|inside|outside|across|since|amid|by|and (?:injur|wound|hurt)\w*|and (?:later|then)|who|which|that|but)\s",
+    r",(?!\d{3}(?!\d))|[.;:!?\"“”()]|\sat\s(?!least)|\s(?:in|on|during|near|when|while|after|before|according|as|with|from|inside|outside|across|since|amid|by|and (?:injur|wound|hurt)\w*|and (?:later|then)|who|which|that|but)\s",
     re.IGNORECASE,
 )
 _PERSON_HEAD = re.compile(
-    r"(?:commander|leader|official|soldier|troop|officer|policeman|member|fighter|militant|civilian|child|man|woman|boy|girl|"
+    r"(?:commander|leader|official|soldier|troop|officer|policem[ae]n|member|fighter|militant|civilian|child|man|woman|boy|girl|"
     r"person|people|resident|villager|student|worker|journalist|guard|chief|cleric|general|colonel|"
-    r"driver|farmer|pilgrim|worshipper|passenger|doctor|nurse|teacher|insurgent|rebel|terrorist|gunman|attacker|"
+    r"driver|farmer|pilgrim|worshipper|passenger|doctor|nurse|teacher|insurgent|rebel|terrorist|gunm[ae]n|attacker|"
     r"assailant|protester|demonstrator|son|daughter|brother|sister|father|mother|wife|husband|relative|guardsman|"
     r"marine|sailor|airman|contractor|engineer|bodyguard|aide|minister|mayor|governor|judge|lawyer|activist|"
     r"trader|shopkeeper|herder|fisherman|miner|others?|recruit|cadet|paramilitar|militiam[ae]n|jihadist|operative|"
@@ -71,6 +71,9 @@ def _numbers() -> dict[str, object]:
         "mods": {k: [w.lower() for w in ws] for k, ws in mods.items()},
         "num": num,
         "unspecified": data["unspecified_plural"],
+        "age_before": re.compile(data["not_counts"]["age_before"], re.IGNORECASE),
+        "age_after": re.compile(data["not_counts"]["age_after"], re.IGNORECASE),
+        "years": tuple(data["not_counts"]["year_range"]),
     }
 
 
@@ -131,6 +134,19 @@ def parse_number(phrase: str) -> _Num | None:
     return _Num(value, value, value, False, weak)
 
 
+def _not_a_count(sentence: str, start: int, end: int) -> bool:
+    """An age ("aged 64", "a 64-year-old") or a year ("between 2015 and 2017") is no toll."""
+    n = _numbers()
+    text = sentence[start:end].strip().rstrip(",")
+    if n["age_before"].search(sentence[:start]) or n["age_after"].match(sentence[end:]):  # type: ignore[attr-defined]
+        return True
+    lo, hi = n["years"]  # type: ignore[misc]
+    if re.fullmatch(r"\d{4}", text) and lo <= int(text) <= hi:
+        after = sentence[start + len(text) :]
+        return not re.match(r"\s+" + _PERSON_HEAD.pattern, after, re.IGNORECASE)
+    return False
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     num = _numbers()["num"]
@@ -161,6 +177,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w-])(?P<verb>death toll|toll)\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|hit|is|was)\s+(?P<num>{num})(?![\w-])",
             f,
         ),
+        # "Six soldiers and at least eleven militants were killed": the subject's counts add up
+        "coordinated_verb": re.compile(
+            rf"\s+{_AUX}{{1,3}}(?P<verb>{_DEATH_VERBS}|{_HURT_VERBS})(?![\w-])", f
+        ),
         "deaths": re.compile(rf"(?<![\w-])(?P<num>{num})\s+(?P<verb>deaths|fatalities|dead)(?![\w-])", f),
         "lives": re.compile(rf"(?<![\w-])(?P<verb>claimed|took|cost)\s+(?P<num>{num})\s+lives(?![\w-])", f),
         "zero": re.compile(
@@ -180,7 +200,7 @@ def _count_np(np: str) -> tuple[_Num | None, int]:
     if not phrase:
         return None, 0
     num_rx = re.compile(rf"(?P<num>{_numbers()['num']})(?![\w-])", re.IGNORECASE)
-    parts = re.split(r"\s*,\s*|\s+and\s+", phrase)
+    parts = re.split(r"\s*,(?!\d{3}\b)\s*|\s+and\s+", phrase)
     best = low = 0
     high: int | None = 0
     vague = weak_all = True
@@ -190,6 +210,8 @@ def _count_np(np: str) -> tuple[_Num | None, int]:
         if not part:
             continue
         m = num_rx.match(part)
+        if m is not None and _not_a_count(part, m.start("num"), m.end("num")):
+            m = None
         n = parse_number(m.group("num")) if m else None
         if n is not None and m is not None:
             rest = part[m.end() :].strip()
@@ -222,6 +244,44 @@ def _count_np(np: str) -> tuple[_Num | None, int]:
     return _Num(best, low, high, vague, weak_all), len(phrase)
 
 
+def _count_subjects(before: str) -> tuple[_Num | None, int]:
+    """The sum of two or more counted groups coordinated in the subject that ends `before`
+    ("Six soldiers and at least eleven militants (TTP)"), and where that subject starts."""
+    clause_start = max(before.rfind(c) for c in ';:!?"“”') + 1
+    clause = re.sub(r"\([^()]*\)", lambda x: " " * len(x.group(0)), before[clause_start:])
+    num_rx = re.compile(rf"(?<![\w-])(?P<num>{_numbers()['num']})(?![\w-])", re.IGNORECASE)
+    pieces = [
+        (c.start() + p.start(), p.group(0))
+        for c in re.finditer(r"(?:[^,]|,(?=\d{3}(?!\d)))+", clause)
+        for p in re.finditer(r"(?:(?!\s+and\s).)+", c.group(0))
+    ]
+    counted: list[tuple[int, _Num]] = []
+    for off, raw in reversed(pieces):
+        lead = re.match(r"\s*(?:and\s+)?", raw).end()  # type: ignore[union-attr]
+        off, piece = off + lead, raw[lead:]
+        found = None
+        for m in num_rx.finditer(piece):  # the last count in the piece that counts people
+            rest = piece[m.end() :].strip()
+            if _not_a_count(piece, m.start("num"), m.end("num")) or num_rx.match(rest):
+                continue
+            if _PERSON_HEAD.search(" ".join(rest.split()[:4])):
+                found = m
+        if found is None or parse_number(found.group("num")) is None:
+            break
+        counted.append((off + found.start(), parse_number(found.group("num"))))  # type: ignore[arg-type]
+        if piece[: found.start()].strip(" ,"):
+            break  # words before the count: the subject starts here
+    if len(counted) < 2:
+        return None, 0
+    best = sum(n.best for _, n in counted)
+    low = sum(n.low if n.low is not None else n.best for _, n in counted)
+    highs = [n.high for _, n in counted]
+    high = None if any(h is None for h in highs) else sum(highs)  # type: ignore[misc]
+    vague = all(n.vague for _, n in counted)
+    weak = all(n.weak for _, n in counted)
+    return _Num(best, low, high, vague, weak), clause_start + min(o for o, _ in counted)
+
+
 def find_tolls(sentence: str) -> list[Toll]:
     """Every toll phrase in a sentence (fatalities and injuries), left to right."""
     pats = _patterns()
@@ -249,8 +309,17 @@ def find_tolls(sentence: str) -> list[Toll]:
         verb = m.group("verb") or m.group("verb2")
         fld = "injuries" if re.match(r"(?:injur|wound|hurt)", verb, re.I) else "fatalities"
         out.append(Toll(fld, 0, 0, 0, False, False, m.start(), m.end(), m.group(0), m.start()))
+    for m in pats["coordinated_verb"].finditer(sentence):
+        n, start = _count_subjects(sentence[: m.start()])
+        if n is not None:
+            add(field_of(m.group("verb")), n, start, m.end(), m.start("verb"))
     for name in ("passive", "left", "toll", "deaths", "lives"):
-        for m in pats[name].finditer(sentence):
+        pos = 0
+        while (m := pats[name].search(sentence, pos)) is not None:
+            if _not_a_count(sentence, m.start("num"), m.end("num")):
+                pos = m.end("num")  # an age or a year: a real count may follow it
+                continue
+            pos = m.end()
             n = parse_number(m.group("num"))
             if name == "passive":
                 who = m.group("who") or ""

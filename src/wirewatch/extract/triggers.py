@@ -58,6 +58,13 @@ def _negative_regexes() -> dict[str, object]:
         "contexts": contexts,
         "unless": _bounded(neg["context_drop_unless"]),
         "reclass": reclass,
+        "arrest_raids": _bounded(neg["arrest_raids"]["patterns"]),
+        "article": {
+            c["name"]: ([re.compile(r"(?<![\w-])(?:" + w + r")(?![\w-])", re.I) for w in c["words"]], n)
+            for c in neg["context_drops"]
+            for name, n in neg["article_contexts"]["contexts"].items()
+            if c["name"] == name
+        },
     }
 
 
@@ -114,9 +121,32 @@ def find_triggers(sentence: str) -> list[Trigger]:
     for t in triggers:
         if t.text in ("March", "MARCH") and t.dropped is None:
             t.dropped = "month"  # the month, not a protest march
+    if any(t.sub_event_type == "Arrests" and t.dropped is None for t in triggers):
+        for t in triggers:
+            if t.dropped is None and t.kind == "attack" and neg["arrest_raids"].fullmatch(t.text):  # type: ignore[attr-defined]
+                t.dropped = "arrest raid"  # "detained 47 in dawn raids": the raid is the arrest
     rx_default, sub_default = _strike_default()
     for t in triggers:
         if t.kind == "attack" and t.sub_event_type is None and rx_default.match(t.text):
             t.sub_event_type = sub_default
             t.rank = 12
+    return triggers
+
+
+def article_subjects(text: str) -> list[str]:
+    """The non-event subjects (sport) a whole article is about: enough distinct words of
+    that subject's context list (negatives.json 'article_contexts')."""
+    out = []
+    for name, (rxs, need) in _negative_regexes()["article"].items():  # type: ignore[attr-defined]
+        if sum(1 for rx in rxs if rx.search(text)) >= need:
+            out.append(name)
+    return out
+
+
+def drop_for_subjects(sentence: str, triggers: list[Trigger], subjects: list[str]) -> list[Trigger]:
+    """In an article about sport, a sentence without a conflict word reports no event."""
+    if subjects and not _negative_regexes()["unless"].search(sentence):  # type: ignore[attr-defined]
+        for t in triggers:
+            if t.dropped is None:
+                t.dropped = f"article:{subjects[0]}"
     return triggers
