@@ -136,3 +136,15 @@ def test_common_noun_is_not_a_place():
 )
 def test_coordinated_counts_add_up(sentence, expected):
     assert fatalities(sentence) == expected
+
+
+# background beyond the list: "last year" and attacks that "continue"
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In October last year, a bomb left near the bus park had wounded nine people.",
+        "Officials said the town was calm, although raids on herders and traders persist.",
+    ],
+)
+def test_last_year_and_ongoing_attacks_are_background(sentence):
+    assert kept(sentence) == []
