@@ -148,3 +148,8 @@ def test_coordinated_counts_add_up(sentence, expected):
 )
 def test_last_year_and_ongoing_attacks_are_background(sentence):
     assert kept(sentence) == []
+
+
+def test_a_count_in_an_earlier_clause_is_not_the_injured():
+    s = "Elders put the number of fighters killed at 21 and said four herders were wounded by stray rounds."
+    assert [(t.field, t.best) for t in find_tolls(s)] == [("injuries", 4)]

@@ -324,6 +324,11 @@ def find_tolls(sentence: str) -> list[Toll]:
             if name == "passive":
                 who = m.group("who") or ""
                 if re.search(
+                    r"\b(?:said|says|say|told|added|reported|and|put)\b", who, re.I
+                ) and not _PERSON_HEAD.match(who):
+                    pos = m.end("num")  # "killed at 13 and said two residents were wounded": a new clause
+                    continue
+                if re.search(
                     r"\b(?:times|targets|sorties|attacks|strikes|missiles|rockets|drones|days|weeks|months|years|km|kilometres|miles)\b",
                     who,
                     re.I,
