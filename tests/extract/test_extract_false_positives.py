@@ -153,3 +153,14 @@ def test_last_year_and_ongoing_attacks_are_background(sentence):
 def test_a_count_in_an_earlier_clause_is_not_the_injured():
     s = "Elders put the number of fighters killed at 21 and said four herders were wounded by stray rounds."
     assert [(t.field, t.best) for t in find_tolls(s)] == [("injuries", 4)]
+
+
+UPDATED_TOLL = """Gombe, April 1: Eleven people are now confirmed dead after a suicide bomber struck a bus station in Gombe on Monday evening, hospital officials said.
+
+Doctors said three of the injured remained in a critical condition."""
+
+
+def test_deaths_after_an_attack_are_its_toll_not_a_second_event():
+    ms = run(UPDATED_TOLL)
+    assert len(ms) == 1
+    assert ms[0].sub_event_type == "Suicide bomb" and ms[0].fatalities == 11

@@ -130,6 +130,15 @@ def _coref() -> dict[str, Any]:
         ),
         "soft": re.compile(r"\b(?:" + "|".join(data["soft_date_expressions"]["patterns"]) + r")\b", re.I),
         "gap": int(data["max_date_gap_days"]),
+        "cause": {
+            "sep": re.compile(
+                r"\s*,?\s*(?:"
+                + alternation([re.escape(w) for w in data["casualty_cause"]["separators"]])
+                + r")\s+(?:[\w'’-]+\s+){0,4}",
+                re.I,
+            ),
+            "kinds": set(data["casualty_cause"]["cause_kinds"]),
+        },
         "kind_rank": data["context_place_kinds_rank"],
     }
 
@@ -181,6 +190,14 @@ def _group_triggers(sentence: str, triggers: list[Trigger], modality: str, s: Se
             )
             if same_family and not sep.search(between):
                 g.triggers.append(t)
+                continue
+            cause = _coref()["cause"]
+            if (
+                t.kind in cause["kinds"]
+                and all(x.kind == "casualty" for x in g.triggers)
+                and cause["sep"].fullmatch(between)
+            ):
+                g.triggers.append(t)  # "14 dead after a bomber struck": the toll of that attack
                 continue
         g = Group(s, [t], modality, after_separator=bool(groups))
         g.backref = bool(_coref()["backref"].search(sentence[max(0, t.start - 60) : t.start]))
