@@ -164,3 +164,14 @@ def test_deaths_after_an_attack_are_its_toll_not_a_second_event():
     ms = run(UPDATED_TOLL)
     assert len(ms) == 1
     assert ms[0].sub_event_type == "Suicide bomb" and ms[0].fatalities == 11
+
+
+COUNTER_CLAIM = """Quetta, April 1: Five soldiers and at least seven insurgents were killed in a firefight near Turbat in Balochistan province on Monday, the army said.
+
+The insurgents, in a statement to reporters, said they had beaten back an army raid and claimed that only two of their fighters had died."""
+
+
+def test_a_sides_counter_claim_is_not_a_second_event():
+    ms = run(COUNTER_CLAIM)
+    assert len(ms) == 1
+    assert ms[0].fatalities == 12

@@ -333,6 +333,13 @@ def _merge_into(clusters: list[Cluster], g: Group) -> None:
             break  # "the strike": the most recent compatible event
     if best is not None:
         clusters[best[1]].groups.append(g)
+    elif (
+        clusters
+        and g.modality in ("claimed", "alleged")
+        and not g.place()
+        and (g.date is None or g.date_borrowed)
+    ):
+        return  # a side's unverified counter-claim ("only four of its men died") about the event so far
     elif not g.anaphoric:
         clusters.append(Cluster([g]))
 
