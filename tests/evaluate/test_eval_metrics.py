@@ -40,14 +40,14 @@ def gold_doc(**overrides):
         "events": [event],
         "not_events": [
             {
-                "text": "have attacked US troops more than 160 times since October 17",
+                "text": "have fired on coalition outposts over 90 times since March 3",
                 "why": "aggregate",
                 "sources": [ART],
             }
         ],
         "optional_events": [
             {
-                "text": "suspended military operations against American forces",
+                "text": "paused its raids on government convoys",
                 "event_type": "Strategic developments",
             }
         ],
@@ -205,9 +205,9 @@ def test_optional_gold_event_counts_only_when_found():
 
 def test_prediction_coding_a_not_event_is_an_extra_and_is_listed():
     aggregate = pred(
-        "pagg", sentence="Iran-backed groups have attacked US troops more than 160 times since October 17.",
+        "pagg", sentence="Armed factions have fired on coalition outposts over 90 times since March 3.",
         event_type="Battles", sub_event_type="Armed clash", actor1="Islamic Resistance in Iraq", actor2=None,
-        location="Syria", latitude=None, longitude=None, event_date="2023-10-17", fatalities=160, admin1=None,
+        location="Syria", latitude=None, longitude=None, event_date="2024-03-03", fatalities=90, admin1=None,
     )  # fmt: skip
     report = score(parse_gold(gold_doc()), [pred(), aggregate])
     assert report.not_events_coded == 1
@@ -217,7 +217,7 @@ def test_prediction_coding_a_not_event_is_an_extra_and_is_listed():
 
 def test_prediction_coding_an_optional_event_is_neutral():
     change = pred(
-        "popt", sentence="Kataib Hezbollah suspended military operations against American forces in Iraq.",
+        "popt", sentence="The militia paused its raids on government convoys in Iraq.",
         event_type="Strategic developments", sub_event_type="Change to group/activity", actor1="Kataib Hezbollah",
         actor2=None, fatalities=None, event_date="2024-01-30", latitude=None, longitude=None, location=None,
     )  # fmt: skip

@@ -113,7 +113,7 @@ def _set(article: Article, sources: dict[str, str], name: str, value: str | None
 
 
 def _harvest_update_lines(removed: list[dict[str, str]], meta: TextMetadata) -> None:
-    """'By IANS | Updated: February 8, 2024 14:45 IST': byline and time, before the line goes."""
+    """'By PTI | Updated: March 4, 2025 09:10 IST': byline and time, before the line goes."""
     rules = metadata_rules()
     for item in removed:
         if item["reason"] != "update-line":

@@ -235,7 +235,7 @@ def _is_anaphoric(g: Group) -> bool:
     if words_before and (words_before[-1] in det or (len(words_before) > 1 and words_before[-2] in det)):
         return True
     if _coref()["anaphor_np"].search(text[: g.end]):
-        return True  # "The commander was killed during a strike"
+        return True  # "The colonel died in the raid"
     return all(t.kind in ("casualty", "damage") for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
 
 

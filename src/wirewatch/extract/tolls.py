@@ -163,7 +163,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"neutrali[sz]ed|martyred|claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
             f,
         ),
-        # "the death of the militia commander and two other officials"
+        # "the death of the rebel captain and four of his guards"
         "death_of": re.compile(
             r"(?<![\w-])(?P<verb>deaths? of|killing of|murders? of)\s+(?P<np>[^.;:!?]{1,120})", f
         ),
@@ -193,7 +193,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def _count_np(np: str) -> tuple[_Num | None, int]:
     """Count the people in a noun phrase after a killing word; returns the count and the
-    length of the phrase used. 'the militia commander and two other officials' -> 3."""
+    length of the phrase used. 'the rebel captain and four of his guards' -> 5."""
     stop = _NP_STOP.search(" " + np + " ")
     phrase = np[: max(0, stop.start() - 1)] if stop else np
     phrase = phrase.rstrip()
