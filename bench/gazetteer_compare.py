@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import re
 import sys
 import time
 import unicodedata
 from pathlib import Path
+
+from wirewatch.resolve.geo import haversine_km as km
 
 UCDP = (
     Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "ucdp_syria" / "ged_syria_2016_2019.csv"
@@ -92,13 +93,6 @@ HAND = [
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def ucdp_names(limit: int) -> list[tuple]:

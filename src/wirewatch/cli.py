@@ -10,6 +10,7 @@ Exit codes (docs/cli.md):
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -311,7 +312,7 @@ def mentions(
 ) -> None:
     """List event mentions: one article's report of one event, with sentence and spans (jsonl)."""
     store = _store(db)
-    rows = (m.to_dict() for i, m in enumerate(store.iter_mentions()) if limit is None or i < limit)
+    rows = (m.to_dict() for m in itertools.islice(store.iter_mentions(), limit))
     emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 

@@ -15,7 +15,6 @@ neither rewarded nor punished; those that code a `not_event` are extras and are 
 from __future__ import annotations
 
 import functools
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from wirewatch.evaluate.gold import Gold, GoldEvent, GoldText
 from wirewatch.evaluate.report import EvalReport, FieldScore, NotEventHit
 from wirewatch.records import Event, EventMention
+from wirewatch.resolve.geo import haversine_km
 
 if TYPE_CHECKING:  # pragma: no cover
     from wirewatch.store import Store
@@ -231,13 +231,6 @@ def fatalities_ok(constraint: Any, value: Any) -> bool:
         number = 0 if value is None and constraint["low"] == 0 else value
         return number is not None and _in_range(constraint, number)
     return value is not None and value in options(constraint)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _nearest_in(constraint: Any, value: float) -> float | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import math
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -13,6 +12,7 @@ from typing import Any
 
 from wirewatch.config import FuseOptions
 from wirewatch.records import EventMention
+from wirewatch.resolve.geo import haversine_km
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -43,14 +43,6 @@ def date_window(m: Any) -> tuple[dt.date, dt.date] | None:
     if low is None or high is None:
         return None
     return (low, high) if low <= high else (high, low)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _norm(text: str | None) -> str | None:
