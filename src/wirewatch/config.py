@@ -57,6 +57,10 @@ class DedupOptions:
     max_candidate_stories: int = 20  # candidate stories verified per article, best first
     merge_min_coverage: float = 0.6  # a copy merges two stories only if this share of it is in each
     merge_min_similarity: float = 0.8  # ... and it matches each of them at least this well
+    # band look-ups: "memory" (the index read into memory once per process), "database" (indexed
+    # queries), or "auto" (memory when the batch is large beside the index, or already loaded)
+    band_map: str = "auto"
+    band_map_max_articles: int = 2_000_000  # "auto" never loads a larger index (~200 B an article)
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.config import DedupOptions
+from wirewatch.dedup import bandmap
 from wirewatch.dedup.signature import SIGNATURE_SEED
 from wirewatch.records import Story
 from wirewatch.store import Store
@@ -23,6 +24,9 @@ from wirewatch.store import schema as s
 
 _SQLITE_CACHE_KIB = 65536  # page cache for look-ups: the index of 100k articles is about 40 MB
 _SQLITE_MMAP_BYTES = 1 << 30  # look-ups read pages through a memory map, not a copy per read (cold pools)
+# "auto" loads the band map for a batch of at least 1/this of the indexed articles: loading costs
+# about 6 µs an indexed article, a database look-up about 100 µs a batch article (bench/dedup_bench.py)
+_LOAD_PAYS_OFF = 16
 _CHUNK = 900  # bound parameters per IN (...) query, below SQLite's limit
 
 
@@ -37,8 +41,12 @@ _META_KEY = "dedup_index"
 
 
 class DedupIndex:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, options: DedupOptions | None = None):
         self.store = store
+        opts = options or DedupOptions()
+        self.band_map_mode = opts.band_map
+        self.band_map_max_articles = opts.band_map_max_articles
+        self.bands_per_article = max(opts.bands, 1)
         self.boilerplate: set[int] = set()  # band keys of the last look-up held by too many stories
 
     def shaped(self, opts: DedupOptions) -> DedupOptions:
@@ -82,6 +90,44 @@ class DedupIndex:
     def by_band_keys(self, keys: Sequence[int], max_bucket: int) -> dict[int, list[tuple[str, str]]]:
         """Band key -> [(article_id, story_id)]; keys held by more than `max_bucket` stories are
         boilerplate (chrome, sign-offs, formulaic text) and are left out."""
+        band_map = self._band_map(len(keys)) if len(keys) else None
+        if band_map is not None:
+            out = band_map.lookup(keys)
+        else:
+            out = defaultdict(list)
+            for key, aid, sid in self._band_rows_from_database(keys):
+                out[key].append((aid, sid))
+        # only a key with more rows than `max_bucket` can be held by more stories than that
+        self.boilerplate = {
+            k for k, v in out.items() if len(v) > max_bucket and len({sid for _, sid in v}) > max_bucket
+        }
+        if not self.boilerplate:
+            return dict(out)
+        return {k: v for k, v in out.items() if k not in self.boilerplate}
+
+    def _band_map(self, key_count: int) -> bandmap.BandMap | None:
+        """The in-memory map to answer a look-up of `key_count` keys, or None for the database.
+
+        "auto" keeps a map this process has (while it is current) and loads one when the batch
+        is large beside the index: loading costs about as much as looking up the keys of
+        1/`_LOAD_PAYS_OFF` of the indexed articles in the database."""
+        if self.band_map_mode == "database":
+            return None
+        with self.store.engine.connect() as conn:
+            generation = bandmap.read_generation(conn)
+        band_map = bandmap.cached(self.store, generation)
+        if band_map is not None:
+            return band_map
+        if self.band_map_mode == "auto":
+            indexed = self.store.count("dedup_signatures")
+            batch = key_count / self.bands_per_article
+            if indexed > self.band_map_max_articles or batch * _LOAD_PAYS_OFF < indexed:
+                return None
+        band_map = bandmap.BandMap.load(self.store)
+        bandmap.remember(self.store, band_map)
+        return band_map
+
+    def _band_rows_from_database(self, keys: Sequence[int]) -> list[tuple[int, str, str]]:
         mark = "?" if self.store.dialect == "sqlite" else "%s"
         size = 5000 if self.store.dialect == "sqlite" else 20000
         # plain DB-API SQL: this is the hot path, and a large IN list costs little this way. Two
@@ -102,33 +148,31 @@ class DedupIndex:
                     f"WHERE article_id IN ({', '.join([mark] * len(chunk))})"
                 )
                 story_of.update(conn.exec_driver_sql(sql, tuple(chunk)).all())
-        out: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for key, aid in band_rows:
-            sid = story_of.get(aid)
-            if sid is not None:  # a band row without its signature row is not indexed (as in a join)
-                out[key].append((aid, sid))
-        # only a key with more rows than `max_bucket` can be held by more stories than that
-        self.boilerplate = {
-            k for k, v in out.items() if len(v) > max_bucket and len({sid for _, sid in v}) > max_bucket
-        }
-        if not self.boilerplate:
-            return dict(out)
-        return {k: v for k, v in out.items() if k not in self.boilerplate}
+        # a band row without its signature row is not indexed (as in a join)
+        return [(key, aid, story_of[aid]) for key, aid in band_rows if aid in story_of]
 
     def add(self, signature_rows: list[dict[str, Any]], band_rows: list[dict[str, Any]]) -> None:
         """Insert rows (already-present rows are left alone, so a rerun adds nothing)."""
+        if not signature_rows and not band_rows:
+            return
         with self.store.engine.begin() as conn:
             for chunk in _chunks(signature_rows, 5000):
                 self.store._insert_ignore(conn, s.dedup_signatures, chunk)
             for chunk in _chunks(band_rows, 20000):
                 self.store._insert_ignore(conn, s.dedup_bands, chunk)
+            generation = bandmap.bump_generation(self.store, conn)
+        bandmap.after_write(self.store, generation, lambda m: m.apply_add(signature_rows, band_rows))
 
     def move_stories(self, moves: dict[str, str]) -> None:
         """Point the signatures of merged-away stories at the story they joined."""
+        if not moves:
+            return
         sig = s.dedup_signatures
         with self.store.engine.begin() as conn:
             for old, new in moves.items():
                 conn.execute(sig.update().where(sig.c.story_id == old).values(story_id=new))
+            generation = bandmap.bump_generation(self.store, conn)
+        bandmap.after_write(self.store, generation, lambda m: m.apply_moves(moves))
 
     def load_stories(self, story_ids: Sequence[str]) -> dict[str, Story]:
         out: dict[str, Story] = {}

@@ -11,6 +11,8 @@ from typing import Any
 from wirewatch.config import DedupOptions
 from wirewatch.errors import WirewatchError
 
+BAND_MAP_MODES = ("auto", "memory", "database")
+
 
 @lru_cache(maxsize=1)
 def presets() -> dict[str, dict[str, Any]]:
@@ -36,4 +38,8 @@ def effective_options(options: DedupOptions) -> DedupOptions:
     out = apply_preset(options, options.preset or "balanced")
     if out.shingle_size < 1 or out.bands < 1 or out.num_perm < out.bands or out.bands > 64:
         raise WirewatchError("W021", "dedup: need shingle_size >= 1 and 1 <= bands <= min(num_perm, 64)")
+    if out.band_map not in BAND_MAP_MODES:
+        raise WirewatchError(
+            "W021", f"dedup: band_map '{out.band_map}' is unknown (choose from {', '.join(BAND_MAP_MODES)})"
+        )
     return out

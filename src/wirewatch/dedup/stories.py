@@ -9,8 +9,9 @@ For each new article, in publication order:
    the figures of the shorter copy found in the other (formulaic items differ in figures);
 4. the article joins the best verified story, or starts its own.
 
-Stories are never merged, so one odd item cannot glue two stories together, and a story
-id (derived from its first member) never changes.
+A story id is derived from its first member. Two stories merge only when one copy holds
+most of each text (`merge_min_coverage`, `merge_min_similarity`), so one odd item cannot glue
+two stories together; the older story keeps its id.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class _Assigner:
     def __init__(self, store: Store, opts: DedupOptions):
         self.store = store
         self.opts = opts
-        self.index = DedupIndex(store)
+        self.index = DedupIndex(store, opts)
         self.stories: dict[str, Story] = {}
         self.fps: dict[str, Fingerprint] = {}
         self.merged: dict[str, str] = {}  # story id merged away -> the story it went into
