@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from wirewatch.config import DedupOptions
 from wirewatch.dedup import bandmap
+from wirewatch.dedup.shingles import HASH_VERSION
 from wirewatch.dedup.signature import SIGNATURE_SEED
 from wirewatch.records import Story
 from wirewatch.store import Store
@@ -25,8 +26,8 @@ from wirewatch.store import schema as s
 _SQLITE_CACHE_KIB = 65536  # page cache for look-ups: the index of 100k articles is about 40 MB
 _SQLITE_MMAP_BYTES = 1 << 30  # look-ups read pages through a memory map, not a copy per read (cold pools)
 # "auto" loads the band map for a batch of at least 1/this of the indexed articles: loading costs
-# about 6 µs an indexed article, a database look-up about 100 µs a batch article (bench/dedup_bench.py)
-_LOAD_PAYS_OFF = 16
+# about 12 µs an indexed article, a database look-up about 100 µs a batch article (bench/dedup_bench.py)
+_LOAD_PAYS_OFF = 8
 _CHUNK = 900  # bound parameters per IN (...) query, below SQLite's limit
 
 
@@ -51,16 +52,74 @@ class DedupIndex:
 
     def shaped(self, opts: DedupOptions) -> DedupOptions:
         """`opts` with the index shape this database was built with (recorded on first use), so a
-        preset or config change later alters thresholds but never makes stored band keys unreadable."""
+        preset or config change later alters thresholds but never makes stored band keys unreadable.
+
+        An index built with another version of the word hashes is rebuilt from the stored texts
+        first (the stories stay as they are)."""
         with self.store.engine.begin() as conn:
             row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == _META_KEY)).first()
             if row is None:
-                shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {"seed": SIGNATURE_SEED}
+                shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {"seed": SIGNATURE_SEED, "hash": HASH_VERSION}
                 self.store._upsert(conn, s.meta, ["key"], {"key": _META_KEY, "value": json.dumps(shape)})
                 return opts
         stored = json.loads(row[0])
         changes = {k: stored[k] for k in INDEX_SHAPE if k in stored and stored[k] != getattr(opts, k)}
-        return dataclasses.replace(opts, **changes) if changes else opts
+        shaped = dataclasses.replace(opts, **changes) if changes else opts
+        if stored.get("hash", 1) != HASH_VERSION:  # indexes before version 2 did not record it
+            self.rebuild(shaped)
+            with self.store.engine.begin() as conn:
+                value = json.dumps(stored | {"hash": HASH_VERSION})
+                self.store._upsert(conn, s.meta, ["key"], {"key": _META_KEY, "value": value})
+        return shaped
+
+    def rebuild(self, opts: DedupOptions, batch: int = 2000) -> int:
+        """Recompute every indexed article's hashes, signature and band rows from its stored text,
+        keeping its story; returns the number of articles. A band key is stored once per story."""
+        from wirewatch.dedup.shingles import fingerprints
+        from wirewatch.dedup.signature import band_keys, signatures
+
+        sig = s.dedup_signatures
+        with self.store.engine.connect() as conn:
+            indexed = conn.execute(
+                sa.select(sig.c.article_id, sig.c.story_id).order_by(sig.c.story_id, sig.c.article_id)
+            ).all()
+        with self.store.engine.begin() as conn:
+            conn.execute(s.dedup_bands.delete())
+        story_keys: tuple[str, set[int]] = ("", set())  # the keys of the story being written
+        holders: Counter[int] = Counter()  # band key -> stories holding it so far
+        update = sa.text(
+            "UPDATE dedup_signatures SET text_hash = :text_hash, shingle_count = :shingle_count, "
+            "signature = :signature WHERE article_id = :article_id"
+        )
+        for chunk in _chunks(indexed, batch):
+            texts = {a.article_id: a.text or "" for a in self.store.iter_articles(ids=[aid for aid, _ in chunk])}
+            fps = fingerprints([texts.get(aid, "") for aid, _ in chunk], opts.shingle_size, opts.prose_min_words)
+            long_rows = [i for i, fp in enumerate(fps) if fp.shingle_count >= opts.min_shingles]
+            sigs = signatures([fps[i].raw for i in long_rows], opts.num_perm)
+            keys = dict(zip(long_rows, band_keys(sigs, opts.bands).tolist(), strict=True))
+            sig_bytes = dict(zip(long_rows, (row.tobytes() for row in sigs), strict=True))
+            signature_rows, band_rows = [], []
+            for i, ((aid, sid), fp) in enumerate(zip(chunk, fps, strict=True)):
+                signature_rows.append({
+                    "article_id": aid, "text_hash": fp.text_hash, "shingle_count": fp.shingle_count,
+                    "signature": sig_bytes.get(i, b""),
+                })  # fmt: skip
+                if story_keys[0] != sid:
+                    story_keys = (sid, set())
+                for key in keys.get(i, ()):
+                    # as when assigning: once per story, and not for more stories than a key can tell apart
+                    if key not in story_keys[1] and holders[key] < opts.max_bucket_stories:
+                        story_keys[1].add(key)
+                        holders[key] += 1
+                        band_rows.append({"band_key": key, "article_id": aid})
+            with self.store.engine.begin() as conn:
+                conn.execute(update, signature_rows)
+                for rows in _chunks(band_rows, 20000):
+                    self.store._insert_ignore(conn, s.dedup_bands, rows)
+        with self.store.engine.begin() as conn:
+            bandmap.bump_generation(self.store, conn)
+        bandmap.forget(self.store)
+        return len(indexed)
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Indexed articles -> their story ids."""

@@ -2,9 +2,9 @@
 
 Copies of one wire story differ in case, punctuation, quote style, diacritics and
 re-encoding damage (UTF-8 read as cp1252: "donâ€™t"); none of that should change the
-shingles. Words are hashed for a whole batch at once with numpy (a polynomial hash from prefix
-sums over the bytes) and combined into k-word shingle hashes the same way, so there is
-no per-word or per-shingle Python loop; rensa computes the MinHash signatures.
+shingles. Prose lines and words of a whole chunk of texts are found, hashed and combined
+into k-word shingle hashes at once with numpy, so there is no per-word or per-shingle
+Python loop; rensa computes the MinHash signatures.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import codecs
 import hashlib
 import json
 import re
-import threading
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -172,33 +171,13 @@ def prose_lines(text: str, min_words: int) -> str:
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
-_P = 0x100000001B3  # odd multiplier of the polynomial word hash (invertible mod 2**64)
 _CHUNK_CHARS = 1 << 18  # texts are hashed in chunks of about this many characters (arrays stay in cache)
-_POWERS: dict[str, np.ndarray] = {}
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P**i and P**-i mod 2**64 for i < n (cached, grown on demand)."""
-    if len(_POWERS.get("p", ())) < n:
-        size = max(n, _CHUNK_CHARS * 2)
-        with np.errstate(over="ignore"):
-            p = np.cumprod(np.full(size, _P, dtype=_U64), dtype=_U64)
-            q = np.cumprod(np.full(size, pow(_P, -1, 1 << 64), dtype=_U64), dtype=_U64)
-        _POWERS["p"] = np.concatenate(([_U64(1)], p[:-1]))
-        _POWERS["q"] = np.concatenate(([_U64(1)], q[:-1]))
-    return _POWERS["p"], _POWERS["q"]
-
-
-_SCRATCH = threading.local()
-
-
-def _scratch(n: int) -> np.ndarray:
-    """A reused uint64 buffer of `n` values for this thread: a fresh 2 MB array per chunk costs
-    more in page faults than the arithmetic done in it."""
-    buf = getattr(_SCRATCH, "buf", None)
-    if buf is None or len(buf) < n:
-        buf = _SCRATCH.buf = np.empty(max(n, _CHUNK_CHARS * 2), dtype=_U64)
-    return buf[:n]
+# Version of the word and text hashes below: stored band keys and text hashes are only comparable
+# with those of the same version (the index is rebuilt from the stored texts when it changes).
+HASH_VERSION = 2
+_FIRST_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=_U64)  # keep k bytes
+_LENGTH_MIX = _U64(0x9E3779B97F4A7C15)
+_PIECE_MIX = _U64(0xC2B2AE3D27D4EB4F)
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -275,22 +254,28 @@ class _Chunk:
     def word_hashes(self) -> tuple[np.ndarray, np.ndarray]:
         """Hashes of the kept words, flat, and each text's offsets into them.
 
-        Prefix sums of a polynomial hash over the bytes, so each word's hash is a difference of
-        two prefix sums (no per-word Python work)."""
+        A word's hash mixes its length and its bytes read eight at a time: one gather of
+        unaligned 64-bit values at the word starts (and one more per eight bytes for the few
+        longer words), so the work is per word, not per byte, and there is no Python loop."""
         starts, ends = self.word_starts, self.word_ends
         if not self.keep_line.all():
             kept_bytes = np.repeat(self.keep_line, self.line_ends - self.line_starts + 1)
             kept = kept_bytes[starts]
             starts, ends = starts[kept], ends[kept]
-        blob = np.frombuffer(self.raw, dtype=np.uint8)
-        n = len(blob)
-        powers, inverse = _powers(n + 1)
-        prefix = _scratch(n + 1)
-        prefix[0] = 0
+        # the 8 bytes from every position (zeros after the end): a strided view, nothing copied
+        padded = self.raw + bytes(8)
+        octets = np.ndarray(shape=(len(self.raw),), dtype="<u8", buffer=padded, strides=(1,))
+        lengths = ends - starts
         with np.errstate(over="ignore"):
-            np.multiply(blob, powers[:n], out=prefix[1:])
-            np.cumsum(prefix[1:], out=prefix[1:])
-            words = _mix64((prefix[ends] - prefix[starts]) * inverse[starts] + (ends - starts).astype(_U64))
+            words = np.take(octets, starts) & _FIRST_BYTES[np.minimum(lengths, 8)]
+            words = _mix64(words ^ lengths.astype(_U64) * _LENGTH_MIX)
+            longer = np.flatnonzero(lengths > 8)
+            done = 8
+            while len(longer):  # one step per further 8 bytes of the longest word: a handful
+                rest = lengths[longer] - done
+                piece = np.take(octets, starts[longer] + done) & _FIRST_BYTES[np.minimum(rest, 8)]
+                words[longer] = _mix64(words[longer] * _PIECE_MIX ^ piece)
+                longer, done = longer[rest > 8], done + 8
         offsets = np.searchsorted(starts, self.text_starts)
         return words, np.append(offsets, len(starts))
 
