@@ -199,6 +199,37 @@ def test_copy_bridging_two_stories_merges_them_under_the_oldest_id(store) -> Non
         } == {merged}
 
 
+def test_merged_stories_recount_the_independent_sources_of_their_events(  # type: ignore[no-untyped-def]
+    store, baghdad_fields
+) -> None:
+    from wirewatch.fuse import fuse_pending
+    from wirewatch.records import EventMention
+
+    paras = load("26_prisoner_exchange")["paragraphs"]
+    head = article("head", "\n\n".join(paras[:3]), published_at="2024-05-20T08:00:00")  # type: ignore[index]
+    tail = article("tail", "\n\n".join(paras[2:]), published_at="2024-05-20T09:00:00")  # type: ignore[index]
+    got = run(store, [head, tail])
+    for aid in ("head", "tail"):  # both report one event, as extract would store it
+        mention = EventMention(
+            mention_id=f"m-{aid}", article_id=aid, story_id=got[aid], sentence="", **baghdad_fields
+        )
+        store.replace_mentions(aid, [mention], "test")
+    fuse_pending(store)
+    (before,) = list(store.iter_events())
+    assert before.independent_source_count == 2  # two stories: two independent sources
+    merged = run(store, [article("full", "\n\n".join(paras), published_at="2024-05-20T10:00:00")])["full"]  # type: ignore[arg-type]
+    assert {m.story_id for m in store.iter_mentions()} == {merged}
+    # the story that merged away (the younger) moved: its mention waits to be fused again
+    assert {m.article_id: m.event_id for m in store.iter_mentions()} == {
+        "head": before.event_id,
+        "tail": None,
+    }
+    fuse_pending(store)
+    (after,) = list(store.iter_events())
+    assert after.event_id == before.event_id and after.independent_source_count == 1
+    assert store.restory_mentions({"head": merged, "tail": merged}) == 0  # nothing left to move
+
+
 def test_presets_change_thresholds_and_user_settings_win() -> None:
     precise = apply_preset(DedupOptions(), "precision")
     assert (

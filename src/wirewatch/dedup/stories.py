@@ -248,10 +248,11 @@ class _Assigner:
         touched = {self.resolve(sid) for sid in gone} | set(result.values())
         self.store.save_stories([self.stories[sid] for sid in sorted(touched)])
         self.store.delete_stories(gone)
-        updates = dict(result)
+        moved: dict[str, str] = {}
         for sid in {self.resolve(g) for g in gone}:  # earlier members of merged stories move too
-            updates.update((m["article_id"], sid) for m in self.stories[sid].members)
-        self.store.set_story_ids(updates)
+            moved.update((m["article_id"], sid) for m in self.stories[sid].members)
+        self.store.set_story_ids(result | moved)
+        self.store.restory_mentions(moved)  # their events are re-fused and recounted
         for a in ordered:
             a.story_id = result[a.article_id]
         return result

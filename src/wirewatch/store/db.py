@@ -285,6 +285,34 @@ class Store:
                 .values(extracted_with=extractor)
             )
 
+    def restory_mentions(self, assignments: dict[str, str]) -> int:
+        """Articles that moved to another story (two stories merged): their mentions get the new
+        story id and lose their event link, so the next fusion pass re-fuses the events they were
+        in and counts independent sources anew. Returns the number of mentions changed."""
+        if not assignments:
+            return 0
+        m = s.mentions.c
+        changed = 0
+        with self.engine.begin() as conn:
+            ids = sorted(assignments)
+            for i in range(0, len(ids), 900):
+                q = sa.select(m.data).where(m.article_id.in_(ids[i : i + 900]))
+                for mention in [EventMention.from_dict(row[0]) for row in conn.execute(q)]:
+                    new = assignments[mention.article_id]
+                    if mention.story_id == new:
+                        continue
+                    had_story = mention.story_id is not None
+                    mention.story_id = new
+                    if had_story:  # its events counted it under the old story
+                        mention.event_id = None
+                    conn.execute(
+                        s.mentions.update()
+                        .where(m.mention_id == mention.mention_id)
+                        .values(event_id=mention.event_id, data=_jsonable(mention))
+                    )
+                    changed += 1
+        return changed
+
     def iter_mentions(
         self, *, article_id: str | None = None, ids: Sequence[str] | None = None
     ) -> Iterator[EventMention]:
