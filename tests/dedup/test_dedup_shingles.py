@@ -50,3 +50,28 @@ def test_signatures_and_band_keys_are_deterministic_signed_64_bit() -> None:
     keys = band_keys(sigs, 16)
     assert sigs.shape == (2, 16) and keys.dtype == np.int64
     assert (keys[0] == keys[1]).all() and len(set(keys[0].tolist())) == 16
+
+
+def test_vectorised_prose_selection_agrees_with_prose_lines() -> None:
+    """fingerprints() picks prose lines for a whole chunk with numpy; `prose_lines` is the
+    readable reference, and both must keep the same words."""
+    import random
+
+    rng = random.Random(4)
+    vocab = ["the", "army", "said", "on", "Monday", "U.S.", "3.5", "villages", "(police)", "rebels", "were", "seen"]
+    endings = ["", ".", '."', ".)", "?", "!", '!")', ". ", ".\t", "...", "\u201d", ".\u201d", ".\u2019"]
+    texts = []
+    for _ in range(300):
+        lines = []
+        for _ in range(rng.randint(1, 12)):
+            words = [rng.choice(vocab) for _ in range(rng.randint(0, 14))]
+            lines.append(" ".join(words) + rng.choice(endings))
+            if rng.random() < 0.15:
+                lines.append("")  # a blank line, or a hard wrap when the next line starts lower-case
+        texts.append("\n".join(lines))
+    for size in (1, 3, 5):
+        chunked = fingerprints(texts, size, 8)
+        reference = fingerprints([prose_lines(t, 8) for t in texts], size, 0)
+        for text, got, want in zip(texts, chunked, reference, strict=True):
+            assert np.array_equal(got.raw, want.raw), text
+            assert got.numbers == want.numbers and got.text_hash == want.text_hash
