@@ -50,20 +50,19 @@ class BandMap:
         self.generation = generation
         self.keys = np.empty(0, dtype=np.int64)  # sorted band keys
         self.rows = np.empty(0, dtype=np.int32)  # the article number of each key
-        self.article_ids: list[str] = []
         self.article_no: dict[str, int] = {}
-        self.story_of = np.empty(0, dtype=np.int32)  # article number -> story number
-        self.story_ids: list[str] = []
         self.story_no: dict[str, int] = {}
+        # by article number: (article_id, story_id) pairs ready to hand out, and the story number
+        self._pairs = np.empty(1024, dtype=object)
+        self._story_of = np.empty(1024, dtype=np.int32)
+        self.story_ids: list[str] = []
         self.added: dict[int, list[int]] = {}  # rows added since the last sort: key -> article numbers
         self.added_rows = 0
-        self._article_array = np.empty(0, dtype=object)  # article_ids as an array (rebuilt when it grows)
-        self._story_array = np.empty(0, dtype=object)
         self.lock = threading.Lock()
 
     @property
     def articles(self) -> int:
-        return len(self.article_ids)
+        return len(self.article_no)
 
     def _story(self, story_id: str) -> int:
         no = self.story_no.get(story_id)
@@ -72,16 +71,22 @@ class BandMap:
             self.story_ids.append(story_id)
         return no
 
-    def _add_articles(self, pairs: Iterable[tuple[str, str]]) -> None:
-        new_stories: list[int] = []
-        for article_id, story_id in pairs:
-            if article_id in self.article_no:
-                continue
-            self.article_no[article_id] = len(self.article_ids)
-            self.article_ids.append(article_id)
-            new_stories.append(self._story(story_id))
-        if new_stories:
-            self.story_of = np.concatenate((self.story_of, np.asarray(new_stories, dtype=np.int32)))
+    def _add_articles(self, pairs: Iterable[tuple[str, str]]) -> list[str]:
+        """Number new articles (in arrays grown by doubling: adding one is cheap); returns their ids."""
+        fresh = [(aid, sid) for aid, sid in pairs if aid not in self.article_no]
+        start, end = self.articles, self.articles + len(fresh)
+        if end > len(self._pairs):
+            size = max(end, 2 * len(self._pairs))
+            pairs_array = np.empty(size, dtype=object)
+            pairs_array[:start] = self._pairs[:start]
+            story_of = np.empty(size, dtype=np.int32)
+            story_of[:start] = self._story_of[:start]
+            self._pairs, self._story_of = pairs_array, story_of
+        for no, (aid, sid) in enumerate(fresh, start):
+            self.article_no[aid] = no
+            self._pairs[no] = (aid, sid)
+            self._story_of[no] = self._story(sid)
+        return [aid for aid, _ in fresh]
 
     @classmethod
     def load(cls, store: Store) -> BandMap:
@@ -123,42 +128,24 @@ class BandMap:
             # every position of every hit range, without a Python loop over the ranges
             ends = np.cumsum(count)
             positions = np.repeat(lo - (ends - count), count) + np.arange(int(ends[-1]) if len(ends) else 0)
-            articles = self.rows[positions]
-            # object arrays: the id strings of all hits are gathered in C, then paired by zip
-            pairs = list(zip(self.article_array()[articles].tolist(),
-                             self.story_array()[self.story_of[articles]].tolist(), strict=True))  # fmt: skip
+            pairs = self._pairs[self.rows[positions]].tolist()  # the pair tuples, gathered in C
             bounds = np.concatenate(([0], ends)).tolist()
-            out = {
-                key: pairs[bounds[i] : bounds[i + 1]] for i, key in enumerate(hit_keys.tolist())
-            }
+            out = {key: pairs[bounds[i] : bounds[i + 1]] for i, key in enumerate(hit_keys.tolist())}
             if self.added:
-                aids, sids = self.article_ids, self.story_ids
                 for key in wanted.tolist():
-                    for a in self.added.get(key, ()):
-                        out.setdefault(key, []).append((aids[a], sids[int(self.story_of[a])]))
+                    for no in self.added.get(key, ()):
+                        out.setdefault(key, []).append(self._pairs[no])
         return out
-
-    def article_array(self) -> np.ndarray:
-        if len(self._article_array) != len(self.article_ids):
-            self._article_array = np.array(self.article_ids, dtype=object)
-        return self._article_array
-
-    def story_array(self) -> np.ndarray:
-        if len(self._story_array) != len(self.story_ids):
-            self._story_array = np.array(self.story_ids, dtype=object)
-        return self._story_array
 
     def apply_add(self, signature_rows: Sequence[dict], band_rows: Sequence[dict]) -> None:
         """This process's new index rows (already committed)."""
         with self.lock:
-            known = set(self.article_no)
-            self._add_articles((r["article_id"], r["story_id"]) for r in signature_rows)
+            # a rerun's rows for articles the map has are left out: they are in it already
+            fresh = set(self._add_articles((r["article_id"], r["story_id"]) for r in signature_rows))
             for row in band_rows:
-                aid = row["article_id"]
-                if aid in known or aid not in self.article_no:
-                    continue  # a row of an article this map already had (a rerun), or not indexed
-                self.added.setdefault(row["band_key"], []).append(self.article_no[aid])
-                self.added_rows += 1
+                if row["article_id"] in fresh:
+                    self.added.setdefault(row["band_key"], []).append(self.article_no[row["article_id"]])
+                    self.added_rows += 1
             if self.added_rows >= max(_COMPACT_MIN, _COMPACT_SHARE * len(self.keys)):
                 self._compact()
 
@@ -175,16 +162,16 @@ class BandMap:
     def apply_moves(self, moves: dict[str, str]) -> None:
         """Stories merged away (old story id -> the story it joined)."""
         with self.lock:
-            old = np.asarray([self.story_no[o] for o in moves if o in self.story_no], dtype=np.int32)
-            if not len(old):
+            old = {self.story_no[o]: n for o, n in moves.items() if o in self.story_no}
+            if not old:
                 return
-            remap = np.arange(len(self.story_ids), dtype=np.int32)
-            for o, n in moves.items():
-                if o in self.story_no:
-                    remap[self.story_no[o]] = self._story(n)
-            if len(remap) < len(self.story_ids):  # stories new to the map
-                remap = np.concatenate((remap, np.arange(len(remap), len(self.story_ids), dtype=np.int32)))
-            self.story_of = remap[self.story_of]
+            n = self.articles
+            moved = np.flatnonzero(np.isin(self._story_of[:n], np.fromiter(old, dtype=np.int32)))
+            for no in moved.tolist():
+                aid, _ = self._pairs[no]
+                new = old[int(self._story_of[no])]
+                self._pairs[no] = (aid, new)
+                self._story_of[no] = self._story(new)
 
 
 _maps: OrderedDict[str, BandMap] = OrderedDict()

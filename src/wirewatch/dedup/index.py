@@ -174,14 +174,16 @@ class DedupIndex:
             return None
         with self.store.engine.connect() as conn:
             generation = bandmap.read_generation(conn)
-        band_map = bandmap.cached(self.store, generation)
-        if band_map is not None:
-            return band_map
-        if self.band_map_mode == "auto":
-            indexed = self.store.count("dedup_signatures")
-            batch = key_count / self.bands_per_article
-            if indexed > self.band_map_max_articles or batch * _LOAD_PAYS_OFF < indexed:
-                return None
+            band_map = bandmap.cached(self.store, generation)
+            if band_map is not None:
+                return band_map
+            if self.band_map_mode == "auto":
+                batch = key_count / self.bands_per_article
+                # counted up to the size that decides, so a small batch never counts a large index
+                enough = min(int(batch * _LOAD_PAYS_OFF), self.band_map_max_articles) + 1
+                sql = "SELECT COUNT(*) FROM (SELECT 1 FROM dedup_signatures LIMIT :n) AS indexed"
+                if conn.execute(sa.text(sql), {"n": enough}).scalar_one() >= enough:
+                    return None
         band_map = bandmap.BandMap.load(self.store)
         bandmap.remember(self.store, band_map)
         return band_map
