@@ -171,7 +171,7 @@ def prose_lines(text: str, min_words: int) -> str:
     return kept if len(kept) >= 0.3 * len(text.strip()) else text
 
 
-_CHUNK_CHARS = 1 << 18  # texts are hashed in chunks of about this many characters (arrays stay in cache)
+_CHUNK_CHARS = 1 << 17  # texts are hashed in chunks of about this many characters (arrays stay in cache)
 # Version of the word and text hashes below: stored band keys and text hashes are only comparable
 # with those of the same version (the index is rebuilt from the stored texts when it changes).
 HASH_VERSION = 2
@@ -198,6 +198,7 @@ _CLASS[ord("\n")] = _C_NEWLINE
 _CLASS[list(b".?!")] = _C_STOP
 _CLASS[list(b'")]')] = _C_CLOSER  # closers after normalising (apostrophes and curly quotes are dropped)
 _CLASS[list(b"\t\r\x0b\x0c")] = _C_WHITE
+_CLASS_TABLE = _CLASS.tobytes()  # for bytes.translate
 
 
 class _Chunk:
@@ -212,7 +213,7 @@ class _Chunk:
         self.raw = "\n".join(norms).encode("ascii") + b"\n"
         blob = np.frombuffer(self.raw, dtype=np.uint8)
         self.text_starts = np.cumsum([0] + [len(t) + 1 for t in norms[:-1]])
-        cls = np.take(_CLASS, blob)
+        cls = np.frombuffer(self.raw.translate(_CLASS_TABLE), dtype=np.uint8)  # a C table look-up per byte
         other = np.flatnonzero(cls != _C_WORD)  # every byte not in a word; the last is a newline
         other_cls = cls[other]
         before = np.concatenate(([-1], other[:-1]))
