@@ -59,7 +59,10 @@ class DedupIndex:
         with self.store.engine.begin() as conn:
             row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == _META_KEY)).first()
             if row is None:
-                shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {"seed": SIGNATURE_SEED, "hash": HASH_VERSION}
+                shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {
+                    "seed": SIGNATURE_SEED,
+                    "hash": HASH_VERSION,
+                }
                 self.store._upsert(conn, s.meta, ["key"], {"key": _META_KEY, "value": json.dumps(shape)})
                 return opts
         stored = json.loads(row[0])
@@ -92,8 +95,12 @@ class DedupIndex:
             "signature = :signature WHERE article_id = :article_id"
         )
         for chunk in _chunks(indexed, batch):
-            texts = {a.article_id: a.text or "" for a in self.store.iter_articles(ids=[aid for aid, _ in chunk])}
-            fps = fingerprints([texts.get(aid, "") for aid, _ in chunk], opts.shingle_size, opts.prose_min_words)
+            texts = {
+                a.article_id: a.text or "" for a in self.store.iter_articles(ids=[aid for aid, _ in chunk])
+            }
+            fps = fingerprints(
+                [texts.get(aid, "") for aid, _ in chunk], opts.shingle_size, opts.prose_min_words
+            )
             long_rows = [i for i, fp in enumerate(fps) if fp.shingle_count >= opts.min_shingles]
             sigs = signatures([fps[i].raw for i in long_rows], opts.num_perm)
             keys = dict(zip(long_rows, band_keys(sigs, opts.bands).tolist(), strict=True))

@@ -211,7 +211,6 @@ class _Chunk:
 
     def __init__(self, norms: list[str], prose_min_words: int):
         self.raw = "\n".join(norms).encode("ascii") + b"\n"
-        blob = np.frombuffer(self.raw, dtype=np.uint8)
         self.text_starts = np.cumsum([0] + [len(t) + 1 for t in norms[:-1]])
         cls = np.frombuffer(self.raw.translate(_CLASS_TABLE), dtype=np.uint8)  # a C table look-up per byte
         other = np.flatnonzero(cls != _C_WORD)  # every byte not in a word; the last is a newline
@@ -286,7 +285,13 @@ class _Chunk:
         hi = self.text_starts[text + 1] if text + 1 < len(self.text_starts) else len(self.raw)
         first, last = np.searchsorted(self.line_starts, [lo, hi])
         keep = self.keep_line[first:last]
-        return list(zip(self.line_starts[first:last][keep].tolist(), self.line_ends[first:last][keep].tolist(), strict=True))
+        return list(
+            zip(
+                self.line_starts[first:last][keep].tolist(),
+                self.line_ends[first:last][keep].tolist(),
+                strict=True,
+            )
+        )
 
 
 def _shingles(words: np.ndarray, size: int) -> np.ndarray:
@@ -339,7 +344,9 @@ class Fingerprint:
         """Tokens with digits in the prose: formulaic items (tables, scores) differ in their figures."""
         if self._numbers is None:
             find, raw = _FIGURE_BYTES.findall, self._chunk.raw
-            self._numbers = frozenset(f for lo, hi in self._chunk.prose_spans(self._text) for f in find(raw, lo, hi))
+            self._numbers = frozenset(
+                f for lo, hi in self._chunk.prose_spans(self._text) for f in find(raw, lo, hi)
+            )
         return self._numbers
 
 
