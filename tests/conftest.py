@@ -1,14 +1,29 @@
-"""Shared fixtures: a fresh PostgreSQL database per test (skips when no server answers)."""
+"""Shared fixtures: a fresh PostgreSQL database per test (skips when no server answers), the
+event world for fusion tests, and the labelled syndication corpus generator of the dedup bench."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 DEFAULT_PG = "postgresql://wirewatch:wirewatch@127.0.0.1:5432/postgres"
+SYNDICATION = Path(__file__).resolve().parents[1] / "bench" / "synth" / "syndication.py"
+
+
+@pytest.fixture(scope="session")
+def syndication():  # type: ignore[no-untyped-def]
+    """bench/synth/syndication.py: labelled copies of our own base articles (the dedup bench's corpus)."""
+    spec = importlib.util.spec_from_file_location("syndication", SYNDICATION)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
 def _admin_connect(url: str):  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ and the index rebuilt from stored texts when the hash version changes."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import subprocess
 import sys
@@ -24,23 +23,13 @@ from wirewatch.records import Article
 from wirewatch.store import open_store
 from wirewatch.store import schema as s
 
-ROOT = Path(__file__).resolve().parents[2]
 MEMORY = DedupOptions(band_map="memory")
 DATABASE = DedupOptions(band_map="database")
 
 
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("syndication", ROOT / "bench" / "synth" / "syndication.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look their module up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
 @pytest.fixture(scope="module")
-def corpus() -> list[Article]:
-    gen = _generator()
-    return gen.to_articles(gen.generate_corpus(300, 3))
+def corpus(syndication) -> list[Article]:  # type: ignore[no-untyped-def]
+    return syndication.to_articles(syndication.generate_corpus(300, 3))
 
 
 @pytest.fixture(autouse=True)
@@ -110,14 +99,14 @@ def test_map_follows_this_process_writes_without_reloading(tmp_path: Path, corpu
     store.close()
 
 
-def test_a_write_by_another_process_drops_the_map(tmp_path: Path, corpus: list[Article]) -> None:
+def test_a_write_by_another_process_drops_the_map(tmp_path: Path, corpus: list[Article], syndication) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "p.db"
     store = open_store(str(db))
     store.add_articles(corpus)
     assign_stories(store, corpus[:150], MEMORY)
     script = (
         "import sys, importlib.util\n"
-        f"spec = importlib.util.spec_from_file_location('syndication', {str(ROOT / 'bench' / 'synth' / 'syndication.py')!r})\n"
+        f"spec = importlib.util.spec_from_file_location('syndication', {syndication.__file__!r})\n"
         "gen = importlib.util.module_from_spec(spec); sys.modules['syndication'] = gen; spec.loader.exec_module(gen)\n"
         "from wirewatch.config import DedupOptions\n"
         "from wirewatch.dedup import assign_stories\n"

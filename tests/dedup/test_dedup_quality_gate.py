@@ -5,9 +5,7 @@ Figures come from bench/dedup_bench.py; these floors only move up, or down with 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -22,14 +20,6 @@ from wirewatch.store import open_store
 ROOT = Path(__file__).resolve().parents[2]
 ECBPLUS = ROOT.parent / "shared" / "bench" / "ecbplus" / "ecbplus_docs.jsonl"
 F1_FLOOR = 0.98
-
-
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("syndication", ROOT / "bench" / "synth" / "syndication.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look their module up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 def _pairs(labels: list[str]) -> set[tuple[int, int]]:
@@ -47,8 +37,8 @@ def _stories(tmp_path: Path, articles: list[Article]) -> list[str]:
     return [got[a.article_id] for a in articles]
 
 
-def test_generated_syndication_corpus_f1_floor(tmp_path: Path) -> None:
-    gen = _generator()
+def test_generated_syndication_corpus_f1_floor(tmp_path: Path, syndication) -> None:  # type: ignore[no-untyped-def]
+    gen = syndication
     items = gen.generate_corpus(800, 11)
     pred = _stories(tmp_path, gen.to_articles(items))
     gold_pairs, pred_pairs = _pairs([it["label"] for it in items]), _pairs(pred)
@@ -58,8 +48,8 @@ def test_generated_syndication_corpus_f1_floor(tmp_path: Path) -> None:
     assert f1 >= F1_FLOOR, f"F1 {f1:.4f} (P {precision:.4f}, R {recall:.4f}) below {F1_FLOOR}"
 
 
-def test_generator_is_deterministic() -> None:
-    gen = _generator()
+def test_generator_is_deterministic(syndication) -> None:  # type: ignore[no-untyped-def]
+    gen = syndication
     a, b = gen.generate_corpus(120, 5), gen.generate_corpus(120, 5)
     assert [x["text"] for x in a] == [x["text"] for x in b]
     assert Counter(x["label"] for x in a) == Counter(x["label"] for x in b)
