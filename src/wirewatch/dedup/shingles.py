@@ -217,7 +217,7 @@ class _Chunk:
         other_cls = cls[other]
         before = np.concatenate(([-1], other[:-1]))
         gap = np.flatnonzero(other - before > 1)
-        self.word_starts, self.word_ends = before[gap] + 1, other[gap]
+        word_starts, word_ends = before[gap] + 1, other[gap]
         newlines = np.flatnonzero(other_cls == _C_NEWLINE)  # index into `other` of each line's end
         self.line_ends = other[newlines]
         self.line_starts = np.concatenate(([0], self.line_ends[:-1] + 1))
@@ -235,6 +235,9 @@ class _Chunk:
             stripped = np.fromiter((len(t.strip()) for t in norms), dtype=np.float64, count=len(norms))
             keep |= (kept_chars < 0.3 * stripped)[text_of_line]
             self.keep_line = keep
+        self.words, self.offsets = self._word_hashes(word_starts, word_ends)
+        # what fingerprints keep (to read figures later): the bytes and lines, not the word arrays
+        self.lines = _ChunkLines(self.raw, self.text_starts, self.line_starts, self.line_ends, self.keep_line)
 
     @staticmethod
     def _sentence_ends(other: np.ndarray, other_cls: np.ndarray) -> np.ndarray:
@@ -251,13 +254,12 @@ class _Chunk:
             cur = np.where(alive, nxt, cur)
         return stops[ended]
 
-    def word_hashes(self) -> tuple[np.ndarray, np.ndarray]:
+    def _word_hashes(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Hashes of the kept words, flat, and each text's offsets into them.
 
         A word's hash mixes its length and its bytes read eight at a time: one gather of
         unaligned 64-bit values at the word starts (and one more per eight bytes for the few
         longer words), so the work is per word, not per byte, and there is no Python loop."""
-        starts, ends = self.word_starts, self.word_ends
         if not self.keep_line.all():
             kept_bytes = np.repeat(self.keep_line, self.line_ends - self.line_starts + 1)
             kept = kept_bytes[starts]
@@ -278,6 +280,17 @@ class _Chunk:
                 longer, done = longer[rest > 8], done + 8
         offsets = np.searchsorted(starts, self.text_starts)
         return words, np.append(offsets, len(starts))
+
+
+class _ChunkLines:
+    """The bytes of a chunk and which of its lines were kept as prose."""
+
+    __slots__ = ("raw", "text_starts", "line_starts", "line_ends", "keep_line")
+
+    def __init__(self, raw: bytes, text_starts: np.ndarray, line_starts: np.ndarray, line_ends: np.ndarray,
+                 keep_line: np.ndarray):  # fmt: skip
+        self.raw, self.text_starts = raw, text_starts
+        self.line_starts, self.line_ends, self.keep_line = line_starts, line_ends, keep_line
 
     def prose_spans(self, text: int) -> list[tuple[int, int]]:
         """Byte spans of the kept lines of text number `text`."""
@@ -320,7 +333,7 @@ class Fingerprint:
 
     __slots__ = ("text_hash", "raw", "_chunk", "_text", "_set", "_numbers")
 
-    def __init__(self, text_hash: str, raw: np.ndarray, chunk: _Chunk, text: int):
+    def __init__(self, text_hash: str, raw: np.ndarray, chunk: _ChunkLines, text: int):
         self.text_hash = text_hash
         self.raw = raw  # shingle hashes in text order; MinHash needs no de-duplication
         self._chunk = chunk  # the normalised text is text number `text` of the chunk
@@ -370,14 +383,14 @@ def fingerprints(texts: Sequence[str], shingle_size: int, prose_min_words: int =
         size += len(norm)
         if size >= _CHUNK_CHARS or i == len(texts) - 1:
             chunk = _Chunk(norms, prose_min_words)
-            words, offsets = chunk.word_hashes()
+            words, offsets = chunk.words, chunk.offsets
             windows = _shingles(words, shingle_size)  # over the whole chunk; cut per text below
             bounds = offsets.tolist()
             for j in range(len(norms)):
                 lo, hi = bounds[j], bounds[j + 1]
                 # SHA-256 runs in hardware on most CPUs: half the time of BLAKE2 on a text's words
                 digest = hashlib.sha256(words[lo:hi]).hexdigest()[:32]
-                out.append(Fingerprint(digest, windows[lo : max(lo, hi - shingle_size + 1)], chunk, j))
+                out.append(Fingerprint(digest, windows[lo : max(lo, hi - shingle_size + 1)], chunk.lines, j))
             norms, size = [], 0
     return out
 
