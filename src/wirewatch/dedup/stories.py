@@ -155,13 +155,12 @@ class _Assigner:
         wanted = [a for a in dict.fromkeys(article_ids) if a not in self.fps]
         if not wanted:
             return
-        stored = list(self.store.iter_articles(ids=wanted))
-        for art, fp in zip(
-            stored,
-            fingerprints([a.text or "" for a in stored], self.opts.shingle_size, self.opts.prose_min_words),
-            strict=True,
-        ):
-            self.fps[art.article_id] = fp
+        texts = self.store.article_texts(wanted)
+        found = [aid for aid in wanted if aid in texts]
+        prints = fingerprints(
+            [texts[aid] for aid in found], self.opts.shingle_size, self.opts.prose_min_words
+        )
+        self.fps.update(zip(found, prints, strict=True))
 
     def assign(self, articles: Sequence[Article]) -> dict[str, str]:
         opts = self.opts
@@ -277,15 +276,16 @@ class _Assigner:
         ]
 
     def _prefetch(self, stored_hits: dict[int, Counter[tuple[str, str]]]) -> None:
-        """Read in one go what verification will likely need: the best stored copy of each candidate
-        story that will be checked, and the story record of each article's best candidate."""
+        """Read in one go what verification will likely need: the stored copies of each candidate
+        story sharing two bands or more, the best copy of a few sharing one, and the story record
+        of each article's best candidate."""
         wanted: list[str] = []
         likely: list[str] = []
         for hits in stored_hits.values():
             ranked = self._candidates(hits)
             if ranked:
                 likely.append(ranked[0][0])
-            strong = [aids[0] for _sid, aids, n in ranked if n >= 2]
+            strong = [aid for _sid, aids, n in ranked if n >= 2 for aid in aids]
             weak = [aids[0] for _sid, aids, n in ranked if n < 2][:_WEAK_CANDIDATES]
             wanted.extend(strong + weak)
         self.load_fingerprints(wanted)

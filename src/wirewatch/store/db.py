@@ -7,6 +7,7 @@ with no duplicates.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wirewatch.errors import InputProblem, WirewatchError
-from wirewatch.records import Article, Event, EventMention, Story
+from wirewatch.records import Article, Event, EventMention, Record, Story
 from wirewatch.store import schema as s
 
 
@@ -34,7 +35,14 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+def _fields(record: Any) -> dict[str, Any]:
+    """A record's fields, one level deep: json.dumps walks the rest (no deep copy first)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def _json_default(value: Any) -> Any:
+    if isinstance(value, Record):  # its to_dict is dataclasses.asdict: same JSON
+        return _fields(value)
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, dt.date | dt.datetime):
@@ -43,7 +51,12 @@ def _json_default(value: Any) -> Any:
 
 
 def _jsonable(record: Any) -> dict[str, Any]:
-    data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
+    """The record as the JSON the database stores: the same as `to_dict()`, made by one
+    json.dumps of its fields (what asdict would deep-copy first is copied by json.loads)."""
+    if isinstance(record, Record):
+        data = _fields(record)
+    else:
+        data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
     return json.loads(json.dumps(data, default=_json_default))
 
 
@@ -187,6 +200,20 @@ class Store:
         sql = sa.text(f"UPDATE articles SET story_id = {sid}, data = {patched} WHERE article_id = :aid")
         with self.engine.begin() as conn:
             conn.execute(sql, rows)
+
+    def article_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """article_id -> clean text, read without parsing the rest of each record (dedup's
+        verification reads many candidates' texts)."""
+        text = s.articles.c.data["text"].as_string()
+        out: dict[str, str] = {}
+        wanted = list(dict.fromkeys(ids))
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 900):
+                q = sa.select(s.articles.c.article_id, text).where(
+                    s.articles.c.article_id.in_(wanted[i : i + 900])
+                )
+                out.update((aid, body or "") for aid, body in conn.execute(q))
+        return out
 
     def get_article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
