@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -337,6 +338,11 @@ def speed_and_size(big: int, seed: int, opts: DedupOptions, tmp: Path) -> None:
     t, w = clock(), time.perf_counter()
     band_map = bandmap.BandMap.load(store)
     load_cpu, load_wall = clock() - t, time.perf_counter() - w
+    tracemalloc.start()  # a second load, traced, for the memory the map holds
+    traced = bandmap.BandMap.load(store)
+    map_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del traced
     bandmap.remember(store, band_map)
     in_memory = dataclasses.replace(opts, band_map="memory")
     in_database = dataclasses.replace(opts, band_map="database")
@@ -368,7 +374,7 @@ def speed_and_size(big: int, seed: int, opts: DedupOptions, tmp: Path) -> None:
         f"  wirewatch (rensa), band map in memory: {n / (sig_s + mh_s + q_s):,.0f} articles/s signature + query "
         f"(prose+normalise+shingle {n / sig_s:,.0f}/s, MinHash+bands {n / mh_s:,.0f}/s, "
         f"look-up {n / q_s:,.0f}/s); the map of {big:,} articles ({len(band_map.keys):,} band rows) "
-        f"loads in {load_cpu:.2f} s CPU ({load_wall:.2f} s wall), once per process"
+        f"loads in {load_cpu:.2f} s CPU ({load_wall:.2f} s wall) and holds {map_bytes / big:,.0f} B per article, once per process"
     )
     print(
         f"  wirewatch (rensa), look-up in SQLite:  {n / (sig_s + mh_s + qdb_s):,.0f} articles/s signature + query "

@@ -60,7 +60,7 @@ class DedupOptions:
     # band look-ups: "memory" (the index read into memory once per process), "database" (indexed
     # queries), or "auto" (memory when the batch is large beside the index, or already loaded)
     band_map: str = "auto"
-    band_map_max_articles: int = 2_000_000  # "auto" never loads a larger index (~200 B an article)
+    band_map_max_articles: int = 1_000_000  # "auto" never loads a larger index (~350 B an article)
 
 
 @dataclass(slots=True)
