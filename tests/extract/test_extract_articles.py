@@ -161,3 +161,40 @@ def test_claimed_responsibility_names_actor1():
     (m,) = run(CLAIM)
     assert m.fatalities == 2 and m.location == "Quetta"
     assert m.actor1 and "Balochistan Liberation Army" in m.actor1
+
+
+ROUNDUP = """NAIROBI: Police fired tear gas at hundreds of traders who marched on the county offices in Nakuru on Thursday to protest against new market fees, witnesses said.
+
+The traders said the fees would double their costs.
+
+Smaller demonstrations were also held in Eldoret and Kisumu, where they passed off peacefully."""
+
+
+def test_an_undated_event_takes_the_article_time_frame_loosely():
+    mentions = run(ROUNDUP, published_at="2025-03-14")
+    lead = next(m for m in mentions if m.location == "Nakuru")
+    assert lead.event_date == "2025-03-13" and lead.time_precision == 1
+    later = [m for m in mentions if m.location in ("Eldoret", "Kisumu")]
+    assert later, [(m.location, m.sentence) for m in mentions]
+    for m in later:
+        # not said of this event: the lead's day, a day more at the top, week precision
+        assert (m.event_date, m.date_low, m.date_high, m.time_precision) == (
+            "2025-03-13", "2025-03-13", "2025-03-14", 2,
+        )  # fmt: skip
+        (date_span,) = [s for s in m.spans if s.field == "date"]
+        assert ROUNDUP[date_span.start : date_span.end] == date_span.text == "on Thursday"
+        assert "date not given for this event" in m.notes
+        assert m.confidence < lead.confidence
+
+
+def test_an_undated_event_takes_the_date_of_its_own_sentence():
+    text = (
+        "IMPHAL: Violence flared in the hill district on Friday as a mob set fire to a dozen shops in "
+        "Churachandpur, while two village guards were killed in a gunfight with armed men near Moirang, "
+        "police said."
+    )
+    by_place = {m.location: m for m in run(text, published_at="2025-06-14")}
+    riot, clash = by_place["Churachandpur"], by_place["Moirang"]
+    assert riot.event_date == clash.event_date == "2025-06-13"
+    assert clash.time_precision == 1  # said in its own sentence: as precise as there
+    assert "date not given" not in clash.notes

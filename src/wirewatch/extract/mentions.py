@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -33,7 +33,7 @@ from wirewatch.extract.triggers import (
 )
 from wirewatch.records import Article, EventMention, Span, content_id
 
-EXTRACTOR_VERSION = "wirewatch-extract/0.4"
+EXTRACTOR_VERSION = "wirewatch-extract/0.5"
 
 # Relative dates are compared between mentions even without a publication date, by
 # resolving them against this arbitrary base; such dates are never emitted.
@@ -54,6 +54,7 @@ class DateChoice:
     start: int
     end: int
     soft: bool
+    sent: Any = None  # the Sentence the expression is in (a borrowed date's span points there)
 
 
 @dataclass(slots=True)
@@ -400,7 +401,22 @@ def _interaction(i1: int | None, i2: int | None) -> int | None:
     return 10 * min(i1, i2) + max(i1, i2)
 
 
-def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> EventMention:
+def _time_frame(c: Cluster, dated: list[Group]) -> Group | None:
+    """For an event none of whose sentences is dated: another event of its own sentence ("on
+    Friday a mob burned houses, while two volunteers were killed"), else the article's first
+    dated event, since a report covers one time frame ("Demonstrations were also held in
+    Mombasa"). None for an event named in passing after "after", "since" (an earlier one)."""
+    if any(g.date for g in c.groups) or all(g.backref for g in c.groups):
+        return None
+    own = {g.sent.index for g in c.groups}
+    return next((x for x in dated if x.sent.index in own), dated[0] if dated else None)
+
+
+def _build(
+    article: Article, c: Cluster, sub: str, dominant: list[str], frame: Group | None = None
+) -> EventMention:
+    """The mention of cluster `c`; `frame` is the dated event whose date stands in when none of
+    its own sentences gives one (see _time_frame)."""
     groups = c.groups
     main = max(
         groups,
@@ -519,12 +535,13 @@ def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> Event
         spans.append(_span("injuries", fat_g[id(pick_i)].sent, pick_i.start, pick_i.end))
     # date
     dg = next((g for g in groups if g.date and not g.date_borrowed), None) or next(
-        (g for g in groups if g.date), None
+        (g for g in groups if g.date), frame
     )
     if dg is not None and dg.date is not None:
         d = dg.date
+        from_article = dg is frame and frame.sent.index not in {g.sent.index for g in groups}
         m.date_expression = d.expression
-        spans.append(_span("date", dg.sent, d.start, d.end))
+        spans.append(_span("date", d.sent or dg.sent, d.start, d.end))
         w = d.window
         if w is not None and w.event_date:
             m.event_date, m.date_low, m.date_high, m.time_precision = (
@@ -533,6 +550,11 @@ def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> Event
                 w.date_high,
                 w.time_precision,
             )
+            if from_article:  # not said of this event: the article's time frame, loosely
+                m.time_precision = max(w.time_precision, 2)
+                if w.date_high:
+                    m.date_high = (date.fromisoformat(w.date_high) + timedelta(days=1)).isoformat()
+                notes.append(f"date not given for this event: the article's '{d.expression}'")
             if w.inferred:
                 confidence -= 0.05
             if article.published_at_source in ("file", "none"):
@@ -540,7 +562,7 @@ def _build(article: Article, c: Cluster, sub: str, dominant: list[str]) -> Event
         else:
             confidence -= 0.15
             notes.append(f"date '{d.expression}' kept unresolved: no publication date")
-        if dg.date_borrowed:
+        if dg.date_borrowed or dg is frame:
             confidence -= 0.05
     else:
         confidence -= 0.1
@@ -654,7 +676,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
             g = _attach(groups, ds)
             if g.date is None:
                 window, compare = _resolve_dates(expr, article.published_at)
-                g.date = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)))
+                g.date = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)), s)
         for g in groups:
             tokens = []
             for t in g.triggers:
@@ -680,6 +702,10 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
             src = before[-1] if before else (same_para[0] if same_para else None)
             if src is not None and src.date is not None:
                 g.date, g.date_borrowed = src.date, True
+    # for events left with no date: the dated events, in text order (see _time_frame)
+    dated = [
+        x for x in groups_all if x.date and not x.date_borrowed and x.date.window and x.date.window.event_date
+    ]
     for g in groups_all:
         g.anaphoric = _is_anaphoric(g)
         g.definite = bool(_coref()["anaphor_np"].search(g.sent.text[: g.end]))
@@ -705,7 +731,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         sub = _sub_event(c, title_sub, is_lead=(i == 0), dominant=dominant)
         if sub is None or sub not in _sub_types():
             continue
-        m = _build(article, c, sub, [country_names[i] for i in dominant])
+        m = _build(article, c, sub, [country_names[i] for i in dominant], _time_frame(c, dated))
         if m.confidence >= options.min_confidence:
             out.append(m)
     return out
