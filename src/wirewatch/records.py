@@ -95,7 +95,7 @@ class Article(Record):
     title: str | None = None
     author: str | None = None
     published_at: str | None = None  # ISO 8601 date or datetime
-    published_at_source: str = "none"  # html-meta|header-line|date-field|dateline|input|file|none
+    published_at_source: str = "none"  # html-meta|header-line|date-field|dateline|input|file|story|none
     agency: str | None = None
     dateline_place: str | None = None
     language: str | None = None  # ISO 639-1

@@ -255,3 +255,15 @@ def test_seeds_000_and_001_form_one_story_and_004_another(store) -> None:  # typ
     arts = [article(k, files[k].read_text("utf-8")) for k in ("000", "001", "004")]
     got = run(store, arts)
     assert got["000"] == got["001"] != got["004"]
+
+
+def test_an_undated_copy_takes_its_story_first_publication_date(store) -> None:  # type: ignore[no-untyped-def]
+    first = wire("01_flood_jamuna", "dated", published_at="2024-07-04T09:00:00+06:00")
+    later = wire("01_flood_jamuna", "later", published_at="2024-07-06T10:00:00+06:00")
+    undated = article("undated", chrome(first.text, "Floods"))  # a scraped copy with no date of its own
+    run(store, [first, later])
+    run(store, [undated])
+    got = store.get_article("undated")
+    assert got.published_at == "2024-07-04T09:00:00+06:00"  # the earliest copy: "on Tuesday" was written then
+    assert got.published_at_source == got.field_sources["published_at"] == "story"
+    assert store.get_article("dated").published_at_source != "story"

@@ -198,3 +198,17 @@ def test_an_undated_event_takes_the_date_of_its_own_sentence():
     assert riot.event_date == clash.event_date == "2025-06-13"
     assert clash.time_precision == 1  # said in its own sentence: as precise as there
     assert "date not given" not in clash.notes
+
+
+def test_a_place_the_gazetteer_lacks_still_gets_its_town_or_country():
+    text = (
+        "MOMBASA, Kenya, March 4 - Cargo ships queued outside the Port of Mombasa on Tuesday as hundreds of "
+        "dockworkers held a protest over unpaid wages, union officials said.\n\n"
+        "Later in the day about 200 workers staged a sit-in near Kilindini, the union said."
+    )
+    by_place = {m.location: m for m in run(text, published_at="2025-03-04", dateline_place="Mombasa")}
+    port = by_place["Mombasa"]  # "the Port of Mombasa": part of the town
+    assert (port.country, port.geo_precision) == ("Kenya", 2) and port.latitude is not None
+    sit_in = by_place["Kilindini"]  # unknown: the name without "near", the country from the context
+    assert (sit_in.country, sit_in.geo_precision, sit_in.latitude) == ("Kenya", 2, None)
+    assert "not in the gazetteer" in sit_in.notes

@@ -254,7 +254,20 @@ class _Assigner:
         self.store.restory_mentions(moved)  # their events are re-fused and recounted
         for a in ordered:
             a.story_id = result[a.article_id]
+        self._date_from_siblings(fresh)
         return result
+
+    def _date_from_siblings(self, articles: Sequence[Article]) -> None:
+        """An undated copy takes its story's first publication date: relative dates in the text
+        ("on Tuesday") were written against the earliest copy's date, not a later one's."""
+        dated = []
+        for a in articles:
+            story = self.stories.get(a.story_id or "")
+            if a.published_at is None and story is not None and story.first_seen:
+                a.published_at, a.published_at_source = story.first_seen, "story"
+                a.field_sources["published_at"] = "story"
+                dated.append(a)
+        self.store.update_articles(dated)
 
     @staticmethod
     def _hits(keys: list[int], source: _Holders) -> Counter[tuple[str, str]]:

@@ -33,7 +33,7 @@ from wirewatch.extract.triggers import (
 )
 from wirewatch.records import Article, EventMention, Span, content_id
 
-EXTRACTOR_VERSION = "wirewatch-extract/0.5"
+EXTRACTOR_VERSION = "wirewatch-extract/0.6"
 
 # Relative dates are compared between mentions even without a publication date, by
 # resolving them against this arbitrary base; such dates are never emitted.
@@ -401,6 +401,43 @@ def _interaction(i1: int | None, i2: int | None) -> int | None:
     return 10 * min(i1, i2) + max(i1, i2)
 
 
+_LEADING_WORDS = re.compile(r"^(?:(?:near|outside|around|the)\s+)+", re.IGNORECASE)
+_PART_OF = re.compile(r"^(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+of\s+(?P<place>[A-Z].*)$")
+
+
+def _unresolved_place(m: EventMention, text: str, dominant: list[str], notes: list[str]) -> None:
+    """A place phrase the gazetteer does not know: the town in "the Port of Mombasa" when it
+    knows that (part of it: precision 2), else the name as given with the country of the
+    article's context, so the event is at least in the right country."""
+    name = _LEADING_WORDS.sub("", text).strip() or text
+    near = name != text and not text.lower().startswith("the ")
+    country = resolver.resolve_place(dominant[0]) if dominant else None
+    if country is not None and country.kind != "country":
+        country = None
+    context = [country.iso3] if country is not None and country.iso3 else []
+    part = _PART_OF.match(name)
+    inner = resolver.resolve_place(part.group("place"), context_iso3=context) if part else None
+    if inner is not None and inner.kind in ("city", "admin2"):
+        m.location, m.country, m.iso, m.iso3 = inner.name, inner.country, inner.iso, inner.iso3
+        m.admin1, m.admin2, m.latitude, m.longitude = (
+            inner.admin1,
+            inner.admin2,
+            inner.latitude,
+            inner.longitude,
+        )
+        m.geonameid, m.geo_precision = inner.geonameid, 2
+        notes.append(f"place '{name}' not in the gazetteer: coded to {inner.name}, which it is part of")
+        return
+    m.location = name
+    if country is not None:
+        m.country, m.iso, m.iso3 = country.country, country.iso, country.iso3
+        notes.append(f"place '{name}' not in the gazetteer: country from the article's context")
+    else:
+        notes.append(f"place '{name}' not in the gazetteer")
+    if near:
+        m.geo_precision = 2
+
+
 def _time_frame(c: Cluster, dated: list[Group]) -> Group | None:
     """For an event none of whose sentences is dated: another event of its own sentence ("on
     Friday a mob burned houses, while two volunteers were killed"), else the article's first
@@ -458,9 +495,8 @@ def _build(
             m.admin1, m.admin2, m.latitude, m.longitude = pl.admin1, pl.admin2, pl.latitude, pl.longitude
             m.geonameid, m.geo_precision = pl.geonameid, pl.geo_precision
         else:
-            m.location = p.text
+            _unresolved_place(m, p.text, dominant, notes)
             confidence -= 0.15
-            notes.append(f"place '{p.text}' not in the gazetteer")
     elif dominant:
         country = resolver.resolve_place(dominant[0])
         if country is not None:
@@ -640,10 +676,11 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     dateline = article.dateline_place
     # country context: places named in the candidate sentences (resolved without context first)
     context: list[str] = []
-    dateline_iso = None
+    dateline_iso = dateline_country = None
     if dateline:
         dp = resolver.resolve_place(dateline)
         dateline_iso = dp.iso3 if dp is not None else None
+        dateline_country = dp.country if dp is not None else None
     groups_all: list[Group] = []
     counts: dict[str, float] = {}
     country_names: dict[str, str] = {}
@@ -731,7 +768,9 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         sub = _sub_event(c, title_sub, is_lead=(i == 0), dominant=dominant)
         if sub is None or sub not in _sub_types():
             continue
-        m = _build(article, c, sub, [country_names[i] for i in dominant], _time_frame(c, dated))
+        # the countries the article's places are in, else its dateline's
+        countries = [country_names[i] for i in dominant] or ([dateline_country] if dateline_country else [])
+        m = _build(article, c, sub, countries, _time_frame(c, dated))
         if m.confidence >= options.min_confidence:
             out.append(m)
     return out
