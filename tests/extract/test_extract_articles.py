@@ -212,3 +212,16 @@ def test_a_place_the_gazetteer_lacks_still_gets_its_town_or_country():
     sit_in = by_place["Kilindini"]  # unknown: the name without "near", the country from the context
     assert (sit_in.country, sit_in.geo_precision, sit_in.latitude) == ("Kenya", 2, None)
     assert "not in the gazetteer" in sit_in.notes
+
+
+def test_a_street_the_gazetteer_lacks_is_coded_to_the_article_town():
+    text = (
+        "Riot police in Kisumu fired tear gas on Monday at traders protesting against a ban on street "
+        "hawking, witnesses said.\n\n"
+        "Later, a second group of hawkers staged a protest at Angawa Avenue for two hours, witnesses said."
+    )
+    mentions = run(text, published_at="2025-03-11")
+    street = [m for m in mentions if "Angawa Avenue" in m.notes]
+    assert street, [(m.location, m.notes) for m in mentions]
+    assert (street[0].location, street[0].country, street[0].geo_precision) == ("Kisumu", "Kenya", 2)
+    assert "the town it is in" in street[0].notes

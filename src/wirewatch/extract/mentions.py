@@ -401,15 +401,25 @@ def _interaction(i1: int | None, i2: int | None) -> int | None:
     return 10 * min(i1, i2) + max(i1, i2)
 
 
-_LEADING_WORDS = re.compile(r"^(?:(?:near|outside|around|the)\s+)+", re.IGNORECASE)
 _PART_OF = re.compile(r"^(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+of\s+(?P<place>[A-Z].*)$")
 
 
-def _unresolved_place(m: EventMention, text: str, dominant: list[str], notes: list[str]) -> None:
+@cache
+def _place_words() -> tuple[re.Pattern[str], frozenset[str]]:
+    data = load("places")
+    leading = re.compile(rf"^(?:(?:{alternation(data['leading_words'])})\s+)+", re.IGNORECASE)
+    return leading, frozenset(data["in_town"])
+
+
+def _unresolved_place(
+    m: EventMention, text: str, dominant: list[str], town: str | None, notes: list[str]
+) -> None:
     """A place phrase the gazetteer does not know: the town in "the Port of Mombasa" when it
-    knows that (part of it: precision 2), else the name as given with the country of the
-    article's context, so the event is at least in the right country."""
-    name = _LEADING_WORDS.sub("", text).strip() or text
+    knows that, or the article's town for a street or site ("Kenyatta Avenue"), both as part of
+    the town (precision 2); else the name as given with the country of the article's context,
+    so the event is at least in the right country."""
+    leading, in_town = _place_words()
+    name = leading.sub("", text).strip() or text
     near = name != text and not text.lower().startswith("the ")
     country = resolver.resolve_place(dominant[0]) if dominant else None
     if country is not None and country.kind != "country":
@@ -417,6 +427,8 @@ def _unresolved_place(m: EventMention, text: str, dominant: list[str], notes: li
     context = [country.iso3] if country is not None and country.iso3 else []
     part = _PART_OF.match(name)
     inner = resolver.resolve_place(part.group("place"), context_iso3=context) if part else None
+    if inner is None and town and name.split()[-1].lower().strip(".") in in_town:
+        inner = resolver.resolve_place(town, context_iso3=context)
     if inner is not None and inner.kind in ("city", "admin2"):
         m.location, m.country, m.iso, m.iso3 = inner.name, inner.country, inner.iso, inner.iso3
         m.admin1, m.admin2, m.latitude, m.longitude = (
@@ -426,7 +438,7 @@ def _unresolved_place(m: EventMention, text: str, dominant: list[str], notes: li
             inner.longitude,
         )
         m.geonameid, m.geo_precision = inner.geonameid, 2
-        notes.append(f"place '{name}' not in the gazetteer: coded to {inner.name}, which it is part of")
+        notes.append(f"place '{name}' not in the gazetteer: coded to {inner.name}, the town it is in")
         return
     m.location = name
     if country is not None:
@@ -450,10 +462,16 @@ def _time_frame(c: Cluster, dated: list[Group]) -> Group | None:
 
 
 def _build(
-    article: Article, c: Cluster, sub: str, dominant: list[str], frame: Group | None = None
+    article: Article,
+    c: Cluster,
+    sub: str,
+    dominant: list[str],
+    frame: Group | None = None,
+    town: str | None = None,
 ) -> EventMention:
     """The mention of cluster `c`; `frame` is the dated event whose date stands in when none of
-    its own sentences gives one (see _time_frame)."""
+    its own sentences gives one (see _time_frame); `town` is the article's town (its dateline,
+    else the first town it names), where its streets and sites are."""
     groups = c.groups
     main = max(
         groups,
@@ -495,7 +513,7 @@ def _build(
             m.admin1, m.admin2, m.latitude, m.longitude = pl.admin1, pl.admin2, pl.latitude, pl.longitude
             m.geonameid, m.geo_precision = pl.geonameid, pl.geo_precision
         else:
-            _unresolved_place(m, p.text, dominant, notes)
+            _unresolved_place(m, p.text, dominant, town, notes)
             confidence -= 0.15
     elif dominant:
         country = resolver.resolve_place(dominant[0])
@@ -751,6 +769,15 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         if g.backref and not g.tolls and (g.date is None or g.date_borrowed):
             continue  # "talks suspended after an ELN offensive": an earlier event named in passing
         _merge_into(clusters, g)
+    town = article.dateline_place or next(
+        (
+            p.place.name
+            for g in groups_all
+            for p in g.places
+            if p.place is not None and p.place.kind == "city"
+        ),
+        None,
+    )
     title_sub = _title_sub(article.title)
     out: list[EventMention] = []
     for i, c in enumerate(clusters):
@@ -770,7 +797,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
             continue
         # the countries the article's places are in, else its dateline's
         countries = [country_names[i] for i in dominant] or ([dateline_country] if dateline_country else [])
-        m = _build(article, c, sub, countries, _time_frame(c, dated))
+        m = _build(article, c, sub, countries, _time_frame(c, dated), town)
         if m.confidence >= options.min_confidence:
             out.append(m)
     return out
