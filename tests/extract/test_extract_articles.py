@@ -225,3 +225,15 @@ def test_a_street_the_gazetteer_lacks_is_coded_to_the_article_town():
     assert street, [(m.location, m.notes) for m in mentions]
     assert (street[0].location, street[0].country, street[0].geo_precision) == ("Kisumu", "Kenya", 2)
     assert "the town it is in" in street[0].notes
+
+
+def test_a_town_the_small_model_tags_as_a_people_is_still_a_place():
+    # en_core_web_sm labels "Aleppo" NORP here; a demonym ("Syrian") stays no place
+    (strike,) = run(
+        "Warplanes pounded neighbourhoods of Aleppo city overnight, killing four civilians, a monitor said."
+    )
+    assert (strike.location, strike.country) == ("Aleppo", "Syria")
+    (shelling,) = run(
+        "Syrian troops shelled rebel positions overnight, killing four fighters, a monitor said."
+    )
+    assert shelling.location is None or shelling.geo_precision == 3  # never a town called "Syrian"

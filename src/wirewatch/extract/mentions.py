@@ -33,7 +33,7 @@ from wirewatch.extract.triggers import (
 )
 from wirewatch.records import Article, EventMention, Span, content_id
 
-EXTRACTOR_VERSION = "wirewatch-extract/0.6"
+EXTRACTOR_VERSION = "wirewatch-extract/0.7"
 
 # Relative dates are compared between mentions even without a publication date, by
 # resolving them against this arbitrary base; such dates are never emitted.

@@ -31,7 +31,6 @@ _PLACE_OBJECT_VERBS = {
     "raid", "retake", "besiege", "pound", "target", "rock", "invade", "reach", "control", "liberate",
 }  # fmt: skip
 _NOT_NAMES = (
-    "NORP",
     "DATE",
     "TIME",
     "CARDINAL",
@@ -96,6 +95,10 @@ def _unlabelled_names(doc: Any) -> list[Any]:
             start -= 1
         out.append(_Span(doc, start, tok.i + 1, label="GPE"))
     return out
+
+
+def _same_name(a: str, b: str) -> bool:
+    return a.casefold().replace("-", " ") == b.casefold().replace("-", " ")
 
 
 def place_candidates(
@@ -189,6 +192,10 @@ def place_candidates(
             )
         if place is None and guessed:
             continue
+        if ent.label_ == "NORP" and (
+            place is None or place.kind == "country" or not _same_name(place.name, ent.text)
+        ):
+            continue  # a people ("Syrian"); the small model also tags some towns so ("Aleppo")
         if place is not None:
             score += {"city": 1.0, "admin2": 0.8, "admin1": 0.6, "region": 0.2, "country": 0.0}.get(
                 place.kind, 0.0
