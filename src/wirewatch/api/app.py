@@ -54,6 +54,9 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         title="wirewatch",
         version=__version__,
         description="Conflict events fused from news articles, with every source behind them.",
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: wirewatch stays offline
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
 
@@ -97,7 +100,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         sub_type: Annotated[str | None, Query(description="ACLED sub-event type")] = None,
         actor: Annotated[str | None, Query(description="part of actor1 or actor2")] = None,
         bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
-        min_fatalities: Annotated[int | None, Query(ge=0)] = None,
+        min_fatalities: Annotated[int | None, Query(ge=0, description="at least this many killed")] = None,
         q: Annotated[str | None, Query(description="text in notes, location or actors")] = None,
     ) -> EventFilter:
         return EventFilter(
@@ -106,11 +109,15 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         )  # fmt: skip
 
     FilterDep = Annotated[EventFilter, Depends(event_filter)]
-    Limit = Annotated[int | None, Query(ge=1, le=api_options.max_page_size)]
-    Offset = Annotated[int, Query(ge=0)]
+    Limit = Annotated[
+        int | None,
+        Query(ge=1, le=api_options.max_page_size, description="page size (default: [api] page_size)"),
+    ]
+    Offset = Annotated[int, Query(ge=0, description="rows to skip, for the next page")]
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, Any]:
+        """Liveness: the version and the database's schema version."""
         return {"status": "ok", "version": __version__, "schema_version": store.schema_version()}
 
     @app.get("/events", tags=["events"])
@@ -118,14 +125,18 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         flt: FilterDep, limit: Limit = None, offset: Offset = 0,
         sort: Annotated[str, Query(description=f"field, '-' for descending: {', '.join(sorted(SORTABLE))}")] = "-event_date",
     ) -> JSONResponse:  # fmt: skip
+        """Events matching every filter given, one page at a time, without their sources:
+        `{"total", "limit", "offset", "events"}`."""
         size = limit or api_options.page_size
         ids = find_event_ids(store, flt, sort=sort, limit=size, offset=offset)
         events = [_summary(record) for record in event_records(store, ids)]
         body = {"total": count_events(store, flt), "limit": size, "offset": offset, "events": events}
         return JSONResponse(body)  # stored records are plain JSON already: skip re-encoding
 
-    @app.get("/events/{event_id}", tags=["events"])
+    @app.get("/events/{event_id}", tags=["events"], responses={404: {"description": "no such event (W042)"}})
     def get_event(event_id: str) -> dict[str, Any]:
+        """One event with its sources (each with its article, sentence, spans and own values) and
+        its revision history."""
         event = store.get_event(event_id)
         if event is None:
             raise ApiError(404, "W042", f"no event with id '{event_id}'")
@@ -133,27 +144,44 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
 
     @app.get("/stats", tags=["events"])
     def stats(flt: FilterDep) -> dict[str, Any]:
+        """Counts and fatalities of the matching events, in all and by day, type and country."""
         return event_stats(store, flt)
 
     @app.get("/stories", tags=["articles"])
     def list_stories(limit: Limit = None, offset: Offset = 0) -> dict[str, Any]:
+        """Stories (copies of one wire text) with their canonical copy and members."""
         size = limit or api_options.page_size
         stories = [s.to_dict() for s in store.iter_stories(limit=size, offset=offset)]
         return {"total": store.count("stories"), "limit": size, "offset": offset, "stories": stories}
 
-    @app.get("/articles/{article_id}", tags=["articles"])
+    @app.get(
+        "/articles/{article_id}",
+        tags=["articles"],
+        responses={404: {"description": "no such article (W042)"}},
+    )
     def get_article(article_id: str) -> dict[str, Any]:
+        """One clean article (a unique prefix of its id will do) with its event mentions."""
         article = store.get_article(article_id)
         if article is None:
             raise ApiError(404, "W042", f"no article with id '{article_id}'")
         mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
         return article.to_dict() | {"mentions": mentions}
 
-    @app.post("/articles", status_code=201, tags=["articles"])
+    @app.post(
+        "/articles",
+        status_code=201,
+        tags=["articles"],
+        responses={
+            401: {"description": "no token (W041)"},
+            403: {"description": "ingest off or token rejected (W041)"},
+        },
+    )
     def post_article(
         record: Annotated[dict[str, Any], Body(description="one article in the records.md input format")],
-        authorization: Annotated[str | None, Header()] = None,
+        authorization: Annotated[str | None, Header(description="Bearer TOKEN ([api] ingest_token)")] = None,
     ) -> dict[str, Any]:
+        """Run one article through the whole pipeline; returns its id, story, mention count and
+        event ids. Needs the ingest token."""
         _check_token(api_options.ingest_token, authorization)
         with ingest_lock:
             return ingest_record(store, options, record)
