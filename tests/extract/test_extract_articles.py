@@ -237,3 +237,13 @@ def test_a_town_the_small_model_tags_as_a_people_is_still_a_place():
         "Syrian troops shelled rebel positions overnight, killing four fighters, a monitor said."
     )
     assert shelling.location is None or shelling.geo_precision == 3  # never a town called "Syrian"
+
+
+def test_a_site_is_placed_in_the_town_of_the_events_not_the_bureau_dateline():
+    text = (
+        "CAIRO, March 4 (Wirewire) - A drone strike hit a market in Nyala in Sudan's South Darfur state on "
+        "Monday, killing nine people, medics said.\n\n"
+        "Separately, gunmen opened fire at Al-Salam Hospital, killing a guard, the medics said."
+    )
+    mentions = run(text, published_at="2025-03-04", dateline_place="Cairo")
+    assert all(m.country != "Egypt" for m in mentions), [(m.location, m.country) for m in mentions]

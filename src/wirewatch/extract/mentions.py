@@ -429,6 +429,8 @@ def _unresolved_place(
     inner = resolver.resolve_place(part.group("place"), context_iso3=context) if part else None
     if inner is None and town and name.split()[-1].lower().strip(".") in in_town:
         inner = resolver.resolve_place(town, context_iso3=context)
+        if inner is not None and country is not None and inner.iso3 != country.iso3:
+            inner = None  # the town is in another country than the article's events
     if inner is not None and inner.kind in ("city", "admin2"):
         m.location, m.country, m.iso, m.iso3 = inner.name, inner.country, inner.iso, inner.iso3
         m.admin1, m.admin2, m.latitude, m.longitude = (
@@ -769,14 +771,16 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
         if g.backref and not g.tolls and (g.date is None or g.date_borrowed):
             continue  # "talks suspended after an ELN offensive": an earlier event named in passing
         _merge_into(clusters, g)
-    town = article.dateline_place or next(
+    # the article's town for its streets and sites: the first town it names where events are,
+    # else its dateline (a bureau's city, "CAIRO" for a Darfur story, is the weaker guess)
+    town = next(
         (
             p.place.name
             for g in groups_all
             for p in g.places
             if p.place is not None and p.place.kind == "city"
         ),
-        None,
+        article.dateline_place,
     )
     title_sub = _title_sub(article.title)
     out: list[EventMention] = []
