@@ -10,30 +10,25 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from wirewatch.config import DedupOptions
 from wirewatch.dedup import bandmap
-from wirewatch.dedup.shingles import HASH_VERSION
-from wirewatch.dedup.signature import SIGNATURE_SEED
+from wirewatch.dedup.shingles import HASH_VERSION, fingerprints
+from wirewatch.dedup.signature import SIGNATURE_SEED, band_keys, signatures
 from wirewatch.records import Story
 from wirewatch.store import Store
 from wirewatch.store import schema as s
+from wirewatch.store.db import chunks as _chunks
 
 _SQLITE_CACHE_KIB = 65536  # page cache for look-ups: the index of 100k articles is about 40 MB
 _SQLITE_MMAP_BYTES = 1 << 30  # look-ups read pages through a memory map, not a copy per read (cold pools)
 # "auto" loads the band map for a batch of at least 1/this of the indexed articles: loading costs
 # about 12 µs an indexed article, a database look-up about 100 µs a batch article (bench/dedup_bench.py)
 _LOAD_PAYS_OFF = 8
-_CHUNK = 900  # bound parameters per IN (...) query, below SQLite's limit
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 # Options that shape the stored index: fixed for a database once its index has rows.
@@ -78,9 +73,6 @@ class DedupIndex:
     def rebuild(self, opts: DedupOptions, batch: int = 2000) -> int:
         """Recompute every indexed article's hashes, signature and band rows from its stored text,
         keeping its story; returns the number of articles. A band key is stored once per story."""
-        from wirewatch.dedup.shingles import fingerprints
-        from wirewatch.dedup.signature import band_keys, signatures
-
         sig = s.dedup_signatures
         with self.store.engine.connect() as conn:
             indexed = conn.execute(

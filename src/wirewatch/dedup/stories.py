@@ -267,7 +267,8 @@ class _Assigner:
                 a.published_at, a.published_at_source = story.first_seen, "story"
                 a.field_sources["published_at"] = "story"
                 dated.append(a)
-        self.store.update_articles(dated)
+        if dated:
+            self.store.update_articles(dated)
 
     @staticmethod
     def _hits(keys: list[int], source: _Holders) -> Counter[tuple[str, str]]:

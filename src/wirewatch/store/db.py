@@ -35,6 +35,15 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+IN_LIST_SIZE = 900  # bound parameters per IN (...) query, below SQLite's limit
+
+
+def chunks(items: Sequence[Any], size: int = IN_LIST_SIZE) -> Iterator[Sequence[Any]]:
+    """`items` in slices of `size` (for IN (...) lists and batched writes)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 def _fields(record: Any) -> dict[str, Any]:
     """A record's fields, one level deep: json.dumps walks the rest (no deep copy first)."""
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
@@ -157,8 +166,7 @@ class Store:
         ids = list(ids)
         found: set[str] = set()
         with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
+            for chunk in chunks(ids):
                 q = sa.select(s.articles.c.article_id).where(s.articles.c.article_id.in_(chunk))
                 found.update(r[0] for r in conn.execute(q))
         return found
@@ -208,10 +216,8 @@ class Store:
         out: dict[str, str] = {}
         wanted = list(dict.fromkeys(ids))
         with self.engine.connect() as conn:
-            for i in range(0, len(wanted), 900):
-                q = sa.select(s.articles.c.article_id, text).where(
-                    s.articles.c.article_id.in_(wanted[i : i + 900])
-                )
+            for chunk in chunks(wanted):
+                q = sa.select(s.articles.c.article_id, text).where(s.articles.c.article_id.in_(chunk))
                 out.update((aid, body or "") for aid, body in conn.execute(q))
         return out
 
@@ -321,9 +327,8 @@ class Store:
         m = s.mentions.c
         changed = 0
         with self.engine.begin() as conn:
-            ids = sorted(assignments)
-            for i in range(0, len(ids), 900):
-                q = sa.select(m.data).where(m.article_id.in_(ids[i : i + 900]))
+            for chunk in chunks(sorted(assignments)):
+                q = sa.select(m.data).where(m.article_id.in_(chunk))
                 for mention in [EventMention.from_dict(row[0]) for row in conn.execute(q)]:
                     new = assignments[mention.article_id]
                     if mention.story_id == new:

@@ -14,13 +14,7 @@ from wirewatch.errors import WirewatchError
 from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
 from wirewatch.store.db import Store, _jsonable
-
-_CHUNK = 500
-
-
-def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+from wirewatch.store.db import chunks as _chunks
 
 
 # -- fusion's reads and writes ---------------------------------------------------------------------
