@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from wirewatch.extract import resolver
 from wirewatch.extract.lexicon import load
+from wirewatch.resolve.actors import Actor, lookup_actor, state_forces
+from wirewatch.resolve.places import country_of_name
 
 
 @dataclass(slots=True)
@@ -59,10 +60,10 @@ def _country_iso3(text: str) -> str | None:
     caps = _roles()["capitals"]
     if t in caps:
         return caps[t]
-    return resolver.country_of_name(t)
+    return country_of_name(t)
 
 
-def _actor_from_resolved(actor: Any, text: str, start: int, end: int) -> ActorChoice:
+def _actor_from_resolved(actor: Actor, text: str, start: int, end: int) -> ActorChoice:
     return ActorChoice(actor.name, actor.inter, actor.iso3, start, end, text)
 
 
@@ -86,9 +87,9 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
     # 1. a named actor entity (EntityRuler ACTOR from the resolver, or ORG/NORP spaCy found)
     for ent in doc.ents:
         if ent.start >= lo and ent.end <= hi and ent.label_ in ("ACTOR", "ORG", "NORP", "PERSON", "GPE"):
-            found = resolver.lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
+            found = lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
             if found is None and ent.ent_id_:
-                found = resolver.lookup_actor(ent.text, context_iso3=context_iso3)
+                found = lookup_actor(ent.text, context_iso3=context_iso3)
             if found is not None:
                 return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
     # 1b. a named actor anywhere under the head (small-model parses often attach names oddly:
@@ -98,7 +99,7 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
         slo, shi = sub[0].i, sub[-1].i + 1
         for ent in doc.ents:
             if ent.label_ == "ACTOR" and ent.start >= slo and ent.end <= shi and ent.start - hi <= 4:
-                found = resolver.lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
+                found = lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
                 if found is not None:
                     return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
     roles = _roles()
@@ -108,39 +109,30 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
         m = re.search(rf"\b{re.escape(noun)}\b", lower)
         if not m:
             continue
-        nat = lower[: m.start()].strip()
         words = span.text[: m.start()].strip().split()
         for k in range(len(words)):
             cand = " ".join(words[k:])
             iso = _country_iso3(cand)
             if iso:
-                sf = resolver.state_forces(iso, kind)
-                if sf is not None:
-                    return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
-                return ActorChoice(span.text, 1, iso, span.start_char, span.end_char, span.text)
+                sf = state_forces(iso, kind)
+                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
         if context_iso3 and not words:
             # "security forces" with no nationality: the forces of the country it happened in
-            sf = resolver.state_forces(context_iso3, kind)
-            if sf is not None:
-                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
-        del nat
+            sf = state_forces(context_iso3, kind)
+            return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
     # 3. the phrase is itself an actor alias (CENTCOM, the Pentagon, the US military)
     text = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", span.text, flags=re.I)
-    found = resolver.lookup_actor(text, context_iso3=context_iso3)
+    found = lookup_actor(text, context_iso3=context_iso3)
     if found is None and head.text != text:
-        found = resolver.lookup_actor(head.text, context_iso3=context_iso3)
+        found = lookup_actor(head.text, context_iso3=context_iso3)
     if found is not None:
         return _actor_from_resolved(found, span.text, span.start_char, span.end_char)
     # 4. a country or capital acting: "Pakistan launched", "Washington hit"
     for cand in (text, head.text):
         iso = _country_iso3(cand)
         if iso and (head.ent_type_ in ("GPE", "NORP", "") or cand in roles["capitals"]):
-            sf = resolver.state_forces(iso, "military")
-            if sf is not None:
-                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
-            return ActorChoice(
-                f"Military Forces of {cand}", 1, iso, span.start_char, span.end_char, span.text
-            )
+            sf = state_forces(iso, "military")
+            return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
     # 5. an unnamed actor word: gunmen, militants, civilians, protesters
     generic = roles["generic"]
     for n in (2, 1):

@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 from wirewatch.config import ExtractOptions
-from wirewatch.extract import resolver
 from wirewatch.extract.actors import ActorChoice, find_roles
 from wirewatch.extract.lexicon import alternation, load
 from wirewatch.extract.modality import apply_modality, sentence_modality
@@ -32,6 +31,9 @@ from wirewatch.extract.triggers import (
     raw_triggers,
 )
 from wirewatch.records import Article, EventMention, Span, content_id
+from wirewatch.resolve.actors import load_actor_dictionary
+from wirewatch.resolve.dates import DateWindow, find_date_expressions, resolve_date
+from wirewatch.resolve.places import resolve_place
 
 EXTRACTOR_VERSION = "wirewatch-extract/0.7"
 
@@ -48,7 +50,7 @@ _DATELINE_NO_COLON = re.compile(
 
 @dataclass(slots=True)
 class DateChoice:
-    window: Any  # resolve.dates.DateWindow or None
+    window: DateWindow | None
     compare: tuple[str, str] | None  # (low, high) for merging decisions
     expression: str
     start: int
@@ -217,8 +219,8 @@ def _attach(groups: list[Group], pos: int) -> Group:
 
 
 def _resolve_dates(expr: str, published_at: str | None) -> tuple[Any, tuple[str, str] | None]:
-    window = resolver.resolve_date(expr, published_at) if published_at else None
-    cmp_window = resolver.resolve_date(expr, published_at or _COMPARE_BASE)
+    window = resolve_date(expr, published_at) if published_at else None
+    cmp_window = resolve_date(expr, published_at or _COMPARE_BASE)
     compare = None
     if cmp_window is not None and cmp_window.date_low and cmp_window.date_high:
         compare = (cmp_window.date_low, cmp_window.date_high)
@@ -421,14 +423,14 @@ def _unresolved_place(
     leading, in_town = _place_words()
     name = leading.sub("", text).strip() or text
     near = name != text and not text.lower().startswith("the ")
-    country = resolver.resolve_place(dominant[0]) if dominant else None
+    country = resolve_place(dominant[0]) if dominant else None
     if country is not None and country.kind != "country":
         country = None
     context = [country.iso3] if country is not None and country.iso3 else []
     part = _PART_OF.match(name)
-    inner = resolver.resolve_place(part.group("place"), context_iso3=context) if part else None
+    inner = resolve_place(part.group("place"), context_iso3=context) if part else None
     if inner is None and town and name.split()[-1].lower().strip(".") in in_town:
-        inner = resolver.resolve_place(town, context_iso3=context)
+        inner = resolve_place(town, context_iso3=context)
         if inner is not None and country is not None and inner.iso3 != country.iso3:
             inner = None  # the town is in another country than the article's events
     if inner is not None and inner.kind in ("city", "admin2"):
@@ -518,7 +520,7 @@ def _build(
             _unresolved_place(m, p.text, dominant, town, notes)
             confidence -= 0.15
     elif dominant:
-        country = resolver.resolve_place(dominant[0])
+        country = resolve_place(dominant[0])
         if country is not None:
             m.location, m.country, m.iso, m.iso3 = country.name, country.country, country.iso, country.iso3
             m.admin1, m.latitude, m.longitude = country.admin1, country.latitude, country.longitude
@@ -668,7 +670,8 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     text = article.text or ""
     if not text or not has_trigger(text):
         return []
-    resolver.load_actor_files(options.actor_files)
+    if options.actor_files:
+        load_actor_dictionary(options.actor_files)
     sentences = split_sentences(text)
     year = (
         int(article.published_at[:4]) if article.published_at and article.published_at[:4].isdigit() else None
@@ -698,7 +701,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     context: list[str] = []
     dateline_iso = dateline_country = None
     if dateline:
-        dp = resolver.resolve_place(dateline)
+        dp = resolve_place(dateline)
         dateline_iso = dp.iso3 if dp is not None else None
         dateline_country = dp.country if dp is not None else None
     groups_all: list[Group] = []
@@ -727,7 +730,7 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
                 continue
             inside = next((g for g in groups if g.start <= t.anchor < g.end), None)
             (inside or _attach(groups, t.anchor)).tolls.append(t)
-        for ds, de, expr in resolver.find_date_expressions(s.text):
+        for ds, de, expr in find_date_expressions(s.text):
             if ds < skip:
                 continue
             g = _attach(groups, ds)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wirewatch.extract import resolver
 from wirewatch.extract.actors import _country_iso3
+from wirewatch.resolve.places import Place, resolve_place
 
 _LOCATIVE = {
     "in",
@@ -67,7 +67,7 @@ _KIND_WORDS = {
 
 @dataclass(slots=True)
 class PlaceChoice:
-    place: Any  # resolve.places.Place or None when the gazetteer has no entry
+    place: Place | None  # None when the gazetteer has no entry
     text: str  # the words looked up
     start: int  # offsets in the sentence
     end: int
@@ -111,7 +111,7 @@ def place_candidates(
             if tok.lower_ == "here" and tok.idx >= skip_until and tok.pos_ == "ADV":
                 # "outside the commission office here": the dateline city
                 hint = context_iso3[0] if context_iso3 else None
-                place = resolver.resolve_place(
+                place = resolve_place(
                     dateline, country_hint=hint, context_iso3=context_iso3, dateline=dateline
                 )
                 if place is not None:
@@ -185,11 +185,9 @@ def place_candidates(
         elif prep is not None and prep.lower_ in ("from", "to", "with"):
             score -= 1
         hint = context_iso3[0] if context_iso3 else None
-        place = resolver.resolve_place(text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
+        place = resolve_place(text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
         if place is None and text != ent.text:
-            place = resolver.resolve_place(
-                ent.text, country_hint=hint, context_iso3=context_iso3, dateline=dateline
-            )
+            place = resolve_place(ent.text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
         if place is None and guessed:
             continue
         if ent.label_ == "NORP" and (
