@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pycountry
+
 from wirewatch.evaluate.gold import Gold, GoldEvent, GoldText
 from wirewatch.evaluate.report import EvalReport, FieldScore, NotEventHit
 from wirewatch.records import Event, EventMention
@@ -176,10 +178,6 @@ def actor_ok(constraint: Any, value: Any) -> bool:
 @functools.lru_cache(maxsize=512)
 def country_code(name: str) -> str | None:
     """ISO alpha-3 for a country name, offline through pycountry (None when unknown)."""
-    try:
-        import pycountry
-    except ImportError:  # pragma: no cover
-        return None
     text = name.strip()
     if not text:
         return None
