@@ -220,7 +220,7 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
     held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     # a re-extracted article's mentions come back unlinked; one with the same id as before
     # still counts for the event it was in, so re-extraction that changes nothing keeps the ids
-    owner = {src["mention_id"]: ev.event_id for ev in old_events.values() for src in ev.sources}
+    owner = {src.mention_id: ev.event_id for ev in old_events.values() for src in ev.sources}
     owner = {mid: ev_id for mid, ev_id in owner.items() if mid in working}
     owner.update({m.mention_id: m.event_id for m in old_mentions if m.event_id})
     for mention_id, old_event in owner.items():
@@ -307,7 +307,7 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
                 old,
                 "removed",
                 None,
-                {"mention_ids": [sorted(s["mention_id"] for s in old_events[old].sources), []]},
+                {"mention_ids": [sorted(s.mention_id for s in old_events[old].sources), []]},
             )
             result.events_removed += 1
 

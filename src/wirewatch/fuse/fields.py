@@ -10,34 +10,17 @@ from typing import Any
 
 from wirewatch.fuse.compat import date_window, fusion_rules
 from wirewatch.fuse.notes import generate_note
-from wirewatch.records import Event, EventMention
+from wirewatch.records import EVENT_FIELDS, PLACE_FIELDS, Event, EventMention, EventSource
 
-PLACE_FIELDS = (
-    "iso",
-    "iso3",
-    "country",
-    "admin1",
-    "admin2",
-    "location",
-    "latitude",
-    "longitude",
-    "geonameid",
-    "geo_precision",
-)
-# per-source values kept in `sources[].values` (what that article alone said)
+# per-source values kept in `sources[].values` (what that article alone said), a choice of the
+# event fields in the order stored rows have them
 SOURCE_VALUE_FIELDS = (
     "event_date", "date_low", "date_high", "time_precision", "event_type", "sub_event_type",
     "actor1", "actor2", "location", "country", "geo_precision", "fatalities", "fatalities_low",
     "fatalities_high", "injuries", "modality", "confidence",
 )  # fmt: skip
 # fields whose change is written to event_history
-TRACKED_FIELDS = (
-    "event_date", "date_low", "date_high", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-    "civilian_targeting", "iso", "iso3", "country", "admin1", "admin2", "location", "latitude", "longitude",
-    "geonameid", "geo_precision", "fatalities", "fatalities_low", "fatalities_high", "injuries", "modality",
-    "notes", "confidence", "source_count", "independent_source_count", "first_reported_at",
-)  # fmt: skip
+TRACKED_FIELDS = (*EVENT_FIELDS, "source_count", "independent_source_count", "first_reported_at")
 
 
 def instant(text: str | None) -> dt.datetime | None:
@@ -183,13 +166,12 @@ def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str,
         info = meta.get(m.article_id, {})
         story = _independent_key(m, meta)
         stories[story] = max(stories.get(story, 0.0), float(m.confidence or 0.0))
-        ev.sources.append({
-            "article_id": m.article_id, "story_id": info.get("story_id") or m.story_id,
-            "outlet": info.get("outlet"), "url": info.get("url"), "published_at": info.get("published_at"),
-            "mention_id": m.mention_id, "sentence": m.sentence,
-            "spans": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in m.spans],
-            "values": {name: getattr(m, name) for name in SOURCE_VALUE_FIELDS},
-        })  # fmt: skip
+        ev.sources.append(EventSource(
+            article_id=m.article_id, story_id=info.get("story_id") or m.story_id,
+            outlet=info.get("outlet"), url=info.get("url"), published_at=info.get("published_at"),
+            mention_id=m.mention_id, sentence=m.sentence, spans=list(m.spans),
+            values={name: getattr(m, name) for name in SOURCE_VALUE_FIELDS},
+        ))  # fmt: skip
     ev.source_count = len({m.article_id for m in mentions})
     ev.independent_source_count = len(stories)
     # confidence rises with independent corroboration: 1 - prod(1 - c) over stories, capped
@@ -214,13 +196,13 @@ def changed_fields(old: Event | None, new: Event) -> dict[str, list[Any]]:
         after = getattr(new, name)
         if before != after:
             changes[name] = [before, after]
-    old_ids = sorted(s["mention_id"] for s in old.sources) if old else []
-    new_ids = sorted(s["mention_id"] for s in new.sources)
+    old_ids = sorted(s.mention_id for s in old.sources) if old else []
+    new_ids = sorted(s.mention_id for s in new.sources)
     if old_ids != new_ids:
         changes["mention_ids"] = [old_ids, new_ids]
     if (
         old
-        and [s["values"] for s in old.sources] != [s["values"] for s in new.sources]
+        and [s.values for s in old.sources] != [s.values for s in new.sources]
         and "mention_ids" not in changes
     ):
         changes["source_values"] = [len(old.sources), len(new.sources)]
