@@ -197,123 +197,153 @@ def _resolve_pronoun(tok: Any) -> Any:
     return None
 
 
+@dataclass(slots=True)
+class _RoleTokens:
+    """The tokens that head actor1 and actor2, as the parse is read."""
+
+    a1: Any = None
+    a2: Any = None
+
+
 def find_roles(
     doc: Any, trigger_tokens: list[Any], country: str | None, context_iso3: str | None
 ) -> tuple[ActorChoice | None, ActorChoice | None]:
     """(actor1, actor2) for the event whose trigger words are `trigger_tokens`."""
-    roles = _roles()
-    a1_tok = None
-    a2_tok = None
+    found = _RoleTokens()
     for trig in trigger_tokens:
-        # possessor or national modifier of the trigger noun
-        for child in trig.children:
-            if child.dep_ == "poss" and a1_tok is None:
-                a1_tok = child
-            elif (
-                child.dep_ in ("compound", "amod", "nmod")
-                and a1_tok is None
-                and (child.ent_type_ in ("GPE", "NORP", "ACTOR", "ORG") or _country_iso3(child.text))
-            ):
-                a1_tok = child
-        verb = trig if trig.pos_ in ("VERB", "AUX") else None
-        nominal = trig
-        while (
-            nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head.i != nominal.head.i
-        ):
-            nominal = nominal.head.head  # "undertook a series of strikes"
-        if (
-            verb is None
-            and nominal.dep_ in ("dobj", "obj", "attr")
-            and nominal.head.pos_ == "VERB"
-            and nominal.head.lemma_ in roles["light"]
-        ):
-            verb = nominal.head
-        if (
-            verb is None
-            and trig.dep_ == "pobj"
-            and trig.head.dep_ == "prep"
-            and trig.head.head.pos_ == "VERB"
-        ):
-            pverb = trig.head.head
-            if pverb.lemma_ in ("kill", "die"):
-                verb = None  # "was killed during a strike": the strike's actor is not the victim
+        _modifier_actor(found, trig)
+        verb = _event_verb(trig)
         if verb is not None:
-            # conjoined verbs share a subject: "Pakistan launched missiles and conducted airstrikes"
-            base = verb
-            while base.dep_ == "conj" and _subject(base) is None and base.head.i != base.i:
-                base = base.head
-            subj = _subject(base)
-            if subj is not None and subj.lower_ in _PRONOUNS:
-                subj = _resolve_pronoun(subj) or None
-            if a1_tok is None and subj is not None:
-                a1_tok = subj
-            agent = _agent(verb)
-            if agent is None and verb.dep_ in ("relcl", "acl"):
-                agent = _agent(verb)
-            if agent is not None:
-                a1_tok = agent
-            for child in verb.children:
-                if (
-                    child.dep_ in ("dobj", "obj", "nsubjpass")
-                    and a2_tok is None
-                    and child.i not in {t.i for t in trigger_tokens}
-                ):
-                    a2_tok = child
-                elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
-                    for g in child.children:
-                        if g.dep_ == "pobj":
-                            a2_tok = g
-                elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
-                    for g in child.children:
-                        if g.dep_ in ("dobj", "obj"):
-                            a2_tok = g
-        # "an encounter with security forces", "clashes with rebels": the other party
-        for child in trig.children:
-            if (
-                child.dep_ == "prep"
-                and child.lower_ == "with"
-                and trig.lower_ not in ("drone", "drones", "missiles")
-            ):
-                for g in child.children:
-                    if g.dep_ == "pobj":
-                        if a1_tok is None:
-                            a1_tok = g
-                        elif a2_tok is None:
-                            a2_tok = g
-        # "attacks on X", "strikes against X", "targeting X" hanging off the trigger noun
-        for child in trig.children:
-            if child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
-                for g in child.children:
-                    if g.dep_ == "pobj":
-                        a2_tok = g
-            if child.dep_ in ("acl", "advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
-                for g in child.children:
-                    if g.dep_ in ("dobj", "obj"):
-                        a2_tok = g
-            if child.dep_ in ("acl", "relcl") and a1_tok is None:
-                agent = _agent(child)
-                if agent is not None:
-                    a1_tok = agent
-        # "X claimed responsibility for the attack"
-        if (
-            a1_tok is None
-            and trig.dep_ == "pobj"
-            and trig.head.lower_ == "for"
-            and trig.head.head.lower_ in roles["claim"]
-        ):
-            subj = _subject(trig.head.head.head)
-            if subj is not None and subj.lower_ not in _PRONOUNS:
-                a1_tok = subj
-        # "held X accountable for the attack", "blamed X for the attack"
-        if a1_tok is None and trig.dep_ == "pobj" and trig.head.lower_ == "for":
-            h = trig.head.head
-            if h.lower_ in roles["resp"] or h.lemma_ in roles["resp"]:
-                v = h.head if h.dep_ in ("acomp", "oprd", "xcomp", "ccomp") else h
-                for child in v.children:
-                    if child.dep_ in ("dobj", "obj") and child.i != h.i:
-                        a1_tok = child
-    a1 = name_phrase(_phrase_tokens(a1_tok), country, context_iso3) if a1_tok is not None else None
-    a2 = name_phrase(_phrase_tokens(a2_tok), country, context_iso3) if a2_tok is not None else None
+            _verb_roles(found, verb, trigger_tokens)
+        _other_party(found, trig)
+        _noun_roles(found, trig)
+        _claimed_by(found, trig)
+        _held_responsible(found, trig)
+    a1 = name_phrase(_phrase_tokens(found.a1), country, context_iso3) if found.a1 is not None else None
+    a2 = name_phrase(_phrase_tokens(found.a2), country, context_iso3) if found.a2 is not None else None
     if a1 is not None and a2 is not None and a1.name == a2.name:
         a2 = None
     return a1, a2
+
+
+def _modifier_actor(found: _RoleTokens, trig: Any) -> None:
+    """The possessor or national modifier of the trigger noun: "Iran's airstrikes", "US strike"."""
+    for child in trig.children:
+        if child.dep_ == "poss" and found.a1 is None:
+            found.a1 = child
+        elif (
+            child.dep_ in ("compound", "amod", "nmod")
+            and found.a1 is None
+            and (child.ent_type_ in ("GPE", "NORP", "ACTOR", "ORG") or _country_iso3(child.text))
+        ):
+            found.a1 = child
+
+
+def _event_verb(trig: Any) -> Any:
+    """The verb whose subject acted: the trigger itself, or a light verb with the trigger (or "a
+    series of" it) as object ("Pakistan launched missiles", "undertook a series of strikes")."""
+    if trig.pos_ in ("VERB", "AUX"):
+        return trig
+    nominal = trig
+    while nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head.i != nominal.head.i:
+        nominal = nominal.head.head
+    if (
+        nominal.dep_ in ("dobj", "obj", "attr")
+        and nominal.head.pos_ == "VERB"
+        and nominal.head.lemma_ in _roles()["light"]
+    ):
+        return nominal.head
+    return None
+
+
+def _verb_roles(found: _RoleTokens, verb: Any, trigger_tokens: list[Any]) -> None:
+    """The verb's subject (or passive agent) acted; its object or target was acted on."""
+    roles = _roles()
+    # conjoined verbs share a subject: "Pakistan launched missiles and conducted airstrikes"
+    base = verb
+    while base.dep_ == "conj" and _subject(base) is None and base.head.i != base.i:
+        base = base.head
+    subj = _subject(base)
+    if subj is not None and subj.lower_ in _PRONOUNS:
+        subj = _resolve_pronoun(subj) or None
+    if found.a1 is None and subj is not None:
+        found.a1 = subj
+    agent = _agent(verb)
+    if agent is not None:
+        found.a1 = agent
+    for child in verb.children:
+        if (
+            child.dep_ in ("dobj", "obj", "nsubjpass")
+            and found.a2 is None
+            and child.i not in {t.i for t in trigger_tokens}
+        ):
+            found.a2 = child
+        elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and found.a2 is None:
+            found.a2 = _last_child(child, ("pobj",))
+        elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and found.a2 is None:
+            found.a2 = _last_child(child, ("dobj", "obj"))
+
+
+def _last_child(token: Any, deps: tuple[str, ...]) -> Any:
+    """The last child of `token` with one of these dependencies, or None."""
+    last = None
+    for g in token.children:
+        if g.dep_ in deps:
+            last = g
+    return last
+
+
+def _other_party(found: _RoleTokens, trig: Any) -> None:
+    """ "an encounter with security forces", "clashes with rebels": the other party."""
+    for child in trig.children:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ == "with"
+            and trig.lower_ not in ("drone", "drones", "missiles")
+        ):
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    if found.a1 is None:
+                        found.a1 = g
+                    elif found.a2 is None:
+                        found.a2 = g
+
+
+def _noun_roles(found: _RoleTokens, trig: Any) -> None:
+    """ "attacks on X", "strikes against X", "targeting X" hanging off the trigger noun; an agent
+    in a clause on it ("the strike carried out by X")."""
+    roles = _roles()
+    for child in trig.children:
+        if child.dep_ == "prep" and child.lower_ in roles["target_preps"] and found.a2 is None:
+            found.a2 = _last_child(child, ("pobj",))
+        if child.dep_ in ("acl", "advcl", "xcomp") and child.lemma_ == "target" and found.a2 is None:
+            found.a2 = _last_child(child, ("dobj", "obj"))
+        if child.dep_ in ("acl", "relcl") and found.a1 is None:
+            agent = _agent(child)
+            if agent is not None:
+                found.a1 = agent
+
+
+def _claimed_by(found: _RoleTokens, trig: Any) -> None:
+    """ "X claimed responsibility for the attack"."""
+    if (
+        found.a1 is None
+        and trig.dep_ == "pobj"
+        and trig.head.lower_ == "for"
+        and trig.head.head.lower_ in _roles()["claim"]
+    ):
+        subj = _subject(trig.head.head.head)
+        if subj is not None and subj.lower_ not in _PRONOUNS:
+            found.a1 = subj
+
+
+def _held_responsible(found: _RoleTokens, trig: Any) -> None:
+    """ "held X accountable for the attack", "blamed X for the attack"."""
+    if found.a1 is None and trig.dep_ == "pobj" and trig.head.lower_ == "for":
+        h = trig.head.head
+        resp = _roles()["resp"]
+        if h.lower_ in resp or h.lemma_ in resp:
+            v = h.head if h.dep_ in ("acomp", "oprd", "xcomp", "ccomp") else h
+            for child in v.children:
+                if child.dep_ in ("dobj", "obj") and child.i != h.i:
+                    found.a1 = child
