@@ -61,6 +61,18 @@ class DedupOptions:
     # queries), or "auto" (memory when the batch is large beside the index, or already loaded)
     band_map: str = "auto"
     band_map_max_articles: int = 1_000_000  # "auto" never loads a larger index (~350 B an article)
+    # the settings the user gave (config file or overrides), so a preset never replaces them, not
+    # even with a value equal to the balanced default; bookkeeping, not a setting
+    set_by_user: frozenset[str] = field(default=frozenset(), repr=False, metadata={"bookkeeping": True})
+
+
+# Settings a dedup preset chooses unless the user sets them (the keys of dedup/presets.json; a
+# test keeps the two in step). `wirewatch config` prints them commented out, so a copy of the
+# defaults with another preset named takes that preset's values.
+DEDUP_PRESET_SETTINGS = frozenset({
+    "num_perm", "bands", "jaccard_threshold", "containment_threshold", "min_shingles",
+    "min_shared_shingles", "min_figure_overlap", "max_bucket_stories",
+})  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -96,12 +108,23 @@ class Options:
     api: ApiOptions = field(default_factory=ApiOptions)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """Every setting, by section (bookkeeping fields left out)."""
+        return {f.name: _settings(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def _setting_names(section: Any) -> list[str]:
+    return [f.name for f in dataclasses.fields(section) if not f.metadata.get("bookkeeping")]
+
+
+def _settings(section: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(section)
+    return {name: data[name] for name in _setting_names(section)}
 
 
 def _apply(target: Any, values: dict[str, Any], where: str) -> None:
+    names = _setting_names(target)
     for key, value in values.items():
-        if not hasattr(target, key):
+        if key not in names:
             raise WirewatchError("W021", f"{where}: unknown setting '{key}'")
         current = getattr(target, key)
         if dataclasses.is_dataclass(current):
@@ -110,6 +133,8 @@ def _apply(target: Any, values: dict[str, Any], where: str) -> None:
             _apply(current, value, f"{where} [{key}]")
         else:
             setattr(target, key, value)
+    if isinstance(target, DedupOptions):
+        target.set_by_user = target.set_by_user | set(values)
 
 
 def load_options(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Options:
@@ -135,7 +160,9 @@ def default_config_toml() -> str:
     for section, values in Options().to_dict().items():
         lines.append(f"\n[{section}]")
         for key, value in values.items():
-            if value is None:
+            if section == "dedup" and key in DEDUP_PRESET_SETTINGS:
+                lines.append(f"# {key} = {value}  (balanced; the preset chooses unless set here)")
+            elif value is None:
                 lines.append(f"# {key} = ")
             elif isinstance(value, bool):
                 lines.append(f"{key} = {'true' if value else 'false'}")

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any, TextIO
 
+from wirewatch.records import Record
+
 
 class Format(StrEnum):
     table = "table"
@@ -16,11 +18,16 @@ class Format(StrEnum):
     csv = "csv"
 
 
+def _json_value(value: Any) -> Any:
+    """A record inside a row (a story's members) as its dict; anything else JSON lacks as text."""
+    return value.to_dict() if isinstance(value, Record) else str(value)
+
+
 def _cell(value: Any, width: int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False, default=_json_value)
     text = str(value).replace("\n", " ")
     if width and len(text) > width:
         text = text[: width - 1] + "…"
@@ -40,7 +47,7 @@ def emit(
     n = 0
     if fmt is Format.jsonl:
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            out.write(json.dumps(row, ensure_ascii=False, default=_json_value) + "\n")
             n += 1
         return n
     if fmt is Format.csv:

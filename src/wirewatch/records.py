@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 
 def content_id(*parts: str | bytes, length: int = 16) -> str:
@@ -27,16 +28,65 @@ def content_id(*parts: str | bytes, length: int = 16) -> str:
 class Record:
     """Shared helpers for the record dataclasses."""
 
+    # list fields holding nested records: field name -> the record type of its items
+    _NESTED: ClassVar[dict[str, type[Record]]] = {}
+    # the key order of to_dict() and the stored JSON, where it is not the field order (a record
+    # whose fields come partly from a shared base)
+    _KEY_ORDER: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        # nested records given as dicts (the JSON shape) become records
+        for name, kind in self._NESTED.items():
+            items = getattr(self, name)
+            if items and any(isinstance(item, dict) for item in items):
+                setattr(self, name, [kind.from_dict(i) if isinstance(i, dict) else i for i in items])
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """The record's fields in the order of its dict and stored JSON."""
+        return cls._KEY_ORDER or tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        data = dataclasses.asdict(self)  # type: ignore[call-overload]
+        return {name: data[name] for name in self._KEY_ORDER} if self._KEY_ORDER else data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):  # type: ignore[no-untyped-def]
         names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         kwargs = {k: v for k, v in data.items() if k in names}
-        if "spans" in kwargs and kwargs["spans"] is not None:
-            kwargs["spans"] = [s if isinstance(s, Span) else Span(**s) for s in kwargs["spans"]]
+        for name, kind in cls._NESTED.items():
+            if kwargs.get(name) is not None:
+                kwargs[name] = [kind.from_dict(i) if isinstance(i, dict) else i for i in kwargs[name]]
         return cls(**kwargs)
+
+
+class SubRecord(Record):
+    """A record that is an item of another record's list (a removed line, a story member, an event
+    source). It also reads like the dict of its JSON shape (`m["article_id"]`, `m.get("outlet")`,
+    `dict(m)`, equal to that dict), as the code and stored rows written for that shape expect."""
+
+    def keys(self) -> tuple[str, ...]:
+        return self.field_names()
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.field_names():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.field_names()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in self.field_names() else default
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self.to_dict() == dict(other)
+        if type(other) is type(self):
+            return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dict it stands for
 
 
 @dataclass(slots=True)
@@ -76,8 +126,8 @@ class RawDocument(Record):
         return content_id(self.kind, self.content)
 
 
-@dataclass(slots=True)
-class Removed(Record):
+@dataclass(slots=True, eq=False)
+class Removed(SubRecord):
     """A line or block the cleaner dropped, and why (the rule's name)."""
 
     text: str
@@ -99,56 +149,52 @@ class Article(Record):
     agency: str | None = None
     dateline_place: str | None = None
     language: str | None = None  # ISO 639-1
-    removed: list[dict[str, str]] = field(default_factory=list)  # [{text, reason}]
+    removed: list[Removed] = field(default_factory=list)
     field_sources: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     story_id: str | None = None
     kind: str = "text"  # the raw document's kind
     encoding: str = "utf-8"
     ingested_at: str | None = None
 
+    _NESTED: ClassVar[dict[str, type[Record]]] = {"removed": Removed}
 
-@dataclass(slots=True)
-class StoryMember(Record):
+
+@dataclass(slots=True, eq=False)
+class StoryMember(SubRecord):
+    """One copy of a story, with what dedup compares and picks the canonical copy by."""
+
     article_id: str
-    outlet: str | None
-    similarity: float
+    outlet: str | None = None
+    similarity: float | None = None  # to the story when it joined (1.0: an exact copy)
+    chars: int | None = None  # length of its clean text
+    prose_words: int | None = None  # words in its prose lines
+    published_at: str | None = None
+    agency: str | None = None
+    title: str | None = None
 
 
 @dataclass(slots=True)
 class Story(Record):
     story_id: str
     canonical_article_id: str
-    members: list[dict[str, Any]] = field(default_factory=list)  # StoryMember dicts
+    # dedup (dedup/stories.py) still appends members as dicts of this shape; read them by key
+    members: list[StoryMember] = field(default_factory=list)
     agency: str | None = None
     first_seen: str | None = None
     title: str | None = None
 
-
-# Event fields shared by a mention (one article) and a fused event (many articles).
-EVENT_FIELDS = (
-    "event_date", "date_low", "date_high", "time_precision", "disorder_type",
-    "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting",
-    "iso", "iso3", "country", "admin1", "admin2", "location",
-    "latitude", "longitude", "geonameid", "geo_precision",
-    "fatalities", "fatalities_low", "fatalities_high", "injuries",
-    "modality", "notes", "confidence",
-)  # fmt: skip
+    _NESTED: ClassVar[dict[str, type[Record]]] = {"members": StoryMember}
 
 
-@dataclass(slots=True)
-class EventMention(Record):
-    """One article's report of one event, with the text behind every field."""
+@dataclass(slots=True, kw_only=True)
+class EventFields(Record):
+    """The fields of an event, shared by a mention (one article's report) and a fused event
+    (many articles'): ACLED's names where ACLED has the field (docs/records.md). Keyword-only, so
+    a subclass's own required fields (`mention_id`, `event_id`) can come first in its calls."""
 
-    mention_id: str
-    article_id: str
-    sentence: str
-    sentence_start: int = 0  # offset of `sentence` in the article's clean text
     event_date: str | None = None
     date_low: str | None = None
     date_high: str | None = None
-    date_expression: str | None = None  # the words the date came from ("on Thursday")
     time_precision: int | None = None
     disorder_type: str | None = None
     event_type: str | None = None
@@ -178,51 +224,66 @@ class EventMention(Record):
     modality: str | None = None  # reported|claimed|alleged
     notes: str | None = None
     confidence: float = 0.5
+
+
+EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(EventFields))
+# where the event happened: the fields one resolved place fills
+PLACE_FIELDS = EVENT_FIELDS[EVENT_FIELDS.index("iso") : EVENT_FIELDS.index("geo_precision") + 1]
+
+
+@dataclass(slots=True)
+class EventMention(EventFields):
+    """One article's report of one event, with the text behind every field."""
+
+    mention_id: str
+    article_id: str
+    sentence: str
+    sentence_start: int = 0  # offset of `sentence` in the article's clean text
+    date_expression: str | None = None  # the words the date came from ("on Thursday")
     spans: list[Span] = field(default_factory=list)
     story_id: str | None = None
     event_id: str | None = None
 
+    _NESTED: ClassVar[dict[str, type[Record]]] = {"spans": Span}
+    _KEY_ORDER: ClassVar[tuple[str, ...]] = (
+        "mention_id", "article_id", "sentence", "sentence_start",
+        *EVENT_FIELDS[: EVENT_FIELDS.index("date_high") + 1], "date_expression",
+        *EVENT_FIELDS[EVENT_FIELDS.index("date_high") + 1 :],
+        "spans", "story_id", "event_id",
+    )  # fmt: skip
+
+
+@dataclass(slots=True, eq=False)
+class EventSource(SubRecord):
+    """One mention behind an event: its article, the sentence and spans, and what that article
+    alone said (`values`, the fields of fuse.fields.SOURCE_VALUE_FIELDS)."""
+
+    article_id: str
+    story_id: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published_at: str | None = None
+    mention_id: str | None = None
+    sentence: str | None = None
+    spans: list[Span] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    _NESTED: ClassVar[dict[str, type[Record]]] = {"spans": Span}
+
 
 @dataclass(slots=True)
-class Event(Record):
+class Event(EventFields):
     """One real-world event, fused from one or more mentions."""
 
     event_id: str
-    event_date: str | None = None
-    date_low: str | None = None
-    date_high: str | None = None
-    time_precision: int | None = None
-    disorder_type: str | None = None
-    event_type: str | None = None
-    sub_event_type: str | None = None
-    actor1: str | None = None
-    assoc_actor_1: str | None = None
-    inter1: int | None = None
-    actor2: str | None = None
-    assoc_actor_2: str | None = None
-    inter2: int | None = None
-    interaction: int | None = None
-    civilian_targeting: str | None = None
-    iso: int | None = None
-    iso3: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    admin2: str | None = None
-    location: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    geonameid: int | None = None
-    geo_precision: int | None = None
-    fatalities: int | None = None
-    fatalities_low: int | None = None
-    fatalities_high: int | None = None
-    injuries: int | None = None
-    modality: str | None = None
-    notes: str | None = None
-    confidence: float = 0.5
     source_count: int = 0
     independent_source_count: int = 0
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    # [{article_id, story_id, outlet, url, published_at, mention_id, spans, values}]
+    sources: list[EventSource] = field(default_factory=list)
     first_reported_at: str | None = None
     updated_at: str | None = None
+
+    _NESTED: ClassVar[dict[str, type[Record]]] = {"sources": EventSource}
+    _KEY_ORDER: ClassVar[tuple[str, ...]] = (
+        "event_id", *EVENT_FIELDS,
+        "source_count", "independent_source_count", "sources", "first_reported_at", "updated_at",
+    )  # fmt: skip

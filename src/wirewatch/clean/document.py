@@ -19,7 +19,7 @@ from wirewatch.clean.ruleset import chrome_rules, metadata_rules
 from wirewatch.clean.text import drop_repeats, is_prose, strip_chrome
 from wirewatch.config import CleanOptions
 from wirewatch.errors import InputProblem
-from wirewatch.records import Article, RawDocument
+from wirewatch.records import Article, RawDocument, Removed
 
 
 def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Article | InputProblem:
@@ -96,11 +96,11 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     return article
 
 
-def in_reading_order(removed: list[dict[str, str]], source_text: str) -> list[dict[str, str]]:
+def in_reading_order(removed: list[Removed], source_text: str) -> list[Removed]:
     """Removed items in the order they stood in the page (items not found keep their order, last)."""
     positions = []
     for i, item in enumerate(removed):
-        at = source_text.find(item["text"][:80])
+        at = source_text.find(item.text[:80])
         positions.append((at if at >= 0 else len(source_text), i))
     return [removed[i] for _, i in sorted(positions)]
 
@@ -112,17 +112,17 @@ def _set(article: Article, sources: dict[str, str], name: str, value: str | None
         sources[name] = source
 
 
-def _harvest_update_lines(removed: list[dict[str, str]], meta: TextMetadata) -> None:
+def _harvest_update_lines(removed: list[Removed], meta: TextMetadata) -> None:
     """'By PTI | Updated: March 4, 2025 09:10 IST': byline and time, before the line goes."""
     rules = metadata_rules()
     for item in removed:
-        if item["reason"] != "update-line":
+        if item.reason != "update-line":
             continue
-        by = byline_in_line(item["text"], rules)
+        by = byline_in_line(item.text, rules)
         if by:
             meta.author = meta.author or by.author
             meta.set_agency(by.agency, "byline")
-        when = update_time_in_line(item["text"], rules)
+        when = update_time_in_line(item.text, rules)
         if when and not meta.published_at:
             meta.published_at, meta.published_at_source = when, "header-line"
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from wirewatch.clean.ruleset import ChromeRules, MetadataRules, ends_like_sentence
 from wirewatch.clean.text import is_prose, menu_items
+from wirewatch.records import Removed
 
 # --- dates -------------------------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class TextMetadata:
     dateline_year: int | None = None
     dateline_date: str | None = None  # a full date on a place/date line ("Abuja, 14 April 2025")
     byline_place: str | None = None
-    removed: list[dict[str, str]] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
 
     def set_agency(self, agency: str | None, source: str) -> None:
         if agency and not self.agency:
@@ -257,7 +258,7 @@ class TextMetadata:
             self.published_at, self.published_at_source = when, source
 
     def drop(self, text: str, reason: str) -> None:
-        self.removed.append({"text": text, "reason": reason})
+        self.removed.append(Removed(text, reason))
 
 
 def _same_text(a: str, b: str) -> bool:

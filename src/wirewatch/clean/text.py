@@ -10,12 +10,13 @@ import re
 from dataclasses import dataclass, field
 
 from wirewatch.clean.ruleset import ChromeRules, ends_like_sentence
+from wirewatch.records import Removed
 
 
 @dataclass(slots=True)
 class ChromeResult:
     kept: list[str]
-    removed: list[dict[str, str]] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
     prefix_values: dict[str, str] = field(default_factory=dict)  # rule name -> captured value
 
 
@@ -47,17 +48,17 @@ def strip_chrome(units: list[str], rules: ChromeRules) -> ChromeResult:
         if in_block:
             starts_block = _block_start(unit, rules, seen_body)
             if starts_block or is_link_line(unit, block_max) or rules.line_rule_for(unit):
-                result.removed.append({"text": unit, "reason": in_block})
+                result.removed.append(Removed(unit, in_block))
                 continue
             in_block = None
         block = _block_start(unit, rules, seen_body)
         if block:
             in_block, block_max = block.name, block.link_max_chars
-            result.removed.append({"text": unit, "reason": block.name})
+            result.removed.append(Removed(unit, block.name))
             continue
         reason = rules.line_rule_for(unit)
         if reason:
-            result.removed.append({"text": unit, "reason": reason})
+            result.removed.append(Removed(unit, reason))
             continue
         result.kept.append(unit)
         seen_body = seen_body or is_prose(unit)
@@ -69,7 +70,7 @@ def _strip_prefixes(unit: str, rules: ChromeRules, result: ChromeResult) -> str:
     for rule in rules.prefixes:
         m = rule.pattern.match(unit)
         if m:
-            result.removed.append({"text": m.group(0).strip(), "reason": rule.name})
+            result.removed.append(Removed(m.group(0).strip(), rule.name))
             for value in m.groupdict().values():
                 if value:
                     result.prefix_values.setdefault(rule.name, value)
@@ -93,13 +94,13 @@ def _fold_text(text: str) -> str:
 
 def drop_repeats(
     units: list[str], rules: ChromeRules, *, duplicates: bool = True
-) -> tuple[list[str], list[dict[str, str]]]:
+) -> tuple[list[str], list[Removed]]:
     """Drop a teaser cut short with an ellipsis when a later unit starts with it, and (when
     `duplicates`) paragraphs seen before. HTML extraction keeps repeats: there they are content
     (recipes, tables, refrains), and trafilatura already drops repeated page parts."""
     folded = [_fold_text(u) for u in units]
     kept: list[str] = []
-    removed: list[dict[str, str]] = []
+    removed: list[Removed] = []
     seen: set[str] = set()
     for i, unit in enumerate(units):
         m = rules.teaser_ellipsis.search(unit)
@@ -108,11 +109,11 @@ def drop_repeats(
             if len(head) >= rules.teaser_min_chars and any(
                 f.startswith(head) and len(f) > len(head) for f in folded[i + 1 :]
             ):
-                removed.append({"text": unit, "reason": rules.teaser_name})
+                removed.append(Removed(unit, rules.teaser_name))
                 continue
         key = folded[i]
         if duplicates and len(key) >= rules.duplicate_min_chars and key in seen:
-            removed.append({"text": unit, "reason": rules.duplicate_name})
+            removed.append(Removed(unit, rules.duplicate_name))
             continue
         seen.add(key)
         kept.append(unit)

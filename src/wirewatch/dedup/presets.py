@@ -21,14 +21,16 @@ def presets() -> dict[str, dict[str, Any]]:
 
 
 def apply_preset(options: DedupOptions, name: str) -> DedupOptions:
-    """A copy of `options` with preset `name` applied to every field still at its balanced default."""
+    """A copy of `options` with preset `name` applied to every field the user left alone: not
+    set in the config file or overrides (`set_by_user`) and, for options built in code, still
+    at its balanced default."""
     table = presets()
     if name not in table:
         raise WirewatchError("W021", f"dedup preset '{name}' is unknown (choose from {', '.join(table)})")
     defaults = DedupOptions()
     out = dataclasses.replace(options, preset=name)
     for key, value in table[name].items():
-        if getattr(options, key) == getattr(defaults, key):
+        if key not in options.set_by_user and getattr(options, key) == getattr(defaults, key):
             setattr(out, key, value)
     return out
 

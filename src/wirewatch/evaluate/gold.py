@@ -8,7 +8,7 @@ Events with `"required": false` count for recall only when found. Articles are n
 file name: a stored article belongs to a gold key when its `source` ends with that name.
 
 `load_gold` checks the shape and raises one-line `WirewatchError("W030", ...)` on a
-malformed file; `evaluate` scores a store's events against it.
+malformed file; `evaluate` (run.py) scores a store's events against it.
 """
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wirewatch.errors import WirewatchError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wirewatch.evaluate.report import EvalReport
-    from wirewatch.store import Store
 
 # Event fields a gold event may constrain, and the constraint shapes each accepts.
 VALUE_FIELDS = (
@@ -188,13 +184,3 @@ def load_gold(path: str | Path) -> Gold:
             "W030", f"{name}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     return parse_gold(data, name)
-
-
-def evaluate(store: Store, gold_path: str | Path) -> EvalReport:
-    """Score the store's events (or, before fusion, its mentions) against a gold file."""
-    from wirewatch.evaluate.metrics import predictions_from_store, score, stories_from_store, story_pairs
-
-    gold = load_gold(gold_path)
-    report = score(gold, predictions_from_store(store, gold))
-    report.stories = story_pairs(gold, stories_from_store(store, gold))
-    return report

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pycountry
+
 from wirewatch.evaluate.gold import Gold, GoldEvent, GoldText
 from wirewatch.evaluate.report import EvalReport, FieldScore, NotEventHit
 from wirewatch.records import Event, EventMention
@@ -96,18 +98,15 @@ def predictions_from_records(
     if events:
         for ev in events:
             arts, sentences, spans = [], [], []
-            for src in ev.sources or []:
-                key = key_of.get(src.get("article_id", ""))
+            for src in ev.sources:
+                key = key_of.get(src.article_id)
                 if key and key not in arts:
                     arts.append(key)
-                m = by_mention.get(src.get("mention_id") or "")
+                m = by_mention.get(src.mention_id or "")
                 if m is not None:
                     sentences.append(m.sentence)
                     spans.extend(s.text for s in m.spans)
-                for s in src.get("spans") or []:
-                    text = s.get("text") if isinstance(s, dict) else getattr(s, "text", None)
-                    if text:
-                        spans.append(text)
+                spans.extend(s.text for s in src.spans if s.text)
             out.append(Prediction(ev.event_id, _values(ev), arts, sentences, spans))
         return out
     for m in mentions:
@@ -176,10 +175,6 @@ def actor_ok(constraint: Any, value: Any) -> bool:
 @functools.lru_cache(maxsize=512)
 def country_code(name: str) -> str | None:
     """ISO alpha-3 for a country name, offline through pycountry (None when unknown)."""
-    try:
-        import pycountry
-    except ImportError:  # pragma: no cover
-        return None
     text = name.strip()
     if not text:
         return None

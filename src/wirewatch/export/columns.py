@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -24,13 +26,17 @@ OUR_COLUMNS = (
 )  # fmt: skip
 COLUMNS = ACLED_COLUMNS + OUR_COLUMNS
 
+
+def _typed_columns(*kinds: type) -> frozenset[str]:
+    """The event fields among COLUMNS whose type is one of `kinds` (or None)."""
+    hints = typing.get_type_hints(Event)
+    wanted = {*kinds, *(kind | None for kind in kinds)}
+    return frozenset(name for name in COLUMNS if name in hints and hints[name] in wanted)
+
+
 # column -> type for typed outputs (Parquet); everything else is text
-INT_COLUMNS = frozenset({
-    "year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
-    "timestamp", "fatalities_low", "fatalities_high", "injuries", "source_count",
-    "independent_source_count", "geonameid",
-})  # fmt: skip
-FLOAT_COLUMNS = frozenset({"latitude", "longitude", "confidence"})
+INT_COLUMNS = _typed_columns(int) | {"year", "timestamp"}
+FLOAT_COLUMNS = _typed_columns(float)
 
 
 @functools.cache
@@ -49,57 +55,28 @@ def _unique(values: list[str | None]) -> str | None:
     return "; ".join(seen) or None
 
 
+def _timestamp(ev: Event) -> int | None:
+    updated = instant(ev.updated_at)
+    return int(updated.timestamp()) if updated else None
+
+
+# the columns that are not an event field as it stands: ACLED's derived and unfilled ones, ours
+_DERIVED: dict[str, Callable[[Event], Any]] = {
+    "event_id_cnty": lambda ev: f"{ev.iso3 or 'XXX'}-{ev.event_id}",
+    "year": lambda ev: int(ev.event_date[:4]) if ev.event_date else None,
+    "region": lambda ev: region_of_iso3().get(ev.iso3 or ""),
+    "admin3": lambda ev: None,
+    "source": lambda ev: _unique([s.outlet for s in ev.sources]),
+    "source_scale": lambda ev: None,
+    "tags": lambda ev: None,
+    "timestamp": _timestamp,
+    "source_urls": lambda ev: _unique([s.url for s in ev.sources]),
+}
+
+
 def event_row(ev: Event) -> dict[str, Any]:
     """One event as a flat row with every column of COLUMNS (None where unknown)."""
-    updated = instant(ev.updated_at)
-    row: dict[str, Any] = {
-        "event_id_cnty": f"{ev.iso3 or 'XXX'}-{ev.event_id}",
-        "event_date": ev.event_date,
-        "year": int(ev.event_date[:4]) if ev.event_date else None,
-        "time_precision": ev.time_precision,
-        "disorder_type": ev.disorder_type,
-        "event_type": ev.event_type,
-        "sub_event_type": ev.sub_event_type,
-        "actor1": ev.actor1,
-        "assoc_actor_1": ev.assoc_actor_1,
-        "inter1": ev.inter1,
-        "actor2": ev.actor2,
-        "assoc_actor_2": ev.assoc_actor_2,
-        "inter2": ev.inter2,
-        "interaction": ev.interaction,
-        "civilian_targeting": ev.civilian_targeting,
-        "iso": ev.iso,
-        "region": region_of_iso3().get(ev.iso3 or ""),
-        "country": ev.country,
-        "admin1": ev.admin1,
-        "admin2": ev.admin2,
-        "admin3": None,
-        "location": ev.location,
-        "latitude": ev.latitude,
-        "longitude": ev.longitude,
-        "geo_precision": ev.geo_precision,
-        "source": _unique([s.get("outlet") for s in ev.sources]),
-        "source_scale": None,
-        "notes": ev.notes,
-        "fatalities": ev.fatalities,
-        "tags": None,
-        "timestamp": int(updated.timestamp()) if updated else None,
-        "event_id": ev.event_id,
-        "date_low": ev.date_low,
-        "date_high": ev.date_high,
-        "fatalities_low": ev.fatalities_low,
-        "fatalities_high": ev.fatalities_high,
-        "injuries": ev.injuries,
-        "modality": ev.modality,
-        "confidence": ev.confidence,
-        "source_count": ev.source_count,
-        "independent_source_count": ev.independent_source_count,
-        "first_reported_at": ev.first_reported_at,
-        "updated_at": ev.updated_at,
-        "iso3": ev.iso3,
-        "geonameid": ev.geonameid,
-        "source_urls": _unique([s.get("url") for s in ev.sources]),
-    }
+    row = {name: _DERIVED[name](ev) if name in _DERIVED else getattr(ev, name) for name in COLUMNS}
     for name in INT_COLUMNS:
         if row[name] is not None:
             row[name] = int(row[name])

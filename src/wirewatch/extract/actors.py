@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from wirewatch.extract import resolver
 from wirewatch.extract.lexicon import load
+from wirewatch.resolve.actors import Actor, lookup_actor, state_forces
+from wirewatch.resolve.places import country_of_name
 
 
 @dataclass(slots=True)
@@ -59,10 +60,10 @@ def _country_iso3(text: str) -> str | None:
     caps = _roles()["capitals"]
     if t in caps:
         return caps[t]
-    return resolver.country_of_name(t)
+    return country_of_name(t)
 
 
-def _actor_from_resolved(actor: Any, text: str, start: int, end: int) -> ActorChoice:
+def _actor_from_resolved(actor: Actor, text: str, start: int, end: int) -> ActorChoice:
     return ActorChoice(actor.name, actor.inter, actor.iso3, start, end, text)
 
 
@@ -86,9 +87,9 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
     # 1. a named actor entity (EntityRuler ACTOR from the resolver, or ORG/NORP spaCy found)
     for ent in doc.ents:
         if ent.start >= lo and ent.end <= hi and ent.label_ in ("ACTOR", "ORG", "NORP", "PERSON", "GPE"):
-            found = resolver.lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
+            found = lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
             if found is None and ent.ent_id_:
-                found = resolver.lookup_actor(ent.text, context_iso3=context_iso3)
+                found = lookup_actor(ent.text, context_iso3=context_iso3)
             if found is not None:
                 return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
     # 1b. a named actor anywhere under the head (small-model parses often attach names oddly:
@@ -98,7 +99,7 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
         slo, shi = sub[0].i, sub[-1].i + 1
         for ent in doc.ents:
             if ent.label_ == "ACTOR" and ent.start >= slo and ent.end <= shi and ent.start - hi <= 4:
-                found = resolver.lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
+                found = lookup_actor(ent.ent_id_ or ent.text, context_iso3=context_iso3)
                 if found is not None:
                     return _actor_from_resolved(found, ent.text, ent.start_char, ent.end_char)
     roles = _roles()
@@ -108,39 +109,30 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
         m = re.search(rf"\b{re.escape(noun)}\b", lower)
         if not m:
             continue
-        nat = lower[: m.start()].strip()
         words = span.text[: m.start()].strip().split()
         for k in range(len(words)):
             cand = " ".join(words[k:])
             iso = _country_iso3(cand)
             if iso:
-                sf = resolver.state_forces(iso, kind)
-                if sf is not None:
-                    return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
-                return ActorChoice(span.text, 1, iso, span.start_char, span.end_char, span.text)
+                sf = state_forces(iso, kind)
+                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
         if context_iso3 and not words:
             # "security forces" with no nationality: the forces of the country it happened in
-            sf = resolver.state_forces(context_iso3, kind)
-            if sf is not None:
-                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
-        del nat
+            sf = state_forces(context_iso3, kind)
+            return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
     # 3. the phrase is itself an actor alias (CENTCOM, the Pentagon, the US military)
     text = re.sub(r"^(?:the|a|an|some|its|their)\s+", "", span.text, flags=re.I)
-    found = resolver.lookup_actor(text, context_iso3=context_iso3)
+    found = lookup_actor(text, context_iso3=context_iso3)
     if found is None and head.text != text:
-        found = resolver.lookup_actor(head.text, context_iso3=context_iso3)
+        found = lookup_actor(head.text, context_iso3=context_iso3)
     if found is not None:
         return _actor_from_resolved(found, span.text, span.start_char, span.end_char)
     # 4. a country or capital acting: "Pakistan launched", "Washington hit"
     for cand in (text, head.text):
         iso = _country_iso3(cand)
         if iso and (head.ent_type_ in ("GPE", "NORP", "") or cand in roles["capitals"]):
-            sf = resolver.state_forces(iso, "military")
-            if sf is not None:
-                return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
-            return ActorChoice(
-                f"Military Forces of {cand}", 1, iso, span.start_char, span.end_char, span.text
-            )
+            sf = state_forces(iso, "military")
+            return _actor_from_resolved(sf, span.text, span.start_char, span.end_char)
     # 5. an unnamed actor word: gunmen, militants, civilians, protesters
     generic = roles["generic"]
     for n in (2, 1):
@@ -205,123 +197,153 @@ def _resolve_pronoun(tok: Any) -> Any:
     return None
 
 
+@dataclass(slots=True)
+class _RoleTokens:
+    """The tokens that head actor1 and actor2, as the parse is read."""
+
+    a1: Any = None
+    a2: Any = None
+
+
 def find_roles(
     doc: Any, trigger_tokens: list[Any], country: str | None, context_iso3: str | None
 ) -> tuple[ActorChoice | None, ActorChoice | None]:
     """(actor1, actor2) for the event whose trigger words are `trigger_tokens`."""
-    roles = _roles()
-    a1_tok = None
-    a2_tok = None
+    found = _RoleTokens()
     for trig in trigger_tokens:
-        # possessor or national modifier of the trigger noun
-        for child in trig.children:
-            if child.dep_ == "poss" and a1_tok is None:
-                a1_tok = child
-            elif (
-                child.dep_ in ("compound", "amod", "nmod")
-                and a1_tok is None
-                and (child.ent_type_ in ("GPE", "NORP", "ACTOR", "ORG") or _country_iso3(child.text))
-            ):
-                a1_tok = child
-        verb = trig if trig.pos_ in ("VERB", "AUX") else None
-        nominal = trig
-        while (
-            nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head.i != nominal.head.i
-        ):
-            nominal = nominal.head.head  # "undertook a series of strikes"
-        if (
-            verb is None
-            and nominal.dep_ in ("dobj", "obj", "attr")
-            and nominal.head.pos_ == "VERB"
-            and nominal.head.lemma_ in roles["light"]
-        ):
-            verb = nominal.head
-        if (
-            verb is None
-            and trig.dep_ == "pobj"
-            and trig.head.dep_ == "prep"
-            and trig.head.head.pos_ == "VERB"
-        ):
-            pverb = trig.head.head
-            if pverb.lemma_ in ("kill", "die"):
-                verb = None  # "was killed during a strike": the strike's actor is not the victim
+        _modifier_actor(found, trig)
+        verb = _event_verb(trig)
         if verb is not None:
-            # conjoined verbs share a subject: "Pakistan launched missiles and conducted airstrikes"
-            base = verb
-            while base.dep_ == "conj" and _subject(base) is None and base.head.i != base.i:
-                base = base.head
-            subj = _subject(base)
-            if subj is not None and subj.lower_ in _PRONOUNS:
-                subj = _resolve_pronoun(subj) or None
-            if a1_tok is None and subj is not None:
-                a1_tok = subj
-            agent = _agent(verb)
-            if agent is None and verb.dep_ in ("relcl", "acl"):
-                agent = _agent(verb)
-            if agent is not None:
-                a1_tok = agent
-            for child in verb.children:
-                if (
-                    child.dep_ in ("dobj", "obj", "nsubjpass")
-                    and a2_tok is None
-                    and child.i not in {t.i for t in trigger_tokens}
-                ):
-                    a2_tok = child
-                elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
-                    for g in child.children:
-                        if g.dep_ == "pobj":
-                            a2_tok = g
-                elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
-                    for g in child.children:
-                        if g.dep_ in ("dobj", "obj"):
-                            a2_tok = g
-        # "an encounter with security forces", "clashes with rebels": the other party
-        for child in trig.children:
-            if (
-                child.dep_ == "prep"
-                and child.lower_ == "with"
-                and trig.lower_ not in ("drone", "drones", "missiles")
-            ):
-                for g in child.children:
-                    if g.dep_ == "pobj":
-                        if a1_tok is None:
-                            a1_tok = g
-                        elif a2_tok is None:
-                            a2_tok = g
-        # "attacks on X", "strikes against X", "targeting X" hanging off the trigger noun
-        for child in trig.children:
-            if child.dep_ == "prep" and child.lower_ in roles["target_preps"] and a2_tok is None:
-                for g in child.children:
-                    if g.dep_ == "pobj":
-                        a2_tok = g
-            if child.dep_ in ("acl", "advcl", "xcomp") and child.lemma_ == "target" and a2_tok is None:
-                for g in child.children:
-                    if g.dep_ in ("dobj", "obj"):
-                        a2_tok = g
-            if child.dep_ in ("acl", "relcl") and a1_tok is None:
-                agent = _agent(child)
-                if agent is not None:
-                    a1_tok = agent
-        # "X claimed responsibility for the attack"
-        if (
-            a1_tok is None
-            and trig.dep_ == "pobj"
-            and trig.head.lower_ == "for"
-            and trig.head.head.lower_ in roles["claim"]
-        ):
-            subj = _subject(trig.head.head.head)
-            if subj is not None and subj.lower_ not in _PRONOUNS:
-                a1_tok = subj
-        # "held X accountable for the attack", "blamed X for the attack"
-        if a1_tok is None and trig.dep_ == "pobj" and trig.head.lower_ == "for":
-            h = trig.head.head
-            if h.lower_ in roles["resp"] or h.lemma_ in roles["resp"]:
-                v = h.head if h.dep_ in ("acomp", "oprd", "xcomp", "ccomp") else h
-                for child in v.children:
-                    if child.dep_ in ("dobj", "obj") and child.i != h.i:
-                        a1_tok = child
-    a1 = name_phrase(_phrase_tokens(a1_tok), country, context_iso3) if a1_tok is not None else None
-    a2 = name_phrase(_phrase_tokens(a2_tok), country, context_iso3) if a2_tok is not None else None
+            _verb_roles(found, verb, trigger_tokens)
+        _other_party(found, trig)
+        _noun_roles(found, trig)
+        _claimed_by(found, trig)
+        _held_responsible(found, trig)
+    a1 = name_phrase(_phrase_tokens(found.a1), country, context_iso3) if found.a1 is not None else None
+    a2 = name_phrase(_phrase_tokens(found.a2), country, context_iso3) if found.a2 is not None else None
     if a1 is not None and a2 is not None and a1.name == a2.name:
         a2 = None
     return a1, a2
+
+
+def _modifier_actor(found: _RoleTokens, trig: Any) -> None:
+    """The possessor or national modifier of the trigger noun: "Iran's airstrikes", "US strike"."""
+    for child in trig.children:
+        if child.dep_ == "poss" and found.a1 is None:
+            found.a1 = child
+        elif (
+            child.dep_ in ("compound", "amod", "nmod")
+            and found.a1 is None
+            and (child.ent_type_ in ("GPE", "NORP", "ACTOR", "ORG") or _country_iso3(child.text))
+        ):
+            found.a1 = child
+
+
+def _event_verb(trig: Any) -> Any:
+    """The verb whose subject acted: the trigger itself, or a light verb with the trigger (or "a
+    series of" it) as object ("Pakistan launched missiles", "undertook a series of strikes")."""
+    if trig.pos_ in ("VERB", "AUX"):
+        return trig
+    nominal = trig
+    while nominal.dep_ == "pobj" and nominal.head.lower_ == "of" and nominal.head.head.i != nominal.head.i:
+        nominal = nominal.head.head
+    if (
+        nominal.dep_ in ("dobj", "obj", "attr")
+        and nominal.head.pos_ == "VERB"
+        and nominal.head.lemma_ in _roles()["light"]
+    ):
+        return nominal.head
+    return None
+
+
+def _verb_roles(found: _RoleTokens, verb: Any, trigger_tokens: list[Any]) -> None:
+    """The verb's subject (or passive agent) acted; its object or target was acted on."""
+    roles = _roles()
+    # conjoined verbs share a subject: "Pakistan launched missiles and conducted airstrikes"
+    base = verb
+    while base.dep_ == "conj" and _subject(base) is None and base.head.i != base.i:
+        base = base.head
+    subj = _subject(base)
+    if subj is not None and subj.lower_ in _PRONOUNS:
+        subj = _resolve_pronoun(subj) or None
+    if found.a1 is None and subj is not None:
+        found.a1 = subj
+    agent = _agent(verb)
+    if agent is not None:
+        found.a1 = agent
+    for child in verb.children:
+        if (
+            child.dep_ in ("dobj", "obj", "nsubjpass")
+            and found.a2 is None
+            and child.i not in {t.i for t in trigger_tokens}
+        ):
+            found.a2 = child
+        elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and found.a2 is None:
+            found.a2 = _last_child(child, ("pobj",))
+        elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and found.a2 is None:
+            found.a2 = _last_child(child, ("dobj", "obj"))
+
+
+def _last_child(token: Any, deps: tuple[str, ...]) -> Any:
+    """The last child of `token` with one of these dependencies, or None."""
+    last = None
+    for g in token.children:
+        if g.dep_ in deps:
+            last = g
+    return last
+
+
+def _other_party(found: _RoleTokens, trig: Any) -> None:
+    """ "an encounter with security forces", "clashes with rebels": the other party."""
+    for child in trig.children:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ == "with"
+            and trig.lower_ not in ("drone", "drones", "missiles")
+        ):
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    if found.a1 is None:
+                        found.a1 = g
+                    elif found.a2 is None:
+                        found.a2 = g
+
+
+def _noun_roles(found: _RoleTokens, trig: Any) -> None:
+    """ "attacks on X", "strikes against X", "targeting X" hanging off the trigger noun; an agent
+    in a clause on it ("the strike carried out by X")."""
+    roles = _roles()
+    for child in trig.children:
+        if child.dep_ == "prep" and child.lower_ in roles["target_preps"] and found.a2 is None:
+            found.a2 = _last_child(child, ("pobj",))
+        if child.dep_ in ("acl", "advcl", "xcomp") and child.lemma_ == "target" and found.a2 is None:
+            found.a2 = _last_child(child, ("dobj", "obj"))
+        if child.dep_ in ("acl", "relcl") and found.a1 is None:
+            agent = _agent(child)
+            if agent is not None:
+                found.a1 = agent
+
+
+def _claimed_by(found: _RoleTokens, trig: Any) -> None:
+    """ "X claimed responsibility for the attack"."""
+    if (
+        found.a1 is None
+        and trig.dep_ == "pobj"
+        and trig.head.lower_ == "for"
+        and trig.head.head.lower_ in _roles()["claim"]
+    ):
+        subj = _subject(trig.head.head.head)
+        if subj is not None and subj.lower_ not in _PRONOUNS:
+            found.a1 = subj
+
+
+def _held_responsible(found: _RoleTokens, trig: Any) -> None:
+    """ "held X accountable for the attack", "blamed X for the attack"."""
+    if found.a1 is None and trig.dep_ == "pobj" and trig.head.lower_ == "for":
+        h = trig.head.head
+        resp = _roles()["resp"]
+        if h.lower_ in resp or h.lemma_ in resp:
+            v = h.head if h.dep_ in ("acomp", "oprd", "xcomp", "ccomp") else h
+            for child in v.children:
+                if child.dep_ in ("dobj", "obj") and child.i != h.i:
+                    found.a1 = child

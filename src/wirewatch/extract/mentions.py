@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 from wirewatch.config import ExtractOptions
-from wirewatch.extract import resolver
 from wirewatch.extract.actors import ActorChoice, find_roles
 from wirewatch.extract.lexicon import alternation, load
 from wirewatch.extract.modality import apply_modality, sentence_modality
@@ -32,6 +31,9 @@ from wirewatch.extract.triggers import (
     raw_triggers,
 )
 from wirewatch.records import Article, EventMention, Span, content_id
+from wirewatch.resolve.actors import load_actor_dictionary
+from wirewatch.resolve.dates import DateWindow, find_date_expressions, resolve_date
+from wirewatch.resolve.places import Place, resolve_place
 
 EXTRACTOR_VERSION = "wirewatch-extract/0.7"
 
@@ -48,7 +50,7 @@ _DATELINE_NO_COLON = re.compile(
 
 @dataclass(slots=True)
 class DateChoice:
-    window: Any  # resolve.dates.DateWindow or None
+    window: DateWindow | None
     compare: tuple[str, str] | None  # (low, high) for merging decisions
     expression: str
     start: int
@@ -217,8 +219,8 @@ def _attach(groups: list[Group], pos: int) -> Group:
 
 
 def _resolve_dates(expr: str, published_at: str | None) -> tuple[Any, tuple[str, str] | None]:
-    window = resolver.resolve_date(expr, published_at) if published_at else None
-    cmp_window = resolver.resolve_date(expr, published_at or _COMPARE_BASE)
+    window = resolve_date(expr, published_at) if published_at else None
+    cmp_window = resolve_date(expr, published_at or _COMPARE_BASE)
     compare = None
     if cmp_window is not None and cmp_window.date_low and cmp_window.date_high:
         compare = (cmp_window.date_low, cmp_window.date_high)
@@ -411,6 +413,12 @@ def _place_words() -> tuple[re.Pattern[str], frozenset[str]]:
     return leading, frozenset(data["in_town"])
 
 
+def _put_place(m: EventMention, place: Place, geo_precision: int | None) -> None:
+    m.location, m.country, m.iso, m.iso3 = place.name, place.country, place.iso, place.iso3
+    m.admin1, m.admin2, m.latitude, m.longitude = place.admin1, place.admin2, place.latitude, place.longitude
+    m.geonameid, m.geo_precision = place.geonameid, geo_precision
+
+
 def _unresolved_place(
     m: EventMention, text: str, dominant: list[str], town: str | None, notes: list[str]
 ) -> None:
@@ -421,25 +429,18 @@ def _unresolved_place(
     leading, in_town = _place_words()
     name = leading.sub("", text).strip() or text
     near = name != text and not text.lower().startswith("the ")
-    country = resolver.resolve_place(dominant[0]) if dominant else None
+    country = resolve_place(dominant[0]) if dominant else None
     if country is not None and country.kind != "country":
         country = None
     context = [country.iso3] if country is not None and country.iso3 else []
     part = _PART_OF.match(name)
-    inner = resolver.resolve_place(part.group("place"), context_iso3=context) if part else None
+    inner = resolve_place(part.group("place"), context_iso3=context) if part else None
     if inner is None and town and name.split()[-1].lower().strip(".") in in_town:
-        inner = resolver.resolve_place(town, context_iso3=context)
+        inner = resolve_place(town, context_iso3=context)
         if inner is not None and country is not None and inner.iso3 != country.iso3:
             inner = None  # the town is in another country than the article's events
     if inner is not None and inner.kind in ("city", "admin2"):
-        m.location, m.country, m.iso, m.iso3 = inner.name, inner.country, inner.iso, inner.iso3
-        m.admin1, m.admin2, m.latitude, m.longitude = (
-            inner.admin1,
-            inner.admin2,
-            inner.latitude,
-            inner.longitude,
-        )
-        m.geonameid, m.geo_precision = inner.geonameid, 2
+        _put_place(m, inner, 2)
         notes.append(f"place '{name}' not in the gazetteer: coded to {inner.name}, the town it is in")
         return
     m.location = name
@@ -463,6 +464,17 @@ def _time_frame(c: Cluster, dated: list[Group]) -> Group | None:
     return next((x for x in dated if x.sent.index in own), dated[0] if dated else None)
 
 
+@dataclass(slots=True)
+class _Draft:
+    """A mention being built: the record, the spans behind its fields, the notes that go into its
+    text, and its confidence so far (each missing or doubtful fact takes some off)."""
+
+    m: EventMention
+    spans: list[Span]
+    notes: list[str] = field(default_factory=list)
+    confidence: float = 0.75
+
+
 def _build(
     article: Article,
     c: Cluster,
@@ -479,55 +491,74 @@ def _build(
         groups,
         key=lambda g: (not g.anaphoric, bool(g.places) + bool(g.tolls) + bool(g.actor1) + bool(g.date)),
     )
-    spans: list[Span] = []
-    for g in groups:
-        for t in g.triggers:
-            spans.append(_span("trigger", g.sent, t.start, t.end))
-    kinds = _coref()["kind_rank"]
-    # place: the most specific resolved place; a country-level place gives way to one inside it
-    place_choice: tuple[PlaceChoice, Group] | None = None
-    for g in groups:
-        p = g.place()
-        if p is None:
-            continue
-        if place_choice is None:
-            place_choice = (p, g)
-            continue
-        cur = place_choice[0]
-        if cur.place is None and p.place is not None:
-            place_choice = (p, g)
-        elif cur.place is not None and p.place is not None and p.place.iso3 == cur.place.iso3:
-            if kinds.get(p.place.kind, 0) > kinds.get(cur.place.kind, 0):
-                place_choice = (p, g)
     m = EventMention(
         mention_id="", article_id=article.article_id, sentence=main.sent.text, sentence_start=main.sent.start
     )
     info = _sub_types()[sub]
     m.sub_event_type, m.event_type, m.disorder_type = sub, info["event_type"], info["disorder_type"]
-    notes: list[str] = []
-    confidence = 0.75
-    if place_choice is not None:
-        p, g = place_choice
-        spans.append(_span("location", g.sent, p.start, p.end))
+    draft = _Draft(m, [_span("trigger", g.sent, t.start, t.end) for g in groups for t in g.triggers])
+    _fill_place(draft, groups, dominant, town)
+    _fill_actors(draft, groups)
+    _fill_tolls(draft, groups)
+    _fill_date(draft, article, groups, frame)
+    _fill_modality(draft, groups)
+    draft.confidence += min(0.1, 0.05 * (len({g.sent.index for g in groups}) - 1))
+    m.confidence = round(max(0.05, min(0.99, draft.confidence)), 3)
+    m.spans = sorted(draft.spans, key=lambda sp: (sp.start, sp.field))
+    m.notes = _note(m) + (" [" + "; ".join(draft.notes) + "]" if draft.notes else "")
+    m.mention_id = _mention_id(article, main, groups, m)
+    m.story_id = article.story_id
+    return m
+
+
+def _best_place(groups: list[Group]) -> tuple[PlaceChoice, Group] | None:
+    """The most specific resolved place of the event; a country-level place gives way to one
+    inside it, words the gazetteer does not know to any resolved place."""
+    kinds = _coref()["kind_rank"]
+    choice: tuple[PlaceChoice, Group] | None = None
+    for g in groups:
+        p = g.place()
+        if p is None:
+            continue
+        if choice is None:
+            choice = (p, g)
+            continue
+        cur = choice[0]
+        if cur.place is None and p.place is not None:
+            choice = (p, g)
+        elif cur.place is not None and p.place is not None and p.place.iso3 == cur.place.iso3:
+            if kinds.get(p.place.kind, 0) > kinds.get(cur.place.kind, 0):
+                choice = (p, g)
+    return choice
+
+
+def _fill_place(draft: _Draft, groups: list[Group], dominant: list[str], town: str | None) -> None:
+    """Where: the best place its sentences name, else the country the article is about."""
+    m = draft.m
+    choice = _best_place(groups)
+    if choice is not None:
+        p, g = choice
+        draft.spans.append(_span("location", g.sent, p.start, p.end))
         if p.place is not None:
-            pl = p.place
-            m.location, m.country, m.iso, m.iso3 = pl.name, pl.country, pl.iso, pl.iso3
-            m.admin1, m.admin2, m.latitude, m.longitude = pl.admin1, pl.admin2, pl.latitude, pl.longitude
-            m.geonameid, m.geo_precision = pl.geonameid, pl.geo_precision
+            _put_place(m, p.place, p.place.geo_precision)
         else:
-            _unresolved_place(m, p.text, dominant, town, notes)
-            confidence -= 0.15
+            _unresolved_place(m, p.text, dominant, town, draft.notes)
+            draft.confidence -= 0.15
     elif dominant:
-        country = resolver.resolve_place(dominant[0])
+        country = resolve_place(dominant[0])
         if country is not None:
             m.location, m.country, m.iso, m.iso3 = country.name, country.country, country.iso, country.iso3
             m.admin1, m.latitude, m.longitude = country.admin1, country.latitude, country.longitude
             m.geonameid, m.geo_precision = country.geonameid, 3
-        confidence -= 0.15
-        notes.append("place taken from the article's country context")
+        draft.confidence -= 0.15
+        draft.notes.append("place taken from the article's country context")
     else:
-        confidence -= 0.25
-    # actors: the first group that names them
+        draft.confidence -= 0.25
+
+
+def _actor_groups(groups: list[Group]) -> tuple[Group | None, Group | None]:
+    """The groups that name actor1 (the name most groups give as actor1, by a group's own words
+    twice a reference back, and rather one no group gives as actor2) and actor2 (the first other)."""
     votes: dict[str, int] = {}
     for g in groups:
         if g.actor1:
@@ -537,16 +568,30 @@ def _build(
     a1g = next((g for g in groups if g.actor1 and ranked and g.actor1.name == ranked[0]), None)
     a1 = a1g.actor1 if a1g is not None else None
     a2g = next((g for g in groups if g.actor2 and (a1 is None or g.actor2.name != a1.name)), None)
-    a2 = a2g.actor2 if a2g is not None else None
+    return a1g, a2g
+
+
+def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
+    """Who: the actors the groups name, then ACLED's defaults for the rest (_default_actors)."""
+    m = draft.m
+    a1g, a2g = _actor_groups(groups)
     country_name = m.country or ""
-    if a1 is not None and a1g is not None:
+    if a1g is not None and a1g.actor1 is not None:
+        a1 = a1g.actor1
         m.actor1, m.inter1 = a1.name.replace("()", country_name).replace("( )", ""), a1.inter
-        spans.append(_span("actor1", a1g.sent, a1.start, a1.end))
+        draft.spans.append(_span("actor1", a1g.sent, a1.start, a1.end))
     else:
-        confidence -= 0.1
-    if a2 is not None and a2g is not None:
+        draft.confidence -= 0.1
+    if a2g is not None and a2g.actor2 is not None:
+        a2 = a2g.actor2
         m.actor2, m.inter2 = a2.name, a2.inter
-        spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
+        draft.spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
+    _default_actors(m, country_name)
+
+
+def _default_actors(m: EventMention, country_name: str) -> None:
+    """Unnamed actors the way ACLED codes them: "Civilians (Country)", protesters and rioters of
+    the country, civilian targeting, and the interaction code."""
     for attr in ("actor1", "actor2"):
         v = getattr(m, attr)
         if v and v.endswith(" ()"):
@@ -562,86 +607,104 @@ def _build(
     if m.inter2 == 7 and m.event_type in ("Violence against civilians", "Explosions/Remote violence"):
         m.civilian_targeting = "Civilian targeting"
     m.interaction = _interaction(m.inter1, m.inter2)
-    # tolls: explicit figures beat implied ones; among explicit ones the lowest (ACLED)
-    fat = [t for g in groups for t in g.tolls if t.field == "fatalities"]
-    fat_g = {id(t): g for g in groups for t in g.tolls}
-    if fat:
-        strong = [t for t in fat if not t.weak and not t.vague]
-        pick = (
-            min(strong, key=lambda t: t.best or 0)
-            if strong
-            else max(fat, key=lambda t: (not t.weak, t.best or 0))
+
+
+def _fill_tolls(draft: _Draft, groups: list[Group]) -> None:
+    """How many: explicit figures beat implied ones; among explicit ones the lowest (ACLED)."""
+    group_of = {id(t): g for g in groups for t in g.tolls}
+    fatal = [t for g in groups for t in g.tolls if t.field == "fatalities"]
+    if fatal:
+        _fill_fatalities(draft, fatal, group_of)
+    hurt = [t for g in groups for t in g.tolls if t.field == "injuries"]
+    if hurt:
+        pick = next((t for t in hurt if t.best is not None), hurt[0])
+        draft.m.injuries = pick.best
+        draft.spans.append(_span("injuries", group_of[id(pick)].sent, pick.start, pick.end))
+
+
+def _fill_fatalities(draft: _Draft, fatal: list[Toll], group_of: dict[int, Group]) -> None:
+    m = draft.m
+    strong = [t for t in fatal if not t.weak and not t.vague]
+    pick = (
+        min(strong, key=lambda t: t.best or 0)
+        if strong
+        else max(fatal, key=lambda t: (not t.weak, t.best or 0))
+    )
+    m.fatalities, m.fatalities_low, m.fatalities_high = pick.best, pick.low, pick.high
+    if strong:
+        m.fatalities_high = (
+            max((t.high if t.high is not None else t.best or 0) for t in strong)
+            if pick.high is not None
+            else None
         )
-        m.fatalities, m.fatalities_low, m.fatalities_high = pick.best, pick.low, pick.high
-        if strong:
-            m.fatalities_high = (
-                max((t.high if t.high is not None else t.best or 0) for t in strong)
-                if pick.high is not None
-                else None
-            )
-        spans.append(_span("fatalities", fat_g[id(pick)].sent, pick.start, pick.end))
-        if pick.vague:
-            notes.append(
-                f"toll not given ('{pick.text}'): coded {pick.best} by ACLED's rule for unspecified tolls"
-            )
-    inj = [t for g in groups for t in g.tolls if t.field == "injuries"]
-    if inj:
-        pick_i = next((t for t in inj if t.best is not None), inj[0])
-        m.injuries = pick_i.best
-        spans.append(_span("injuries", fat_g[id(pick_i)].sent, pick_i.start, pick_i.end))
-    # date
+    draft.spans.append(_span("fatalities", group_of[id(pick)].sent, pick.start, pick.end))
+    if pick.vague:
+        draft.notes.append(
+            f"toll not given ('{pick.text}'): coded {pick.best} by ACLED's rule for unspecified tolls"
+        )
+
+
+def _fill_date(draft: _Draft, article: Article, groups: list[Group], frame: Group | None) -> None:
+    """When: the first date of the event's own words, else a borrowed one, else the frame's."""
     dg = next((g for g in groups if g.date and not g.date_borrowed), None) or next(
         (g for g in groups if g.date), frame
     )
-    if dg is not None and dg.date is not None:
-        d = dg.date
+    if dg is None or dg.date is None:
+        draft.confidence -= 0.1
+        return
+    d = dg.date
+    draft.m.date_expression = d.expression
+    draft.spans.append(_span("date", d.sent or dg.sent, d.start, d.end))
+    if d.window is not None and d.window.event_date:
         from_article = dg is frame and frame.sent.index not in {g.sent.index for g in groups}
-        m.date_expression = d.expression
-        spans.append(_span("date", d.sent or dg.sent, d.start, d.end))
-        w = d.window
-        if w is not None and w.event_date:
-            m.event_date, m.date_low, m.date_high, m.time_precision = (
-                w.event_date,
-                w.date_low,
-                w.date_high,
-                w.time_precision,
-            )
-            if from_article:  # not said of this event: the article's time frame, loosely
-                m.time_precision = max(w.time_precision, 2)
-                if w.date_high:
-                    m.date_high = (date.fromisoformat(w.date_high) + timedelta(days=1)).isoformat()
-                notes.append(f"date not given for this event: the article's '{d.expression}'")
-            if w.inferred:
-                confidence -= 0.05
-            if article.published_at_source in ("file", "none"):
-                confidence -= 0.05
-        else:
-            confidence -= 0.15
-            notes.append(f"date '{d.expression}' kept unresolved: no publication date")
-        if dg.date_borrowed or dg is frame:
-            confidence -= 0.05
+        _fill_window(draft, article, d, from_article)
     else:
-        confidence -= 0.1
+        draft.confidence -= 0.15
+        draft.notes.append(f"date '{d.expression}' kept unresolved: no publication date")
+    if dg.date_borrowed or dg is frame:
+        draft.confidence -= 0.05
+
+
+def _fill_window(draft: _Draft, article: Article, d: DateChoice, from_article: bool) -> None:
+    m, w = draft.m, d.window
+    assert w is not None
+    m.event_date, m.date_low, m.date_high, m.time_precision = (
+        w.event_date,
+        w.date_low,
+        w.date_high,
+        w.time_precision,
+    )
+    if from_article:  # not said of this event: the article's time frame, loosely
+        m.time_precision = max(w.time_precision, 2)  # type: ignore[type-var]
+        if w.date_high:
+            m.date_high = (date.fromisoformat(w.date_high) + timedelta(days=1)).isoformat()
+        draft.notes.append(f"date not given for this event: the article's '{d.expression}'")
+    if w.inferred:
+        draft.confidence -= 0.05
+    if article.published_at_source in ("file", "none"):
+        draft.confidence -= 0.05
+
+
+def _fill_modality(draft: _Draft, groups: list[Group]) -> None:
+    """Reported if any sentence reports it, else alleged, else claimed (the doubt costs)."""
     modalities = {g.modality for g in groups}
-    m.modality = (
+    draft.m.modality = (
         "reported" if "reported" in modalities else ("alleged" if "alleged" in modalities else "claimed")
     )
-    if m.modality != "reported":
-        confidence -= 0.1
-    confidence += min(0.1, 0.05 * (len({g.sent.index for g in groups}) - 1))
-    m.confidence = round(max(0.05, min(0.99, confidence)), 3)
-    m.spans = sorted(spans, key=lambda sp: (sp.start, sp.field))
-    m.notes = _note(m) + (" [" + "; ".join(notes) + "]" if notes else "")
+    if draft.m.modality != "reported":
+        draft.confidence -= 0.1
+
+
+def _mention_id(article: Article, main: Group, groups: list[Group], m: EventMention) -> str:
+    """Stable across runs: the article, the main sentence, the type and the first trigger."""
     first = min(groups, key=lambda g: (g.sent.start, g.start))
-    m.mention_id = content_id(
+    return content_id(
         article.article_id,
         str(main.sent.start),
         m.event_type or "",
         m.sub_event_type or "",
         str(first.sent.start + first.start),
     )
-    m.story_id = article.story_id
-    return m
 
 
 def _note(m: EventMention) -> str:
@@ -668,17 +731,79 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     text = article.text or ""
     if not text or not has_trigger(text):
         return []
-    resolver.load_actor_files(options.actor_files)
-    sentences = split_sentences(text)
-    year = (
-        int(article.published_at[:4]) if article.published_at and article.published_at[:4].isdigit() else None
-    )
-    if year is None:  # no publication date: the latest year the article names stands in for it
-        years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
-        year = max(years) if years else None
+    if options.actor_files:
+        load_actor_dictionary(options.actor_files)
+    candidates = _candidate_sentences(article, text)
+    if not candidates:
+        return []
+    nlp = get_nlp(options.spacy_model)
+    docs = list(nlp.pipe([c.sent.text for c in candidates]))
+    dateline = _Dateline.of(article)
+    context = _country_context(candidates, docs, dateline)
+    found = _find_groups(article, candidates, docs, context, dateline)
+    _borrow_paragraph_dates(found.groups)
+    _mark_references(found.groups)
+    return _mentions(article, _clusters(found.groups), found, dateline, options)
+
+
+def _mentions(
+    article: Article, clusters: list[Cluster], found: _Found, dateline: _Dateline, options: ExtractOptions
+) -> list[EventMention]:
+    """One mention per reportable event, typed (the first event may take the headline's type)."""
+    groups = found.groups
+    # for events left with no date: the dated events, in text order (see _time_frame)
+    dated = [
+        x for x in groups if x.date and not x.date_borrowed and x.date.window and x.date.window.event_date
+    ]
+    dominant = found.dominant()
+    # the countries the article's places are in, else its dateline's
+    countries = [found.country_names[i] for i in dominant] or ([dateline.country] if dateline.country else [])
+    town = _article_town(groups, article)
+    title_sub = _title_sub(article.title)
+    out: list[EventMention] = []
+    for i, c in enumerate(clusters):
+        if not _reportable(c):
+            continue
+        sub = _sub_event(c, title_sub, is_lead=(i == 0), dominant=dominant)
+        if sub is None or sub not in _sub_types():
+            continue
+        m = _build(article, c, sub, countries, _time_frame(c, dated), town)
+        if m.confidence >= options.min_confidence:
+            out.append(m)
+    return out
+
+
+def _mark_references(groups: list[Group]) -> None:
+    """Which groups refer back to an event already reported ("the strike", "the attack")."""
+    for g in groups:
+        g.anaphoric = _is_anaphoric(g)
+        g.definite = bool(_coref()["anaphor_np"].search(g.sent.text[: g.end]))
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A sentence with event triggers, and where its own words start (after a dateline)."""
+
+    sent: Sentence
+    triggers: list[Trigger]
+    skip: int
+
+
+def _reference_year(article: Article, text: str) -> int | None:
+    """The publication year; without one, the latest year the article names stands in for it."""
+    published = article.published_at
+    if published and published[:4].isdigit():
+        return int(published[:4])
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
+    return max(years) if years else None
+
+
+def _candidate_sentences(article: Article, text: str) -> list[_Candidate]:
+    """The sentences whose triggers survive the modality, non-event and subject filters."""
+    year = _reference_year(article, text)
     subjects = article_subjects(text)
-    candidates: list[tuple[Sentence, list[Trigger], int]] = []
-    for s in sentences:
+    candidates = []
+    for s in split_sentences(text):
         if not raw_triggers(s.text):
             continue
         skip = _strip_dateline(s, article)
@@ -688,68 +813,117 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
             if not t.dropped and t.start >= skip
         ]
         if triggers:
-            candidates.append((s, triggers, skip))
-    if not candidates:
-        return []
-    nlp = get_nlp(options.spacy_model)
-    docs = list(nlp.pipe([s.text for s, _, _ in candidates]))
-    dateline = article.dateline_place
-    # country context: places named in the candidate sentences (resolved without context first)
-    context: list[str] = []
-    dateline_iso = dateline_country = None
-    if dateline:
-        dp = resolver.resolve_place(dateline)
-        dateline_iso = dp.iso3 if dp is not None else None
-        dateline_country = dp.country if dp is not None else None
-    groups_all: list[Group] = []
+            candidates.append(_Candidate(s, triggers, skip))
+    return candidates
+
+
+@dataclass(slots=True)
+class _Dateline:
+    place: str | None
+    iso3: str | None = None
+    country: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> _Dateline:
+        place = article.dateline_place
+        resolved = resolve_place(place) if place else None
+        if resolved is None:
+            return cls(place)
+        return cls(place, resolved.iso3, resolved.country)
+
+
+def _country_context(candidates: list[_Candidate], docs: list[Any], dateline: _Dateline) -> list[str]:
+    """The (up to three) countries the article is about, to break ties between same-named places
+    (Hyderabad PAK vs IND): its places resolved without context first, the dateline's a little."""
     counts: dict[str, float] = {}
-    country_names: dict[str, str] = {}
-    # first pass: which countries the article is about, to break ties (Hyderabad PAK vs IND)
-    for (_s, _triggers, skip), doc in zip(candidates, docs, strict=True):
-        for p in place_candidates(doc, dateline, [], skip_until=skip):
+    for c, doc in zip(candidates, docs, strict=True):
+        for p in place_candidates(doc, dateline.place, [], skip_until=c.skip):
             if p.place is not None and p.score > 0.5:
                 # a province or country name is rarely ambiguous; a city name often is
                 counts[p.place.iso3] = counts.get(p.place.iso3, 0) + (1 if p.place.kind == "city" else 2)
-    if dateline_iso:
-        counts[dateline_iso] = counts.get(dateline_iso, 0) + 0.5
-    context = sorted(counts, key=lambda k: -counts[k])[:3]
-    counts = {}
-    for (s, triggers, skip), doc in zip(candidates, docs, strict=True):
-        modality = sentence_modality(s.text)
-        groups = _group_triggers(s.text, triggers, modality, s)
-        for p in place_candidates(doc, dateline, context, skip_until=skip):
-            if p.place is not None:
-                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + 1
-                country_names[p.place.iso3] = p.place.country
-            _attach(groups, p.start).places.append(p)
-        for t in find_tolls(s.text):
-            if t.start < skip:
-                continue
-            inside = next((g for g in groups if g.start <= t.anchor < g.end), None)
-            (inside or _attach(groups, t.anchor)).tolls.append(t)
-        for ds, de, expr in resolver.find_date_expressions(s.text):
-            if ds < skip:
-                continue
-            g = _attach(groups, ds)
-            if g.date is None:
-                window, compare = _resolve_dates(expr, article.published_at)
-                g.date = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)), s)
-        for g in groups:
-            tokens = []
-            for t in g.triggers:
-                span = doc.char_span(t.start, t.end, alignment_mode="expand")
-                if span is not None:
-                    tokens.append(span.root)
-            iso = g.iso3() or dateline_iso
-            g.actor1, g.actor2 = find_roles(doc, tokens, None, iso)
-        groups_all.extend(groups)
-    dominant = sorted(counts, key=lambda k: -counts[k])
-    # a group with no date borrows one from its paragraph (the previous sentences first)
-    for g in groups_all:
+    if dateline.iso3:
+        counts[dateline.iso3] = counts.get(dateline.iso3, 0) + 0.5
+    return sorted(counts, key=lambda k: -counts[k])[:3]
+
+
+@dataclass(slots=True)
+class _Found:
+    """Every sentence's trigger groups with their facts, and how often each country's places
+    were named (in the order first named)."""
+
+    groups: list[Group] = field(default_factory=list)
+    place_counts: dict[str, float] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)  # iso3 -> country name
+
+    def dominant(self) -> list[str]:
+        """The countries named, the most named first."""
+        return sorted(self.place_counts, key=lambda k: -self.place_counts[k])
+
+
+def _find_groups(
+    article: Article, candidates: list[_Candidate], docs: list[Any], context: list[str], dateline: _Dateline
+) -> _Found:
+    """Per sentence: its trigger groups, and the places, tolls, dates and actors attached to them."""
+    found = _Found()
+    for c, doc in zip(candidates, docs, strict=True):
+        s = c.sent
+        groups = _group_triggers(s.text, c.triggers, sentence_modality(s.text), s)
+        _attach_places(found, groups, doc, dateline.place, context, c.skip)
+        _attach_tolls(groups, s, c.skip)
+        _attach_dates(groups, s, c.skip, article.published_at)
+        for g in groups:  # after the places: the place's country says whose forces "troops" are
+            g.actor1, g.actor2 = find_roles(doc, _trigger_tokens(doc, g), None, g.iso3() or dateline.iso3)
+        found.groups.extend(groups)
+    return found
+
+
+def _attach_places(
+    found: _Found, groups: list[Group], doc: Any, dateline: str | None, context: list[str], skip: int
+) -> None:
+    for p in place_candidates(doc, dateline, context, skip_until=skip):
+        if p.place is not None:
+            found.place_counts[p.place.iso3] = found.place_counts.get(p.place.iso3, 0) + 1
+            found.country_names[p.place.iso3] = p.place.country
+        _attach(groups, p.start).places.append(p)
+
+
+def _attach_tolls(groups: list[Group], s: Sentence, skip: int) -> None:
+    """A toll belongs to the group whose triggers surround its casualty word, else the nearest."""
+    for t in find_tolls(s.text):
+        if t.start < skip:
+            continue
+        inside = next((g for g in groups if g.start <= t.anchor < g.end), None)
+        (inside or _attach(groups, t.anchor)).tolls.append(t)
+
+
+def _attach_dates(groups: list[Group], s: Sentence, skip: int, published_at: str | None) -> None:
+    """The first date expression attached to a group is its date."""
+    for ds, de, expr in find_date_expressions(s.text):
+        if ds < skip:
+            continue
+        g = _attach(groups, ds)
+        if g.date is None:
+            window, compare = _resolve_dates(expr, published_at)
+            g.date = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)), s)
+
+
+def _trigger_tokens(doc: Any, g: Group) -> list[Any]:
+    """The parse tokens (span roots) of a group's trigger words."""
+    tokens = []
+    for t in g.triggers:
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is not None:
+            tokens.append(span.root)
+    return tokens
+
+
+def _borrow_paragraph_dates(groups: list[Group]) -> None:
+    """A group with no date borrows one from its paragraph (the previous sentences first)."""
+    for g in groups:
         if g.date is None and not g.after_separator:
             same_para = [
                 x
-                for x in groups_all
+                for x in groups
                 if x.sent.paragraph == g.sent.paragraph
                 and x.date
                 and not x.date_borrowed
@@ -759,49 +933,34 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
             src = before[-1] if before else (same_para[0] if same_para else None)
             if src is not None and src.date is not None:
                 g.date, g.date_borrowed = src.date, True
-    # for events left with no date: the dated events, in text order (see _time_frame)
-    dated = [
-        x for x in groups_all if x.date and not x.date_borrowed and x.date.window and x.date.window.event_date
-    ]
-    for g in groups_all:
-        g.anaphoric = _is_anaphoric(g)
-        g.definite = bool(_coref()["anaphor_np"].search(g.sent.text[: g.end]))
+
+
+def _clusters(groups: list[Group]) -> list[Cluster]:
+    """The article's events: groups merged where they describe the same one (_merge_into)."""
     clusters: list[Cluster] = []
-    for g in groups_all:
+    for g in groups:
         if g.backref and not g.tolls and (g.date is None or g.date_borrowed):
             continue  # "talks suspended after an ELN offensive": an earlier event named in passing
         _merge_into(clusters, g)
-    # the article's town for its streets and sites: the first town it names where events are,
-    # else its dateline (a bureau's city, "CAIRO" for a Darfur story, is the weaker guess)
-    town = next(
-        (
-            p.place.name
-            for g in groups_all
-            for p in g.places
-            if p.place is not None and p.place.kind == "city"
-        ),
+    return clusters
+
+
+def _article_town(groups: list[Group], article: Article) -> str | None:
+    """The article's town for its streets and sites: the first town it names where events are,
+    else its dateline (a bureau's city, "CAIRO" for a Darfur story, is the weaker guess)."""
+    return next(
+        (p.place.name for g in groups for p in g.places if p.place is not None and p.place.kind == "city"),
         article.dateline_place,
     )
-    title_sub = _title_sub(article.title)
-    out: list[EventMention] = []
-    for i, c in enumerate(clusters):
-        has_facts = any(
-            g.place() or g.actor1 or g.tolls or (g.date and not g.date_borrowed) for g in c.groups
-        )
-        if not has_facts:
-            continue
-        if (
-            all(t.kind in ("casualty", "damage") for g in c.groups for t in g.triggers)
-            and not any(t.field == "fatalities" for g in c.groups for t in g.tolls)
-            and not any(g.actor2 for g in c.groups)
-        ):
-            continue  # "the slain commander": a casualty word with no event behind it
-        sub = _sub_event(c, title_sub, is_lead=(i == 0), dominant=dominant)
-        if sub is None or sub not in _sub_types():
-            continue
-        # the countries the article's places are in, else its dateline's
-        countries = [country_names[i] for i in dominant] or ([dateline_country] if dateline_country else [])
-        m = _build(article, c, sub, countries, _time_frame(c, dated), town)
-        if m.confidence >= options.min_confidence:
-            out.append(m)
-    return out
+
+
+def _reportable(c: Cluster) -> bool:
+    """An event with some fact of its own, and not a casualty word with no event behind it."""
+    has_facts = any(g.place() or g.actor1 or g.tolls or (g.date and not g.date_borrowed) for g in c.groups)
+    if not has_facts:
+        return False
+    return not (
+        all(t.kind in ("casualty", "damage") for g in c.groups for t in g.triggers)
+        and not any(t.field == "fatalities" for g in c.groups for t in g.tolls)
+        and not any(g.actor2 for g in c.groups)
+    )  # "the slain commander"

@@ -10,25 +10,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from wirewatch.resolve.actors import actor_patterns
+from wirewatch.resolve.places import place_patterns
+
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
 
 
 def _resolver_patterns() -> list[dict]:
-    patterns: list[dict] = []
-    try:
-        from wirewatch.resolve import actors as _actors
-
-        patterns.extend(_actors.actor_patterns())
-    except (ImportError, AttributeError):  # resolver not installed yet: spaCy's own NER only
-        pass
-    try:
-        from wirewatch.resolve import places as _places
-
-        patterns.extend(_places.place_patterns())
-    except (ImportError, AttributeError):
-        pass
-    return patterns
+    return actor_patterns() + place_patterns()
 
 
 def _as_phrase(pattern: dict) -> dict:

@@ -5,31 +5,14 @@ then resolved offline by wirewatch.resolve.places."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from wirewatch.extract import resolver
 from wirewatch.extract.actors import _country_iso3
+from wirewatch.extract.lexicon import load
+from wirewatch.resolve.places import Place, resolve_place
 
-_LOCATIVE = {
-    "in",
-    "near",
-    "at",
-    "across",
-    "outside",
-    "inside",
-    "into",
-    "around",
-    "within",
-    "throughout",
-    "along",
-    "over",
-    "on",
-}
-# a place as the object of these verbs is where it happened: "entered Wad Madani", "shelled Kharkiv"
-_PLACE_OBJECT_VERBS = {
-    "enter", "capture", "recapture", "seize", "storm", "overrun", "hit", "strike", "shell", "bomb", "attack",
-    "raid", "retake", "besiege", "pound", "target", "rock", "invade", "reach", "control", "liberate",
-}  # fmt: skip
+# NER labels that are never a place name, even in a locative phrase
 _NOT_NAMES = (
     "DATE",
     "TIME",
@@ -42,32 +25,17 @@ _NOT_NAMES = (
     "LANGUAGE",
     "LAW",
 )
-_NEAR = {"near", "outside", "around"}
-_DIRECTIONS = {
-    "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
-    "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
-    "south-eastern", "south-western", "upper", "lower", "rural", "coastal", "downtown",
-}  # fmt: skip
-_KIND_WORDS = {
-    "province",
-    "district",
-    "region",
-    "governorate",
-    "state",
-    "county",
-    "city",
-    "town",
-    "village",
-    "area",
-    "camp",
-    "neighbourhood",
-    "neighborhood",
-}
+
+
+@cache
+def _words() -> dict[str, frozenset[str]]:
+    """The word lists of lexicons/places.json."""
+    return {name: frozenset(words) for name, words in load("places").items() if isinstance(words, list)}
 
 
 @dataclass(slots=True)
 class PlaceChoice:
-    place: Any  # resolve.places.Place or None when the gazetteer has no entry
+    place: Place | None  # None when the gazetteer has no entry
     text: str  # the words looked up
     start: int  # offsets in the sentence
     end: int
@@ -79,11 +47,12 @@ def _unlabelled_names(doc: Any) -> list[Any]:
     Bannu"): offered to the gazetteer as places."""
     from spacy.tokens import Span as _Span
 
+    locative = _words()["locative_prepositions"]
     out = []
     for tok in doc:
         if tok.pos_ != "PROPN" or tok.ent_type_ or tok.dep_ != "pobj":
             continue
-        if tok.head.lower_ not in _LOCATIVE and tok.head.lower_ != "of":
+        if tok.head.lower_ not in locative and tok.head.lower_ != "of":
             continue
         start = tok.i
         while (
@@ -105,13 +74,15 @@ def place_candidates(
     doc: Any, dateline: str | None, context_iso3: list[str], skip_until: int = 0
 ) -> list[PlaceChoice]:
     """Scored place mentions of a parsed sentence (offsets in the sentence)."""
+    w = _words()
+    locative = w["locative_prepositions"]
     out: list[PlaceChoice] = []
     if dateline:
         for tok in doc:
             if tok.lower_ == "here" and tok.idx >= skip_until and tok.pos_ == "ADV":
                 # "outside the commission office here": the dateline city
                 hint = context_iso3[0] if context_iso3 else None
-                place = resolver.resolve_place(
+                place = resolve_place(
                     dateline, country_hint=hint, context_iso3=context_iso3, dateline=dateline
                 )
                 if place is not None:
@@ -129,7 +100,7 @@ def place_candidates(
         dep = root.dep_
         score = 0.0
         node = root
-        if node.dep_ in ("compound", "amod", "nmod") and node.head.lower_ in _KIND_WORDS:
+        if node.dep_ in ("compound", "amod", "nmod") and node.head.lower_ in w["kind_words"]:
             node = node.head  # "Siestan-o-Baluchistan province of Iran": the PP hangs off "province"
         while node.dep_ == "conj" and node.head.i != node.i:
             node = node.head
@@ -144,52 +115,46 @@ def place_candidates(
             if _country_iso3(ent.text) or root.head.pos_ == "NOUN":
                 continue  # "US drone strike", "Iraqi government"
         nxt = doc[ent.end] if ent.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in ("border", "frontier", "borders"):
+        if nxt is not None and nxt.lower_ in w["border_words"]:
             continue  # "near the Iran border": which side is unknown
         start, end = ent.start_char, ent.end_char
         text = ent.text
         # "eastern Baghdad": keep the direction word so the resolver gives precision 2
-        if ent.start > 0 and doc[ent.start - 1].lower_ in _DIRECTIONS:
+        if ent.start > 0 and doc[ent.start - 1].lower_ in w["direction_words"]:
             start = doc[ent.start - 1].idx
             text = doc[ent.start - 1].text + " " + text
         if node.i != root.i:
             nxt = node
-        if nxt is not None and nxt.lower_ in _KIND_WORDS:
+        if nxt is not None and nxt.lower_ in w["kind_words"]:
             end = nxt.idx + len(nxt.text)
             text = text + " " + nxt.text
-        if dep in ("dobj", "obj") and node.head.lemma_ in _PLACE_OBJECT_VERBS:
+        if dep in ("dobj", "obj") and node.head.lemma_ in w["place_object_verbs"]:
             score += 2.5
-        if guessed and not (prep is not None and (prep.lower_ in _LOCATIVE or prep.lower_ == "of")):
+        if guessed and not (prep is not None and (prep.lower_ in locative or prep.lower_ == "of")):
             continue
-        if (
-            prep is not None
-            and prep.lower_ == "of"
-            and prep.head.lower_ in ("outskirts", "suburbs", "vicinity", "edge", "outside")
-        ):
+        if prep is not None and prep.lower_ == "of" and prep.head.lower_ in w["outskirts_words"]:
             score += 3
             text = "near " + text
-        elif prep is not None and prep.lower_ in _LOCATIVE:
+        elif prep is not None and prep.lower_ in locative:
             score += 3
-            if prep.lower_ in _NEAR:
+            if prep.lower_ in w["near_prepositions"]:
                 text = "near " + text
         elif (
             prep is not None
             and prep.lower_ == "of"
-            and prep.head.lower_ in _KIND_WORDS
+            and prep.head.lower_ in w["kind_words"]
             and prep.head.dep_ == "pobj"
-            and prep.head.head.lower_ in _LOCATIVE
+            and prep.head.head.lower_ in locative
         ):
             score += 3  # "in the northern Afghan city of Kunduz"
         elif prep is not None and prep.lower_ == "of":
             score += 1.5  # "province of Iran", "outskirts of Kabul"
-        elif prep is not None and prep.lower_ in ("from", "to", "with"):
+        elif prep is not None and prep.lower_ in w["away_prepositions"]:
             score -= 1
         hint = context_iso3[0] if context_iso3 else None
-        place = resolver.resolve_place(text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
+        place = resolve_place(text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
         if place is None and text != ent.text:
-            place = resolver.resolve_place(
-                ent.text, country_hint=hint, context_iso3=context_iso3, dateline=dateline
-            )
+            place = resolve_place(ent.text, country_hint=hint, context_iso3=context_iso3, dateline=dateline)
         if place is None and guessed:
             continue
         if ent.label_ == "NORP" and (

@@ -31,23 +31,30 @@ class Toll:
     anchor: int  # offset of the casualty word, to attach the toll to the nearest trigger
 
 
-_DEATH_VERBS = r"killed|martyred|dead|died|slain|shot dead|gunned down|massacred|executed|beheaded|lost their lives|perished|burned to death|hacked to death"
-_HURT_VERBS = r"injured|wounded|hurt|maimed"
-_AUX = r"(?:(?:were|was|have been|has been|had been|are|is|got|being|been|reportedly|allegedly|also|later|all|both|were also|subsequently)\s+)"
-_NP_STOP = re.compile(
-    r",(?!\d{3}(?!\d))|[.;:!?\"“”()]|\sat\s(?!least)|\s(?:in|on|during|near|when|while|after|before|according|as|with|from|inside|outside|across|since|amid|by|and (?:injur|wound|hurt)\w*|and (?:later|then)|who|which|that|but)\s",
-    re.IGNORECASE,
-)
-_PERSON_HEAD = re.compile(
-    r"(?:commander|leader|official|soldier|troop|officer|policem[ae]n|member|fighter|militant|civilian|child|man|woman|boy|girl|"
-    r"person|people|resident|villager|student|worker|journalist|guard|chief|cleric|general|colonel|"
-    r"driver|farmer|pilgrim|worshipper|passenger|doctor|nurse|teacher|insurgent|rebel|terrorist|gunm[ae]n|attacker|"
-    r"assailant|protester|demonstrator|son|daughter|brother|sister|father|mother|wife|husband|relative|guardsman|"
-    r"marine|sailor|airman|contractor|engineer|bodyguard|aide|minister|mayor|governor|judge|lawyer|activist|"
-    r"trader|shopkeeper|herder|fisherman|miner|others?|recruit|cadet|paramilitar|militiam[ae]n|jihadist|operative|"
-    r"suspect|infant|toddler|teen|teenager|youth|elder|family|families|individual|victim|casualt|personnel)\w*",
-    re.IGNORECASE,
-)
+@cache
+def _words() -> dict[str, str]:
+    """The word lists of lexicons/tolls.json, each as one regex alternation in the file's order."""
+    return {name: "|".join(words) for name, words in load("tolls").items() if isinstance(words, list)}
+
+
+@cache
+def _phrases() -> dict[str, re.Pattern[str]]:
+    """Checks on the words around a count: who the count is of, where its noun phrase ends."""
+    w = _words()
+    person = rf"(?:{w['person_heads']})\w*"
+    return {
+        "np_stop": re.compile(
+            rf",(?!\d{{3}}(?!\d))|[.;:!?\"“”()]|\sat\s(?!least)|\s(?:{w['noun_phrase_stops']})\s",
+            re.IGNORECASE,
+        ),
+        "person": re.compile(person, re.IGNORECASE),
+        "person_next": re.compile(r"\s+" + person, re.IGNORECASE),
+        "people_after_count": re.compile(rf"(?:{w['people_after_count']})\b", re.IGNORECASE),
+        "determiner": re.compile(rf"(?:{w['determiners']})\s", re.IGNORECASE),
+        "injury": re.compile(rf"(?:{w['injury_stems']})", re.IGNORECASE),
+        "new_clause": re.compile(rf"\b(?:{w['new_clause_words']})\b", re.IGNORECASE),
+        "not_people": re.compile(rf"\b(?:{w['not_people']})\b", re.IGNORECASE),
+    }
 
 
 @cache
@@ -143,49 +150,44 @@ def _not_a_count(sentence: str, start: int, end: int) -> bool:
     lo, hi = n["years"]  # type: ignore[misc]
     if re.fullmatch(r"\d{4}", text) and lo <= int(text) <= hi:
         after = sentence[start + len(text) :]
-        return not re.match(r"\s+" + _PERSON_HEAD.pattern, after, re.IGNORECASE)
+        return not _phrases()["person_next"].match(after)
     return False
 
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     num = _numbers()["num"]
+    w = _words()
+    killed_or_hurt = f"{w['death_verbs']}|{w['hurt_verbs']}"
+    aux = rf"(?:(?:{w['auxiliaries']})\s+)"
     f = re.IGNORECASE
     return {
         # "two children were killed", "A number of terrorists were killed", "several others injured"
         "passive": re.compile(
-            rf"(?<![\w-])(?P<num>{num})\s+(?P<who>(?:[\w'’-]+\s+){{0,5}}?){_AUX}{{0,3}}(?P<verb>{_DEATH_VERBS}|{_HURT_VERBS})(?![\w-])",
+            rf"(?<![\w-])(?P<num>{num})\s+(?P<who>(?:[\w'’-]+\s+){{0,5}}?){aux}{{0,3}}(?P<verb>{killed_or_hurt})(?![\w-])",
             f,
         ),
         # "killed three US troops", "killed two", "killing the commander and two others"
-        "active": re.compile(
-            r"(?<![\w-])(?P<verb>killed|killing|kills|kill|slew|slaying|massacred|executed|shot dead|gunned down|"
-            r"neutrali[sz]ed|martyred|claimed the lives of|took the lives of|injuring|wounding|injured|wounded)\s+(?P<np>[^.;:!?]{1,120})",
-            f,
-        ),
+        "active": re.compile(rf"(?<![\w-])(?P<verb>{w['killing_verbs']})\s+(?P<np>[^.;:!?]{{1,120}})", f),
         # "the death of the rebel captain and four of his guards"
-        "death_of": re.compile(
-            r"(?<![\w-])(?P<verb>deaths? of|killing of|murders? of)\s+(?P<np>[^.;:!?]{1,120})", f
-        ),
+        "death_of": re.compile(rf"(?<![\w-])(?P<verb>{w['death_of']})\s+(?P<np>[^.;:!?]{{1,120}})", f),
         # "left 12 dead", "leaving three people wounded"
         "left": re.compile(
-            rf"(?<![\w-])(?:left|leaving)\s+(?P<num>{num})\s+(?:[\w'’-]+\s+){{0,3}}?(?P<verb>dead|injured|wounded|hurt)(?![\w-])",
+            rf"(?<![\w-])(?:{w['left_verbs']})\s+(?P<num>{num})\s+(?:[\w'’-]+\s+){{0,3}}?(?P<verb>{w['left_states']})(?![\w-])",
             f,
         ),
         # "the death toll rose to 14", "claimed 9 lives", "12 deaths"
         "toll": re.compile(
-            rf"(?<![\w-])(?P<verb>death toll|toll)\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|hit|is|was)\s+(?P<num>{num})(?![\w-])",
+            rf"(?<![\w-])(?P<verb>{w['toll_nouns']})\s+(?:[\w-]+\s+){{0,4}}?(?:{w['toll_links']})\s+(?P<num>{num})(?![\w-])",
             f,
         ),
         # "Six soldiers and at least eleven militants were killed": the subject's counts add up
-        "coordinated_verb": re.compile(
-            rf"\s+{_AUX}{{1,3}}(?P<verb>{_DEATH_VERBS}|{_HURT_VERBS})(?![\w-])", f
-        ),
-        "deaths": re.compile(rf"(?<![\w-])(?P<num>{num})\s+(?P<verb>deaths|fatalities|dead)(?![\w-])", f),
-        "lives": re.compile(rf"(?<![\w-])(?P<verb>claimed|took|cost)\s+(?P<num>{num})\s+lives(?![\w-])", f),
+        "coordinated_verb": re.compile(rf"\s+{aux}{{1,3}}(?P<verb>{killed_or_hurt})(?![\w-])", f),
+        "deaths": re.compile(rf"(?<![\w-])(?P<num>{num})\s+(?P<verb>{w['casualty_nouns']})(?![\w-])", f),
+        "lives": re.compile(rf"(?<![\w-])(?P<verb>{w['lives_verbs']})\s+(?P<num>{num})\s+lives(?![\w-])", f),
         "zero": re.compile(
-            r"(?<![\w-])(?:no (?:one|body)|nobody|none)\s+(?:\w+\s+){0,2}?(?P<verb>killed|died|hurt|injured|wounded)"
-            r"|(?<![\w-])no (?P<verb2>deaths|fatalities|casualties|injuries)\b",
+            rf"(?<![\w-])(?:{w['nobody']})\s+(?:\w+\s+){{0,2}}?(?P<verb>{w['nobody_verbs']})"
+            rf"|(?<![\w-])no (?P<verb2>{w['no_casualty_nouns']})\b",
             f,
         ),
     }
@@ -194,7 +196,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 def _count_np(np: str) -> tuple[_Num | None, int]:
     """Count the people in a noun phrase after a killing word; returns the count and the
     length of the phrase used. 'the rebel captain and four of his guards' -> 5."""
-    stop = _NP_STOP.search(" " + np + " ")
+    phrases = _phrases()
+    stop = phrases["np_stop"].search(" " + np + " ")
     phrase = np[: max(0, stop.start() - 1)] if stop else np
     phrase = phrase.rstrip()
     if not phrase:
@@ -215,20 +218,20 @@ def _count_np(np: str) -> tuple[_Num | None, int]:
         n = parse_number(m.group("num")) if m else None
         if n is not None and m is not None:
             rest = part[m.end() :].strip()
-            if n.weak and not _PERSON_HEAD.search(rest):
+            if n.weak and not phrases["person"].search(rest):
                 continue  # "killed a car" is not a person
             if (
                 not n.weak
                 and rest
-                and not _PERSON_HEAD.search(rest)
-                and not re.match(r"(?:other|more|of|people|us|u\.s\.)\b", rest, re.I)
+                and not phrases["person"].search(rest)
+                and not phrases["people_after_count"].match(rest)
             ):
                 # "killed 3 ..." followed by a non-person noun: still a toll when the noun is a group word
                 if not re.match(r"[A-Z]|[\w'-]+s\b", rest):
                     continue
-        elif re.match(r"(?:the|his|her|their|its|a|an)\s", part, re.IGNORECASE) and _PERSON_HEAD.search(part):
+        elif phrases["determiner"].match(part) and phrases["person"].search(part):
             n = _Num(1, 1, 1, False, True)
-        elif _PERSON_HEAD.search(part) and re.search(r"s\b", part.split()[0] if part.split() else ""):
+        elif phrases["person"].search(part) and re.search(r"s\b", part.split()[0] if part.split() else ""):
             u = _numbers()["unspecified"]
             n = _Num(u, u, None, True, False)  # type: ignore[arg-type]
         else:
@@ -264,7 +267,7 @@ def _count_subjects(before: str) -> tuple[_Num | None, int]:
             rest = piece[m.end() :].strip()
             if _not_a_count(piece, m.start("num"), m.end("num")) or num_rx.match(rest):
                 continue
-            if _PERSON_HEAD.search(" ".join(rest.split()[:4])):
+            if _phrases()["person"].search(" ".join(rest.split()[:4])):
                 found = m
         if found is None or parse_number(found.group("num")) is None:
             break
@@ -282,13 +285,15 @@ def _count_subjects(before: str) -> tuple[_Num | None, int]:
     return _Num(best, low, high, vague, weak), clause_start + min(o for o, _ in counted)
 
 
+def _field_of(verb: str) -> str:
+    return "injuries" if _phrases()["injury"].match(verb) else "fatalities"
+
+
 def find_tolls(sentence: str) -> list[Toll]:
     """Every toll phrase in a sentence (fatalities and injuries), left to right."""
     pats = _patterns()
+    phrases = _phrases()
     out: list[Toll] = []
-
-    def field_of(verb: str) -> str:
-        return "injuries" if re.match(r"(?:injur|wound|hurt|maim)", verb, re.I) else "fatalities"
 
     def add(
         field: str, n: _Num | None, start: int, end: int, anchor: int, vague_injury: bool = False
@@ -307,12 +312,11 @@ def find_tolls(sentence: str) -> list[Toll]:
 
     for m in pats["zero"].finditer(sentence):
         verb = m.group("verb") or m.group("verb2")
-        fld = "injuries" if re.match(r"(?:injur|wound|hurt)", verb, re.I) else "fatalities"
-        out.append(Toll(fld, 0, 0, 0, False, False, m.start(), m.end(), m.group(0), m.start()))
+        out.append(Toll(_field_of(verb), 0, 0, 0, False, False, m.start(), m.end(), m.group(0), m.start()))
     for m in pats["coordinated_verb"].finditer(sentence):
         n, start = _count_subjects(sentence[: m.start()])
         if n is not None:
-            add(field_of(m.group("verb")), n, start, m.end(), m.start("verb"))
+            add(_field_of(m.group("verb")), n, start, m.end(), m.start("verb"))
     for name in ("passive", "left", "toll", "deaths", "lives"):
         pos = 0
         while (m := pats[name].search(sentence, pos)) is not None:
@@ -323,27 +327,21 @@ def find_tolls(sentence: str) -> list[Toll]:
             n = parse_number(m.group("num"))
             if name == "passive":
                 who = m.group("who") or ""
-                if re.search(
-                    r"\b(?:said|says|say|told|added|reported|and|put)\b", who, re.I
-                ) and not _PERSON_HEAD.match(who):
+                if phrases["new_clause"].search(who) and not phrases["person"].match(who):
                     pos = m.end("num")  # "killed at 13 and said two residents were wounded": a new clause
                     continue
-                if re.search(
-                    r"\b(?:times|targets|sorties|attacks|strikes|missiles|rockets|drones|days|weeks|months|years|km|kilometres|miles)\b",
-                    who,
-                    re.I,
-                ):
+                if phrases["not_people"].search(who):
                     continue
-                if n is not None and n.weak and not _PERSON_HEAD.search(who):
+                if n is not None and n.weak and not phrases["person"].search(who):
                     continue
-            add(field_of(m.group("verb")), n, m.start(), m.end(), m.start("verb"))
+            add(_field_of(m.group("verb")), n, m.start(), m.end(), m.start("verb"))
     for name in ("active", "death_of"):
         for m in pats[name].finditer(sentence):
             n, used = _count_np(m.group("np"))
             if n is None:
                 continue
             verb = m.group("verb")
-            fld = "fatalities" if name == "death_of" else field_of(verb)
+            fld = "fatalities" if name == "death_of" else _field_of(verb)
             add(fld, n, m.start(), m.start("np") + used, m.start())
     out.sort(key=lambda t: t.start)
     return out

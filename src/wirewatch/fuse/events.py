@@ -183,6 +183,8 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
     """Fuse every stored mention that has no event yet, revising the events it touches.
 
     `now` stamps updated_at and history rows (tests pass a fixed time for reproducible output).
+    Phases: read the neighbourhood, re-cluster it, decide which cluster inherits each old event,
+    fuse each cluster into an event with its history, retire events left with no mention, write.
     """
     options = options or FuseOptions()
     now = now or now_iso()
@@ -192,8 +194,36 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
     if not pending and not stale:
         return result
     result.mentions_fused = len(pending)
+    hood = _neighbourhood(store, pending, stale, options)
+    clusters = cluster_mentions(list(hood.working.values()), options, hood.meta)
+    fusion = _FusionPass(store, hood, clusters, now, result)
+    fusion.fuse_clusters()
+    fusion.retire_orphans()
+    save, delete, links, history = fusion.save, fusion.delete, fusion.links, fusion.history
+    q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history)
+    if result.events_touched:
+        q.refresh_planner_stats(store)
+    return result
 
-    # the neighbourhood: events pending mentions could join, and events that lost mentions
+
+@dataclass(slots=True)
+class _Neighbourhood:
+    """What one pass re-fuses: the pending mentions, the old events they could join or that lost
+    mentions, those events' mentions, and the articles' metadata."""
+
+    pending: list[EventMention]
+    old_ids: set[str]
+    old_events: dict[str, Event]
+    old_mentions: list[EventMention]
+    working: dict[str, EventMention]  # every mention of the pass, by id
+    meta: dict[str, dict[str, Any]]
+
+
+def _neighbourhood(
+    store: Store, pending: list[EventMention], stale: set[str], options: FuseOptions
+) -> _Neighbourhood:
+    """The events pending mentions could join (same country, dates within reach) and the events
+    that lost mentions, with all their mentions."""
     affected = stale
     windows = [date_window(m) for m in pending]
     margin = dt.timedelta(days=options.date_slack_days + _CANDIDATE_MARGIN_DAYS)
@@ -213,16 +243,27 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
     working = {m.mention_id: m for m in old_mentions}
     working.update({m.mention_id: m for m in pending})
     meta = q.article_meta(store, {m.article_id for m in working.values()})
-    clusters = cluster_mentions(list(working.values()), options, meta)
+    return _Neighbourhood(pending, old_ids, old_events, old_mentions, working, meta)
 
-    # which cluster inherits each old event: the one holding most of its mentions, then its earliest
+
+@dataclass(slots=True)
+class _Inheritance:
+    """Which cluster inherits each old event: the one holding most of its mentions, then its
+    earliest."""
+
+    owner: dict[str, str]  # mention id -> the old event it was in
+    held: dict[str, dict[int, list[int]]]  # old event -> cluster -> positions of its mentions there
+    heir: dict[str, int]  # old event -> the cluster that keeps its id
+
+
+def _inheritance(hood: _Neighbourhood, clusters: list[list[EventMention]]) -> _Inheritance:
     position = {m.mention_id: (ci, k) for ci, cl in enumerate(clusters) for k, m in enumerate(cl)}
     held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     # a re-extracted article's mentions come back unlinked; one with the same id as before
     # still counts for the event it was in, so re-extraction that changes nothing keeps the ids
-    owner = {src["mention_id"]: ev.event_id for ev in old_events.values() for src in ev.sources}
-    owner = {mid: ev_id for mid, ev_id in owner.items() if mid in working}
-    owner.update({m.mention_id: m.event_id for m in old_mentions if m.event_id})
+    owner = {src.mention_id: ev.event_id for ev in hood.old_events.values() for src in ev.sources}
+    owner = {mid: ev_id for mid, ev_id in owner.items() if mid in hood.working}
+    owner.update({m.mention_id: m.event_id for m in hood.old_mentions if m.event_id})
     for mention_id, old_event in owner.items():
         ci, k = position[mention_id]
         held[old_event][ci].append(k)
@@ -230,88 +271,122 @@ def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str |
         old: min(by_cluster, key=lambda ci: (-len(by_cluster[ci]), ci, min(by_cluster[ci])))
         for old, by_cluster in held.items()
     }
+    return _Inheritance(owner, held, heir)  # type: ignore[arg-type]
 
-    def age(event_id: str) -> tuple[Any, str]:
-        ev = old_events.get(event_id)
+
+class _FusionPass:
+    """One pass's decisions: each cluster's event id, the events to save and delete, the mention
+    links, and the history rows (counting each event's revisions)."""
+
+    def __init__(
+        self,
+        store: Store,
+        hood: _Neighbourhood,
+        clusters: list[list[EventMention]],
+        now: str,
+        result: FuseResult,
+    ) -> None:
+        self.hood, self.clusters, self.now, self.result = hood, clusters, now, result
+        self.inherit = _inheritance(hood, clusters)
+        heir, old_ids = self.inherit.heir, hood.old_ids
+        fresh_firsts = [cl[0].mention_id for ci, cl in enumerate(clusters) if ci not in heir.values()]
+        self.taken = q.existing_event_ids(store, [new_event_id(f) for f in fresh_firsts]) | set(old_ids)
+        self.revisions = q.history_revisions(store, old_ids)
+        self.pending_ids = {m.mention_id for m in hood.pending}
+        self.save: list[Event] = []
+        self.delete: set[str] = set()
+        self.links: dict[str, tuple[EventMention, str]] = {}
+        self.history: list[dict[str, Any]] = []
+
+    def record(self, event_id: str, action: str, cause: str | None, changes: dict[str, Any]) -> None:
+        self.revisions[event_id] = self.revisions.get(event_id, 0) + 1
+        self.history.append({"event_id": event_id, "revision": self.revisions[event_id], "at": self.now,
+                             "cause_article_id": cause, "action": action, "changes": changes})  # fmt: skip
+
+    def _age(self, event_id: str) -> tuple[Any, str]:
+        ev = self.hood.old_events.get(event_id)
         return (instant(ev.first_reported_at) if ev else None) or _FAR_FUTURE, event_id
 
-    fresh_firsts = [cl[0].mention_id for ci, cl in enumerate(clusters) if ci not in heir.values()]
-    taken = q.existing_event_ids(store, [new_event_id(f) for f in fresh_firsts]) | set(old_ids)
-    revisions = q.history_revisions(store, old_ids)
-    pending_ids = {m.mention_id for m in pending}
+    def fuse_clusters(self) -> None:
+        for ci, cluster in enumerate(self.clusters):
+            self._fuse(ci, cluster)
 
-    save: list[Event] = []
-    delete: set[str] = set()
-    links: dict[str, tuple[EventMention, str]] = {}
-    history: list[dict[str, Any]] = []
-
-    def record(event_id: str, action: str, cause: str | None, changes: dict[str, Any]) -> None:
-        revisions[event_id] = revisions.get(event_id, 0) + 1
-        history.append({"event_id": event_id, "revision": revisions[event_id], "at": now,
-                        "cause_article_id": cause, "action": action, "changes": changes})  # fmt: skip
-
-    for ci, cluster in enumerate(clusters):
-        inherited = sorted((old for old, c in heir.items() if c == ci), key=age)
-        from_olds = sorted({owner[m.mention_id] for m in cluster if m.mention_id in owner})
-        cause = next((m.article_id for m in cluster if m.mention_id in pending_ids), None)
-        if inherited:
-            event_id = inherited[0]
-        else:
-            salt, event_id = 0, new_event_id(cluster[0].mention_id)
-            while event_id in taken:
-                salt += 1
-                event_id = new_event_id(cluster[0].mention_id, salt)
-        taken.add(event_id)
-        new = fuse_fields(event_id, cluster, meta)
-        old = old_events.get(event_id) if inherited else None
+    def _fuse(self, ci: int, cluster: list[EventMention]) -> None:
+        """The cluster's event: the oldest event it inherits (absorbing the others), else a new one."""
+        inherited = sorted((old for old, c in self.inherit.heir.items() if c == ci), key=self._age)
+        cause = next((m.article_id for m in cluster if m.mention_id in self.pending_ids), None)
+        event_id = inherited[0] if inherited else self._new_id(cluster[0].mention_id)
+        self.taken.add(event_id)
+        new = fuse_fields(event_id, cluster, self.hood.meta)
+        old = self.hood.old_events.get(event_id) if inherited else None
         changes = changed_fields(old, new)
         if old is None:
-            split_from = [o for o in from_olds if heir.get(o) != ci]
-            if split_from:
-                changes["split_from"] = [split_from, event_id]
-                for o in split_from:
-                    if o not in delete and heir.get(o) is not None:
-                        record(o, "split", cause, {"split_into": [o, event_id]})
-                result.events_split += 1
-                record(event_id, "split", cause, changes)
-            else:
-                result.events_created += 1
-                record(event_id, "created", cause or cluster[0].article_id, changes)
+            self._record_new(ci, cluster, event_id, cause, changes)
         else:
-            absorbed = inherited[1:]
-            lost = any(other != ci for other in held.get(event_id, {}))  # some of its mentions left
-            if absorbed:
-                changes["merged"] = [[], absorbed]
-                for o in absorbed:
-                    record(o, "merged", cause, {"merged_into": [o, event_id]})
-                    delete.add(o)
-                    result.events_merged += 1
-                record(event_id, "merged", cause, changes)
-                result.events_updated += 1
-            elif changes:
-                record(event_id, "split" if lost else "updated", cause, changes)
-                result.events_updated += 1
-            else:
+            self._record_revision(ci, inherited, cause, changes)
+            if not changes:
                 new.updated_at = old.updated_at
         if old is None or changes:
-            new.updated_at = now
-            save.append(new)
+            new.updated_at = self.now
+            self.save.append(new)
         for m in cluster:
             if m.event_id != event_id:
-                links[m.mention_id] = (m, event_id)
+                self.links[m.mention_id] = (m, event_id)
 
-    for old in sorted(old_ids):
-        if old not in heir and old in old_events:
-            delete.add(old)
-            record(
-                old,
-                "removed",
-                None,
-                {"mention_ids": [sorted(s["mention_id"] for s in old_events[old].sources), []]},
-            )
-            result.events_removed += 1
+    def _new_id(self, first_mention_id: str) -> str:
+        salt, event_id = 0, new_event_id(first_mention_id)
+        while event_id in self.taken:
+            salt += 1
+            event_id = new_event_id(first_mention_id, salt)
+        return event_id
 
-    q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history)
-    if result.events_touched:
-        q.refresh_planner_stats(store)
-    return result
+    def _record_new(
+        self, ci: int, cluster: list[EventMention], event_id: str, cause: str | None, changes: dict[str, Any]
+    ) -> None:
+        """A new event: split off old events whose mentions it holds, else created."""
+        owner, heir = self.inherit.owner, self.inherit.heir
+        from_olds = sorted({owner[m.mention_id] for m in cluster if m.mention_id in owner})
+        split_from = [o for o in from_olds if heir.get(o) != ci]
+        if split_from:
+            changes["split_from"] = [split_from, event_id]
+            for o in split_from:
+                if o not in self.delete and heir.get(o) is not None:
+                    self.record(o, "split", cause, {"split_into": [o, event_id]})
+            self.result.events_split += 1
+            self.record(event_id, "split", cause, changes)
+        else:
+            self.result.events_created += 1
+            self.record(event_id, "created", cause or cluster[0].article_id, changes)
+
+    def _record_revision(
+        self, ci: int, inherited: list[str], cause: str | None, changes: dict[str, Any]
+    ) -> None:
+        """An old event kept: it absorbed others (merged), changed (updated, or split when some of
+        its mentions left), or stayed as it was."""
+        event_id, absorbed = inherited[0], inherited[1:]
+        lost = any(other != ci for other in self.inherit.held.get(event_id, {}))  # some of its mentions left
+        if absorbed:
+            changes["merged"] = [[], absorbed]
+            for o in absorbed:
+                self.record(o, "merged", cause, {"merged_into": [o, event_id]})
+                self.delete.add(o)
+                self.result.events_merged += 1
+            self.record(event_id, "merged", cause, changes)
+            self.result.events_updated += 1
+        elif changes:
+            self.record(event_id, "split" if lost else "updated", cause, changes)
+            self.result.events_updated += 1
+
+    def retire_orphans(self) -> None:
+        """Old events no cluster inherits: every mention left them."""
+        old_events = self.hood.old_events
+        for old in sorted(self.hood.old_ids):
+            if old not in self.inherit.heir and old in old_events:
+                self.delete.add(old)
+                self.record(
+                    old,
+                    "removed",
+                    None,
+                    {"mention_ids": [sorted(s.mention_id for s in old_events[old].sources), []]},
+                )
+                self.result.events_removed += 1

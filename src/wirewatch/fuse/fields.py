@@ -10,34 +10,17 @@ from typing import Any
 
 from wirewatch.fuse.compat import date_window, fusion_rules
 from wirewatch.fuse.notes import generate_note
-from wirewatch.records import Event, EventMention
+from wirewatch.records import EVENT_FIELDS, PLACE_FIELDS, Event, EventMention, EventSource
 
-PLACE_FIELDS = (
-    "iso",
-    "iso3",
-    "country",
-    "admin1",
-    "admin2",
-    "location",
-    "latitude",
-    "longitude",
-    "geonameid",
-    "geo_precision",
-)
-# per-source values kept in `sources[].values` (what that article alone said)
+# per-source values kept in `sources[].values` (what that article alone said), a choice of the
+# event fields in the order stored rows have them
 SOURCE_VALUE_FIELDS = (
     "event_date", "date_low", "date_high", "time_precision", "event_type", "sub_event_type",
     "actor1", "actor2", "location", "country", "geo_precision", "fatalities", "fatalities_low",
     "fatalities_high", "injuries", "modality", "confidence",
 )  # fmt: skip
 # fields whose change is written to event_history
-TRACKED_FIELDS = (
-    "event_date", "date_low", "date_high", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-    "civilian_targeting", "iso", "iso3", "country", "admin1", "admin2", "location", "latitude", "longitude",
-    "geonameid", "geo_precision", "fatalities", "fatalities_low", "fatalities_high", "injuries", "modality",
-    "notes", "confidence", "source_count", "independent_source_count", "first_reported_at",
-)  # fmt: skip
+TRACKED_FIELDS = (*EVENT_FIELDS, "source_count", "independent_source_count", "first_reported_at")
 
 
 def instant(text: str | None) -> dt.datetime | None:
@@ -108,10 +91,27 @@ def _independent_key(m: EventMention, meta: dict[str, dict[str, Any]]) -> str:
 
 def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str, dict[str, Any]]) -> Event:
     """One Event from mentions already ordered by `mention_order_key`."""
-    rules = fusion_rules()
     ev = Event(event_id=event_id)
+    _fuse_type(ev, mentions)
+    _fuse_place(ev, mentions)
+    _fuse_date(ev, mentions)
+    _fuse_actors(ev, mentions)
+    _fuse_tolls(ev, mentions)
+    order = fusion_rules()["modality_order"]
+    modalities = [m.modality for m in mentions if m.modality in order]
+    ev.modality = min(modalities, key=order.index) if modalities else None
+    _fuse_sources(ev, mentions, meta)
+    published = [(instant(meta.get(m.article_id, {}).get("published_at")), m.article_id) for m in mentions]
+    published = [(t, a) for t, a in published if t is not None]
+    if published:
+        first = min(published)
+        ev.first_reported_at = meta[first[1]]["published_at"]
+    ev.notes = generate_note(ev)
+    return ev
 
-    # type: the most specific sub-type most sources give
+
+def _fuse_type(ev: Event, mentions: Sequence[EventMention]) -> None:
+    """The most specific sub-type most sources give."""
     sub = _majority([m.sub_event_type for m in mentions])
     typed = next((m for m in mentions if m.sub_event_type == sub), None) if sub else None
     ev.sub_event_type = sub
@@ -120,7 +120,9 @@ def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str,
         [m.disorder_type for m in mentions]
     )
 
-    # place: the most precise one (lowest geo_precision), the most reported among equals
+
+def _fuse_place(ev: Event, mentions: Sequence[EventMention]) -> None:
+    """The most precise place (lowest geo_precision), the most reported among equals."""
     placed = [m for m in mentions if m.location or m.country]
     if placed:
         best_precision = min(m.geo_precision or 9 for m in placed)
@@ -130,25 +132,31 @@ def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str,
         for name in PLACE_FIELDS:
             setattr(ev, name, getattr(chosen, name))
 
-    # date: the most precise (lowest time_precision, then narrowest window); the window is what all allow
+
+def _fuse_date(ev: Event, mentions: Sequence[EventMention]) -> None:
+    """The most precise date (lowest time_precision, then narrowest window); the window is what
+    all sources allow (the best one's when they disagree)."""
     dated = [(m, date_window(m)) for m in mentions]
     dated = [(m, w) for m, w in dated if w is not None]
-    if dated:
-        m_best, w_best = min(
-            dated,
-            key=lambda mw: (mw[0].time_precision or 9, (mw[1][1] - mw[1][0]).days, mentions.index(mw[0])),
-        )
-        low = max(w[0] for _, w in dated)
-        high = min(w[1] for _, w in dated)
-        if low > high or not (
-            low <= (dt.date.fromisoformat(m_best.event_date) if m_best.event_date else low) <= high
-        ):
-            low, high = w_best
-        ev.event_date = m_best.event_date or low.isoformat()
-        ev.date_low, ev.date_high = low.isoformat(), high.isoformat()
-        ev.time_precision = m_best.time_precision or (1 if low == high else 2)
+    if not dated:
+        return
+    m_best, w_best = min(
+        dated,
+        key=lambda mw: (mw[0].time_precision or 9, (mw[1][1] - mw[1][0]).days, mentions.index(mw[0])),
+    )
+    low = max(w[0] for _, w in dated)
+    high = min(w[1] for _, w in dated)
+    if low > high or not (
+        low <= (dt.date.fromisoformat(m_best.event_date) if m_best.event_date else low) <= high
+    ):
+        low, high = w_best
+    ev.event_date = m_best.event_date or low.isoformat()
+    ev.date_low, ev.date_high = low.isoformat(), high.isoformat()
+    ev.time_precision = m_best.time_precision or (1 if low == high else 2)
 
-    # actors: the most reported on each side; every other name goes to the associated actors
+
+def _fuse_actors(ev: Event, mentions: Sequence[EventMention]) -> None:
+    """The most reported actor on each side; every other name goes to the associated actors."""
     ev.actor1 = _majority([m.actor1 for m in mentions])
     ev.actor2 = _majority([m.actor2 for m in mentions])
     ev.assoc_actor_1 = _join([m.actor1 for m in mentions] + [m.assoc_actor_1 for m in mentions], ev.actor1)
@@ -160,7 +168,9 @@ def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str,
     ev.interaction = interaction_code(ev.inter1, ev.inter2)
     ev.civilian_targeting = _majority([m.civilian_targeting for m in mentions])
 
-    # tolls: ACLED's conservative rule - the lowest figure when sources disagree; the range stays visible
+
+def _fuse_tolls(ev: Event, mentions: Sequence[EventMention]) -> None:
+    """ACLED's conservative rule: the lowest figure when sources disagree; the range stays visible."""
     tolls = [m.fatalities for m in mentions if m.fatalities is not None]
     if tolls:
         ev.fatalities = min(tolls)
@@ -172,38 +182,30 @@ def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str,
         ev.fatalities_high = max(ev.fatalities_high, ev.fatalities)  # type: ignore[type-var]
     hurt = [m.injuries for m in mentions if m.injuries is not None]
     ev.injuries = min(hurt) if hurt else None
-    order = rules["modality_order"]
-    modalities = [m.modality for m in mentions if m.modality in order]
-    ev.modality = min(modalities, key=order.index) if modalities else None
 
-    # sources: one entry per mention, with what that article alone said
+
+def _fuse_sources(ev: Event, mentions: Sequence[EventMention], meta: dict[str, dict[str, Any]]) -> None:
+    """One source per mention, with what that article alone said; the counts of articles and of
+    independent stories; confidence rising with independent corroboration."""
     ev.sources = []
     stories: dict[str, float] = {}
     for m in mentions:
         info = meta.get(m.article_id, {})
         story = _independent_key(m, meta)
         stories[story] = max(stories.get(story, 0.0), float(m.confidence or 0.0))
-        ev.sources.append({
-            "article_id": m.article_id, "story_id": info.get("story_id") or m.story_id,
-            "outlet": info.get("outlet"), "url": info.get("url"), "published_at": info.get("published_at"),
-            "mention_id": m.mention_id, "sentence": m.sentence,
-            "spans": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in m.spans],
-            "values": {name: getattr(m, name) for name in SOURCE_VALUE_FIELDS},
-        })  # fmt: skip
+        ev.sources.append(EventSource(
+            article_id=m.article_id, story_id=info.get("story_id") or m.story_id,
+            outlet=info.get("outlet"), url=info.get("url"), published_at=info.get("published_at"),
+            mention_id=m.mention_id, sentence=m.sentence, spans=list(m.spans),
+            values={name: getattr(m, name) for name in SOURCE_VALUE_FIELDS},
+        ))  # fmt: skip
     ev.source_count = len({m.article_id for m in mentions})
     ev.independent_source_count = len(stories)
-    # confidence rises with independent corroboration: 1 - prod(1 - c) over stories, capped
+    # 1 - prod(1 - c) over stories, capped
     doubt = 1.0
     for c in stories.values():
         doubt *= 1.0 - min(max(c, 0.0), 1.0)
-    ev.confidence = round(min(1.0 - doubt, rules["confidence_cap"]), 4)
-    published = [(instant(meta.get(m.article_id, {}).get("published_at")), m.article_id) for m in mentions]
-    published = [(t, a) for t, a in published if t is not None]
-    if published:
-        first = min(published)
-        ev.first_reported_at = meta[first[1]]["published_at"]
-    ev.notes = generate_note(ev)
-    return ev
+    ev.confidence = round(min(1.0 - doubt, fusion_rules()["confidence_cap"]), 4)
 
 
 def changed_fields(old: Event | None, new: Event) -> dict[str, list[Any]]:
@@ -214,13 +216,13 @@ def changed_fields(old: Event | None, new: Event) -> dict[str, list[Any]]:
         after = getattr(new, name)
         if before != after:
             changes[name] = [before, after]
-    old_ids = sorted(s["mention_id"] for s in old.sources) if old else []
-    new_ids = sorted(s["mention_id"] for s in new.sources)
+    old_ids = sorted(s.mention_id for s in old.sources) if old else []
+    new_ids = sorted(s.mention_id for s in new.sources)
     if old_ids != new_ids:
         changes["mention_ids"] = [old_ids, new_ids]
     if (
         old
-        and [s["values"] for s in old.sources] != [s["values"] for s in new.sources]
+        and [s.values for s in old.sources] != [s.values for s in new.sources]
         and "mention_ids" not in changes
     ):
         changes["source_values"] = [len(old.sources), len(new.sources)]

@@ -24,10 +24,13 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import Enum
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
 __all__ = ["DateWindow", "find_date_expressions", "resolve_date", "is_aggregate", "publication_date"]
 
@@ -238,23 +241,50 @@ def resolve_date(expression: str, published_at: str | None) -> DateWindow | None
     return _resolve(expr, base)
 
 
+class _Rule(Enum):
+    NO_MATCH = 0  # a rule's answer when the expression is not of its kind: the next rule tries
+
+
+NO_MATCH = _Rule.NO_MATCH
+Found = DateWindow | None | Literal[_Rule.NO_MATCH]  # None: of the rule's kind, but no date
+
+
 @lru_cache(maxsize=4096)
 def _resolve(expr: str, base: date | None) -> DateWindow | None:
-    w = _words()
+    """The rules in order (the numbered steps below), then dateparser for what they miss."""
     text = re.sub(r"\s+", " ", expr.casefold()).strip(" ,.;:")
-    aggregate = _patterns()["aggregate"]
+    for rule in _PERIOD_RULES:
+        found = rule(expr, text, base)
+        if found is not NO_MATCH:
+            return found
+    text = _LEADING_PREPOSITIONS.sub("", text)
+    text = re.sub(r"^the\s+", "", text) if not text.startswith("the day") else text
+    for rule in _RULES:
+        found = rule(expr, text, base)
+        if found is not NO_MATCH:
+            return found
+    # 9. fallback: dateparser, relative to the publication day
+    return _dateparser_fallback(expr, base)
+
+
+def _past_period(expr: str, text: str, base: date | None) -> Found:
+    """'over the past three days': the period up to publication."""
     m = re.fullmatch(
         r"(?:over|in|during) the (?:past|last) (?:(\d+|[a-z ]+?) )?(day|week|month|year)s?", text
     )
-    if m:
-        n = _number(m.group(1)) if m.group(1) else 1
-        span = {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2)] * (n or 1)
-        if base is None:
-            return DateWindow(None, None, None, 2 if span <= 14 else 3, expr, True)
-        return DateWindow(
-            None, _iso(base - timedelta(days=span)), _iso(base), 2 if span <= 14 else 3, expr, True
-        )
-    for prefix in sorted(w["aggregate_prefixes"]["words"], key=len, reverse=True):
+    if not m:
+        return NO_MATCH
+    n = _number(m.group(1)) if m.group(1) else 1
+    span = {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2)] * (n or 1)
+    if base is None:
+        return DateWindow(None, None, None, 2 if span <= 14 else 3, expr, True)
+    return DateWindow(None, _iso(base - timedelta(days=span)), _iso(base), 2 if span <= 14 else 3, expr, True)
+
+
+def _aggregate(expr: str, text: str, base: date | None) -> Found:
+    """'since October 17' (up to publication, no single best date); 'from/between X': X."""
+    aggregate = _patterns()["aggregate"]
+    for prefix in sorted(_words()["aggregate_prefixes"]["words"], key=len, reverse=True):
         if text.startswith(prefix + " ") and aggregate.search(prefix + " "):
             inner = _resolve(expr.strip()[len(prefix) :].strip(), base)
             if inner is None:
@@ -268,40 +298,46 @@ def _resolve(expr: str, base: date | None) -> DateWindow | None:
                     expr,
                     inner.inferred,
                 )
-            # "since X": from X to publication; no single best date
             high = _iso(base) if base else None
             return DateWindow(None, inner.date_low, high, 3, expr, inner.inferred)
-    text = _LEADING_PREPOSITIONS.sub("", text)
-    text = re.sub(r"^the\s+", "", text) if not text.startswith("the day") else text
+    return NO_MATCH
 
-    # 1. ISO date
+
+def _iso_date(expr: str, text: str, base: date | None) -> Found:
+    """1. ISO date."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if m:
-        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return _window(expr, d, d, 1, False)
+    if not m:
+        return NO_MATCH
+    d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _window(expr, d, d, 1, False)
 
-    # 1b. numeric dates "08.02.2024", "5/03/2016": day-first or month-first, whichever lies
-    # on or before publication and nearest to it (day-first when there is no base)
+
+def _numeric_date(expr: str, text: str, base: date | None) -> Found:
+    """1b. "08.02.2024", "5/03/2016": day-first or month-first, whichever lies on or before
+    publication and nearest to it (day-first when there is no base)."""
     m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})", text)
-    if m:
-        a, b_, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        y = y + 2000 if y < 100 else y
-        options = []
-        for day_, month_ in ((a, b_), (b_, a)):
-            try:
-                options.append(date(y, month_, day_))
-            except ValueError:
-                pass
-        if not options:
-            return None
-        if base is not None:
-            past = [d for d in options if d <= base]
-            d = max(past) if past else min(options)
-        else:
-            d = options[0]
-        return _window(expr, d, d, 1, False)
+    if not m:
+        return NO_MATCH
+    a, b_, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    y = y + 2000 if y < 100 else y
+    options = []
+    for day_, month_ in ((a, b_), (b_, a)):
+        try:
+            options.append(date(y, month_, day_))
+        except ValueError:
+            pass
+    if not options:
+        return None
+    if base is not None:
+        past = [d for d in options if d <= base]
+        d = max(past) if past else min(options)
+    else:
+        d = options[0]
+    return _window(expr, d, d, 1, False)
 
-    # 1c. "the early hours of Tuesday", "the night of February 6": that day
+
+def _part_of_day(expr: str, text: str, base: date | None) -> Found:
+    """1c. "the early hours of Tuesday", "the night of February 6": that day."""
     m = re.fullmatch(
         r"(?:the\s+)?(?:early hours|small hours|early morning|morning|night|evening|afternoon|[a-z -]+?)\s+(?:of|on)\s+(.+)",
         text,
@@ -313,8 +349,12 @@ def _resolve(expr: str, base: date | None) -> DateWindow | None:
         inner = _resolve(m.group(1), base)
         if inner is not None and inner.time_precision == 1:
             return DateWindow(inner.event_date, inner.date_low, inner.date_high, 1, expr, inner.inferred)
+    return NO_MATCH
 
-    # 2. same day / previous day / overnight / time of day
+
+def _day_words(expr: str, text: str, base: date | None) -> Found:
+    """2. same day / previous day / overnight / time of day."""
+    w = _words()
     same = {x.casefold() for x in w["same_day_words"]["words"]}
     prev = {x.casefold() for x in w["previous_day_words"]["words"]}
     over = {x.casefold() for x in w["overnight_words"]["words"]}
@@ -330,134 +370,191 @@ def _resolve(expr: str, base: date | None) -> DateWindow | None:
     if text == "the day before yesterday":
         d = base - timedelta(days=2) if base else None
         return _window(expr, d, d, 1, True)
+    return NO_MATCH
 
-    # 3. weekdays: "on Thursday", "last Friday", "Monday night"
+
+def _weekday(expr: str, text: str, base: date | None) -> Found:
+    """3. weekdays: "on Thursday", "last Friday", "Monday night"."""
+    w = _words()
     weekdays = w["weekdays"]
     m = re.fullmatch(r"(?:(last|this|past|this past|early|late|by)\s+)?([a-z]+)(?:\s+(.+))?", text)
-    if m and m.group(2) in weekdays and (m.group(3) is None or m.group(3) in w["parts_of_day"]):
-        if base is None:
-            return _window(expr, None, None, 1, True)
-        target = weekdays[m.group(2)]
-        back = (base.weekday() - target) % 7
-        if m.group(1) in {"last", "past", "this past"} and back == 0:
-            back = 7  # "last Thursday" said on a Thursday is a week ago
-        d = base - timedelta(days=back)
-        return _window(expr, d, d, 1, True)
+    if not (m and m.group(2) in weekdays and (m.group(3) is None or m.group(3) in w["parts_of_day"])):
+        return NO_MATCH
+    if base is None:
+        return _window(expr, None, None, 1, True)
+    target = weekdays[m.group(2)]
+    back = (base.weekday() - target) % 7
+    if m.group(1) in {"last", "past", "this past"} and back == 0:
+        back = 7  # "last Thursday" said on a Thursday is a week ago
+    d = base - timedelta(days=back)
+    return _window(expr, d, d, 1, True)
 
-    # 4. "N days/weeks ago"
+
+def _ago(expr: str, text: str, base: date | None) -> Found:
+    """4. "N days/weeks ago"."""
     m = re.fullmatch(r"(\d+|[a-z ]+?)\s+(day|week|month|year)s?\s+(?:ago|earlier|before)", text)
-    if m and _number(m.group(1)) is not None:
-        n = _number(m.group(1)) or 1
-        if base is None:
-            return _window(expr, None, None, {"day": 1, "week": 2}.get(m.group(2), 3), True)
-        if m.group(2) == "day":
-            d = base - timedelta(days=n)
-            return _window(expr, d, d, 1, True)
-        if m.group(2) == "week":
-            d = base - timedelta(days=7 * n)
-            return _window(expr, d - timedelta(days=3), min(base, d + timedelta(days=3)), 2, True, best=d)
-        months = n if m.group(2) == "month" else 12 * n
-        y, mo = divmod(base.year * 12 + base.month - 1 - months, 12)
-        return _window(expr, date(y, mo + 1, 1), date(y, mo + 1, _last_day(y, mo + 1)), 3, True)
+    if not (m and _number(m.group(1)) is not None):
+        return NO_MATCH
+    n = _number(m.group(1)) or 1
+    if base is None:
+        return _window(expr, None, None, {"day": 1, "week": 2}.get(m.group(2), 3), True)
+    if m.group(2) == "day":
+        d = base - timedelta(days=n)
+        return _window(expr, d, d, 1, True)
+    if m.group(2) == "week":
+        d = base - timedelta(days=7 * n)
+        return _window(expr, d - timedelta(days=3), min(base, d + timedelta(days=3)), 2, True, best=d)
+    months = n if m.group(2) == "month" else 12 * n
+    y, mo = divmod(base.year * 12 + base.month - 1 - months, 12)
+    return _window(expr, date(y, mo + 1, 1), date(y, mo + 1, _last_day(y, mo + 1)), 3, True)
 
-    # 5. relative periods
-    if text in {
-        "recent days",
-        "in recent days",
-        "the past few days",
-        "in the past few days",
-        "a few days ago",
-        "days ago",
-        "recently",
-    }:
-        if base is None:
-            return _window(expr, None, None, 2, True)
-        return _window(expr, base - timedelta(days=7), base - timedelta(days=1), 2, True)
+
+_RECENT_DAYS = {
+    "recent days",
+    "in recent days",
+    "the past few days",
+    "in the past few days",
+    "a few days ago",
+    "days ago",
+    "recently",
+}
+
+
+def _recent_days(expr: str, text: str, base: date | None) -> Found:
+    """5. "in recent days": the week before publication."""
+    if text not in _RECENT_DAYS:
+        return NO_MATCH
+    if base is None:
+        return _window(expr, None, None, 2, True)
+    return _window(expr, base - timedelta(days=7), base - timedelta(days=1), 2, True)
+
+
+def _relative_period(expr: str, text: str, base: date | None) -> Found:
+    """5b. "last week", "this month", "earlier this year", "the weekend"."""
     m = re.fullmatch(
         r"(last|this|past|earlier this|earlier in the|later this|previous)\s+(week|month|year|weekend)", text
     )
-    if m:
-        which, unit = m.group(1), m.group(2)
-        if base is None:
-            return _window(expr, None, None, 2 if unit in {"week", "weekend"} else 3, True)
-        monday = base - timedelta(days=base.weekday())
-        if unit == "week":
-            if which in {"last", "past", "previous"}:
-                low = monday - timedelta(days=7)
-                return _window(expr, low, low + timedelta(days=6), 2, True)
-            if which == "earlier this":
-                return _window(expr, monday, max(monday, base - timedelta(days=1)), 2, True)
-            return _window(expr, monday, base, 2, True)
-        if unit == "weekend":
-            saturday = monday - timedelta(days=2)
-            if which == "this" and base.weekday() >= 5:
-                saturday = monday + timedelta(days=5)
-            return _window(expr, saturday, min(base, saturday + timedelta(days=1)), 2, True)
-        if unit == "month":
-            if which in {"last", "past", "previous"}:
-                last = base.replace(day=1) - timedelta(days=1)
-                return _window(expr, last.replace(day=1), last, 3, True)
-            if which == "earlier this":
-                return _window(
-                    expr, base.replace(day=1), max(base.replace(day=1), base - timedelta(days=1)), 2, True
-                )
-            return _window(expr, base.replace(day=1), base, 3, True)
-        if which in {"last", "past", "previous"}:
-            return _window(expr, date(base.year - 1, 1, 1), date(base.year - 1, 12, 31), 3, True)
-        return _window(expr, date(base.year, 1, 1), base, 3, True)
+    if not m:
+        return NO_MATCH
+    which, unit = m.group(1), m.group(2)
+    if base is None:
+        return _window(expr, None, None, 2 if unit in {"week", "weekend"} else 3, True)
+    low, high, precision = _PERIODS[unit](which, base)
+    return _window(expr, low, high, precision, True)
 
-    # 6. month parts: "late January", "mid-January 2024", "the end of October"
-    parts = {k: v for k, v in w["month_parts"].items() if k != "about"}
+
+_PAST = {"last", "past", "previous"}
+
+
+def _week(which: str, base: date) -> tuple[date, date, int]:
+    monday = base - timedelta(days=base.weekday())
+    if which in _PAST:
+        low = monday - timedelta(days=7)
+        return low, low + timedelta(days=6), 2
+    if which == "earlier this":
+        return monday, max(monday, base - timedelta(days=1)), 2
+    return monday, base, 2
+
+
+def _weekend(which: str, base: date) -> tuple[date, date, int]:
+    monday = base - timedelta(days=base.weekday())
+    saturday = monday - timedelta(days=2)
+    if which == "this" and base.weekday() >= 5:
+        saturday = monday + timedelta(days=5)
+    return saturday, min(base, saturday + timedelta(days=1)), 2
+
+
+def _month_period(which: str, base: date) -> tuple[date, date, int]:
+    if which in _PAST:
+        last = base.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last, 3
+    if which == "earlier this":
+        return base.replace(day=1), max(base.replace(day=1), base - timedelta(days=1)), 2
+    return base.replace(day=1), base, 3
+
+
+def _year(which: str, base: date) -> tuple[date, date, int]:
+    if which in _PAST:
+        return date(base.year - 1, 1, 1), date(base.year - 1, 12, 31), 3
+    return date(base.year, 1, 1), base, 3
+
+
+_PERIODS = {"week": _week, "weekend": _weekend, "month": _month_period, "year": _year}
+
+
+def _part_key(part: str) -> str:
+    return re.sub(r"^the\s+", "", part.strip(" -"))
+
+
+def _month_part(expr: str, text: str, base: date | None) -> Found:
+    """6. month parts: "late January", "mid-January 2024", "the end of October"."""
+    parts = {k: v for k, v in _words()["month_parts"].items() if k != "about"}
     m = re.fullmatch(r"(.+?)\s*-?\s*([a-z]+)\.?(?:\s+(\d{4}))?", text)
+    if not (m and _part_key(m.group(1)) in {_part_key(p) for p in parts} and _month_number(m.group(2))):
+        return NO_MATCH
+    key = next(p for p in parts if _part_key(p) == _part_key(m.group(1)))
+    lo_day, hi_day = parts[key]
+    year = int(m.group(3)) if m.group(3) else None
+    span = _month_window(_month_number(m.group(2)) or 1, year, base, lo_day, hi_day)
+    if span is None:
+        return _window(expr, None, None, 2, True)
+    return _window(expr, span[0], span[1], 2, year is None)
 
-    def part_key(p: str) -> str:
-        return re.sub(r"^the\s+", "", p.strip(" -"))
 
-    if m and part_key(m.group(1)) in {part_key(p) for p in parts} and _month_number(m.group(2)):
-        key = next(p for p in parts if part_key(p) == part_key(m.group(1)))
-        lo_day, hi_day = parts[key]
-        year = int(m.group(3)) if m.group(3) else None
-        span = _month_window(_month_number(m.group(2)) or 1, year, base, lo_day, hi_day)
-        if span is None:
-            return _window(expr, None, None, 2, True)
-        return _window(expr, span[0], span[1], 2, year is None)
-
-    # 7. "October 17", "17 October 2023", "Oct. 17"
+def _month_and_day(text: str) -> tuple[int, int, str | None] | None:
+    """(month, day, year as written) of "October 17", "17 October 2023", "Oct. 17"."""
     m = re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", text) or None
     day_first = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:,?\s+(\d{4}))?", text)
     if m and _month_number(m.group(1)):
-        month, day_, year = _month_number(m.group(1)), int(m.group(2)), m.group(3)
-    elif day_first and _month_number(day_first.group(2)):
-        month, day_, year = _month_number(day_first.group(2)), int(day_first.group(1)), day_first.group(3)
-    else:
-        month = None
-    if month:
-        try:
-            if year:
-                d = date(int(year), month, day_)
-                return _window(expr, d, d, 1, False)
-            if base is None:
-                return _window(expr, None, None, 1, True)
-            d = date(base.year, month, day_)
-            if d > base:
-                d = date(base.year - 1, month, day_)
-            return _window(expr, d, d, 1, True)
-        except ValueError:
-            return None
+        return _month_number(m.group(1)), int(m.group(2)), m.group(3)  # type: ignore[return-value]
+    if day_first and _month_number(day_first.group(2)):
+        return _month_number(day_first.group(2)), int(day_first.group(1)), day_first.group(3)  # type: ignore[return-value]
+    return None
 
-    # 8. months: "in January", "January 2024"
+
+def _month_day(expr: str, text: str, base: date | None) -> Found:
+    """7. "October 17", "17 October 2023", "Oct. 17": the last such day on or before publication."""
+    found = _month_and_day(text)
+    if found is None:
+        return NO_MATCH
+    month, day_, year = found
+    try:
+        if year:
+            d = date(int(year), month, day_)
+            return _window(expr, d, d, 1, False)
+        if base is None:
+            return _window(expr, None, None, 1, True)
+        d = date(base.year, month, day_)
+        if d > base:
+            d = date(base.year - 1, month, day_)
+        return _window(expr, d, d, 1, True)
+    except ValueError:
+        return None
+
+
+def _month(expr: str, text: str, base: date | None) -> Found:
+    """8. months: "in January", "January 2024" ("may" only with a year: it is mostly the verb)."""
     m = re.fullmatch(r"(?:early\s+|until\s+|through\s+)?([a-z]+)\.?(?:\s+(?:of\s+)?(\d{4}))?", text)
-    if m and _month_number(m.group(1)) and m.group(1) != "may" or (m and m.group(1) == "may" and m.group(2)):
-        month = _month_number(m.group(1)) or 1
-        year = int(m.group(2)) if m.group(2) else None
-        span = _month_window(month, year, base, 1, 0)
-        if span is None:
-            return _window(expr, None, None, 3, True)
-        high = min(span[1], base) if base and year is None and span[0] <= base <= span[1] else span[1]
-        return _window(expr, span[0], high, 3, year is None)
+    if m is None:
+        return NO_MATCH
+    if not (_month_number(m.group(1)) and m.group(1) != "may" or (m.group(1) == "may" and m.group(2))):
+        return NO_MATCH
+    month = _month_number(m.group(1)) or 1
+    year = int(m.group(2)) if m.group(2) else None
+    span = _month_window(month, year, base, 1, 0)
+    if span is None:
+        return _window(expr, None, None, 3, True)
+    high = min(span[1], base) if base and year is None and span[0] <= base <= span[1] else span[1]
+    return _window(expr, span[0], high, 3, year is None)
 
-    # 9. fallback: dateparser, relative to the publication day
-    return _dateparser_fallback(expr, base)
+
+Rule = Callable[[str, str, date | None], Found]
+# on the expression as written, before its leading preposition goes ("since", "over the past")
+_PERIOD_RULES: tuple[Rule, ...] = (_past_period, _aggregate)
+_RULES: tuple[Rule, ...] = (
+    _iso_date, _numeric_date, _part_of_day, _day_words, _weekday, _ago, _recent_days,
+    _relative_period, _month_part, _month_day, _month,
+)  # fmt: skip
 
 
 def _dateparser_fallback(expr: str, base: date | None) -> DateWindow | None:

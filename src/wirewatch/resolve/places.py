@@ -26,6 +26,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from wirewatch.resolve.actor_dictionary import is_named_group, on_reload
+from wirewatch.resolve.countries import country_name_forms, country_table, is_place_form
+
 __all__ = ["Place", "resolve_place", "place_patterns", "country_of_name", "country_table", "normalise_place"]
 
 
@@ -169,12 +172,12 @@ class _Gazetteer:
             )
             self._add(entry)
         self.country_names = {e.iso3: e.name for e in self.entries if e.kind == "country"}
-        for iso3, forms in json.loads(_data_text("country_names.json"))["names"].items():
+        for iso3, forms in country_name_forms().items():
             idx = self.country_by_iso3.get(iso3)
             if idx is None:
                 continue
             for form in forms:
-                if _is_place_form(form):
+                if is_place_form(form):
                     self._index(normalise_place(form), idx)
         for region in json.loads(_data_text("regions.json"))["regions"]:
             iso3 = region.get("iso3")
@@ -258,39 +261,9 @@ class _Gazetteer:
         return index
 
 
-_DEMONYM_END = re.compile(r"(ian|ians|ese|ish|ean|eans|an|ans|i|is|ic|ch|ss|'s|’s)$")
-_NOT_PLACES = {"kremlin", "islamic republic", "prc", "dprk", "rok"}
-
-
-def _is_place_form(form: str) -> bool:
-    """Short forms name a place ('US', 'Burma', 'DRC'); demonyms ('Iranian') do not."""
-    if form.isupper() or "." in form:
-        return form.casefold() not in _NOT_PLACES
-    if form.casefold() in _NOT_PLACES:
-        return False
-    return not _DEMONYM_END.search(form) or form in {"Taiwan", "Vietnam", "Viet Nam", "Kosovo"}
-
-
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     return _Gazetteer()
-
-
-@lru_cache(maxsize=1)
-def country_table() -> tuple[tuple[str, str, int, tuple[str, ...]], ...]:
-    """(iso3, display name, ISO numeric, aliases) of every gazetteer country, read without loading
-    the whole gazetteer (countries come first in the file)."""
-    out = []
-    path = resources.files("wirewatch.resolve.data").joinpath("gazetteer.tsv.gz")
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        next(handle)
-        for line in handle:
-            row = line.rstrip("\n").split("\t")
-            if row[0] != "country":
-                break
-            aliases = tuple(a for a in row[3].split("|") if a)
-            out.append((row[5], row[2], int(row[6]) if row[6].isdigit() else 0, aliases))
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- parsing a place phrase
@@ -367,15 +340,13 @@ def _names_no_place(text: str) -> bool:
     norm = normalise_place(re.sub(r"[’']s$", "", text.strip()))
     if norm in _demonyms():
         return True
-    from wirewatch.resolve.actors import is_named_group
-
     return is_named_group(text)
 
 
 @lru_cache(maxsize=1)
 def _demonyms() -> frozenset[str]:
-    forms = json.loads(_data_text("country_names.json"))["names"]
-    return frozenset(normalise_place(f) for names in forms.values() for f in names if not _is_place_form(f))
+    forms = country_name_forms()
+    return frozenset(normalise_place(f) for names in forms.values() for f in names if not is_place_form(f))
 
 
 # ---------------------------------------------------------------- choosing a candidate
@@ -564,6 +535,9 @@ def _resolve_cached(
     )
 
 
+on_reload(_resolve_cached.cache_clear)  # a user's group name is never a place: answers change
+
+
 def resolve_place(
     text: str,
     *,
@@ -586,7 +560,7 @@ def resolve_place(
 @lru_cache(maxsize=1)
 def _country_forms() -> dict[str, str]:
     forms: dict[str, str] = {}
-    for iso3, names in json.loads(_data_text("country_names.json"))["names"].items():
+    for iso3, names in country_name_forms().items():
         for form in names:
             forms[normalise_place(form)] = iso3
     for iso3, name, _iso, aliases in country_table():

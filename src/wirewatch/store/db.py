@@ -7,7 +7,6 @@ with no duplicates.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -44,13 +43,19 @@ def chunks(items: Sequence[Any], size: int = IN_LIST_SIZE) -> Iterator[Sequence[
         yield items[i : i + size]
 
 
-def _fields(record: Any) -> dict[str, Any]:
+def _fields(record: Record) -> dict[str, Any]:
     """A record's fields, one level deep: json.dumps walks the rest (no deep copy first)."""
-    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    return {name: getattr(record, name) for name in record.field_names()}
+
+
+def _record_columns(table: sa.Table, record: type[Record]) -> tuple[str, ...]:
+    """The table's columns that copy a field of the record (the whole record is in `data`)."""
+    fields = set(record.field_names())
+    return tuple(c.name for c in table.columns if c.name in fields)
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, Record):  # its to_dict is dataclasses.asdict: same JSON
+    if isinstance(value, Record):  # the same JSON as its to_dict
         return _fields(value)
     if hasattr(value, "to_dict"):
         return value.to_dict()
@@ -300,14 +305,11 @@ class Store:
                 yield Story.from_dict(row[0])
 
     # -- mentions -----------------------------------------------------------------------------------
+    _MENTION_COLUMNS = _record_columns(s.mentions, EventMention)
+
     def replace_mentions(self, article_id: str, mentions: Sequence[EventMention], extractor: str) -> None:
         """Store an article's mentions, replacing what an earlier extractor produced."""
-        rows = [
-            {"mention_id": m.mention_id, "article_id": m.article_id, "event_id": m.event_id,
-             "event_type": m.event_type, "event_date": m.event_date, "country": m.country,
-             "data": _jsonable(m)}
-            for m in mentions
-        ]  # fmt: skip
+        rows = [{c: getattr(m, c) for c in self._MENTION_COLUMNS} | {"data": _jsonable(m)} for m in mentions]
         with self.engine.begin() as conn:
             conn.execute(s.mentions.delete().where(s.mentions.c.article_id == article_id))
             if rows:
@@ -358,11 +360,7 @@ class Store:
                 yield EventMention.from_dict(row[0])
 
     # -- events ---------------------------------------------------------------------------------------
-    _EVENT_COLUMNS = (
-        "event_date", "date_low", "date_high", "event_type", "sub_event_type", "actor1", "actor2",
-        "country", "iso3", "admin1", "location", "latitude", "longitude", "fatalities", "source_count",
-        "independent_source_count", "confidence", "first_reported_at", "updated_at", "notes",
-    )  # fmt: skip
+    _EVENT_COLUMNS = tuple(c for c in _record_columns(s.events, Event) if c != "event_id")
 
     def save_events(self, events: Iterable[Event]) -> None:
         with self.engine.begin() as conn:
