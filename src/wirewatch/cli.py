@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from wirewatch import __version__
+from wirewatch import __version__, errors
 from wirewatch.config import Options, default_config_toml, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
@@ -236,7 +236,7 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
     """An article with its story, siblings and mentions: what `show` prints."""
     article = store.get_article(article_id)
     if article is None:
-        raise WirewatchError("W020", f"{article_id}: no such article in {store.db}")
+        raise WirewatchError(errors.DATABASE_ERROR, f"{article_id}: no such article in {store.db}")
     view: dict[str, Any] = {"article": article.to_dict(), "story": None, "siblings": []}
     try:
         from wirewatch.dedup.stories import story_of

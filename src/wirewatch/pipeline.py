@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.config import Options
 from wirewatch.errors import InputProblem
 from wirewatch.records import Article, RawDocument
@@ -112,7 +113,9 @@ def store_documents(
                 try:
                     result = clean_document(raw, options.clean)
                 except Exception as exc:  # a bug must not stop the run or lose the rest
-                    result = InputProblem(raw.source, "W090", f"cleaning failed: {type(exc).__name__}: {exc}")
+                    result = InputProblem(
+                        raw.source, errors.INTERNAL_ERROR, f"cleaning failed: {type(exc).__name__}: {exc}"
+                    )
                 if isinstance(result, InputProblem):
                     _note_problem(summary, result, problems, on_problem)
                     continue
@@ -151,7 +154,9 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                     )
                 except Exception as exc:  # a bug must not stop the run; the article is retried next run
                     problem = InputProblem(
-                        article.source, "W090", f"extraction failed: {type(exc).__name__}: {exc}"
+                        article.source,
+                        errors.INTERNAL_ERROR,
+                        f"extraction failed: {type(exc).__name__}: {exc}",
                     )
                     _note_problem(summary, problem, [], on_problem)
                     store.add_problems(summary.run_id, [problem])

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from wirewatch import __version__
+from wirewatch import __version__, errors
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
 from wirewatch.store import Store, open_store
@@ -74,15 +74,17 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         for err in exc.errors():
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path"))
             parts.append(f"{where or 'request'}: {err.get('msg')}")
-        return _error(422, "W040", "; ".join(parts) or "invalid request")
+        return _error(422, errors.BAD_OPTION, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception) -> JSONResponse:  # a bug: still a JSON answer
-        return _error(500, "W090", f"internal error: {type(exc).__name__}: {exc}")
+        return _error(500, errors.INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "W042", 401: "W041", 403: "W041"}.get(exc.status_code, f"HTTP{exc.status_code}")
+        code = {404: errors.NO_SUCH_RECORD, 401: errors.NOT_AUTHORISED, 403: errors.NOT_AUTHORISED}.get(
+            exc.status_code, f"HTTP{exc.status_code}"
+        )
         return _error(exc.status_code, code, str(exc.detail))
 
     def event_filter(
@@ -139,7 +141,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         its revision history."""
         event = store.get_event(event_id)
         if event is None:
-            raise ApiError(404, "W042", f"no event with id '{event_id}'")
+            raise ApiError(404, errors.NO_SUCH_RECORD, f"no event with id '{event_id}'")
         return event.to_dict() | {"history": event_history(store, event_id)}
 
     @app.get("/stats", tags=["events"])
@@ -163,7 +165,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         """One clean article (a unique prefix of its id will do) with its event mentions."""
         article = store.get_article(article_id)
         if article is None:
-            raise ApiError(404, "W042", f"no article with id '{article_id}'")
+            raise ApiError(404, errors.NO_SUCH_RECORD, f"no article with id '{article_id}'")
         mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
         return article.to_dict() | {"mentions": mentions}
 
@@ -191,11 +193,13 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
 
 def _check_token(expected: str | None, header: str | None) -> None:
     if not expected:
-        raise ApiError(403, "W041", "ingest is disabled: set [api] ingest_token in the configuration")
+        raise ApiError(
+            403, errors.NOT_AUTHORISED, "ingest is disabled: set [api] ingest_token in the configuration"
+        )
     if not header or not header.lower().startswith("bearer "):
-        raise ApiError(401, "W041", "missing bearer token (Authorization: Bearer TOKEN)")
+        raise ApiError(401, errors.NOT_AUTHORISED, "missing bearer token (Authorization: Bearer TOKEN)")
     if not hmac.compare_digest(header[7:].strip().encode(), expected.encode()):
-        raise ApiError(403, "W041", "token rejected")
+        raise ApiError(403, errors.NOT_AUTHORISED, "token rejected")
 
 
 def ingest_record(store: Store, options: Options, record: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +220,7 @@ def ingest_record(store: Store, options: Options, record: dict[str, Any]) -> dic
         raise ApiError(422, code, problems[0]["message"] if problems else "article rejected")
     article = store.get_article(docs[0].raw_id)
     if article is None:  # pragma: no cover - stored above or rejected with a problem
-        raise ApiError(500, "W020", "article was not stored")
+        raise ApiError(500, errors.DATABASE_ERROR, "article was not stored")
     mentions = list(store.iter_mentions(article_id=article.article_id))
     return {
         "article_id": article.article_id,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 from wirewatch.export.columns import COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, event_row
 from wirewatch.records import Event
@@ -112,7 +113,7 @@ def export_events(
 ) -> ExportResult:
     """Write the events matching `flt` to `path` ("-" for stdout) in format `fmt`."""
     if fmt not in WRITERS:
-        raise WirewatchError("W040", f"format '{fmt}': expected one of {', '.join(FORMATS)}")
+        raise WirewatchError(errors.BAD_OPTION, f"format '{fmt}': expected one of {', '.join(FORMATS)}")
     events = find_events(store, flt, sort=sort or "event_date")
     if str(path) == "-":
         import sys
@@ -125,6 +126,6 @@ def export_events(
             with target.open("wb") as out:
                 result = WRITERS[fmt](events, out)
         except OSError as exc:
-            raise WirewatchError("W040", f"{target}: cannot write ({exc.strerror})") from None
+            raise WirewatchError(errors.BAD_OPTION, f"{target}: cannot write ({exc.strerror})") from None
     result.path = str(path)
     return result

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from wirewatch import errors
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.records import Article, Event, EventMention, Record, Story
 from wirewatch.store import schema as s
@@ -78,7 +79,7 @@ class Store:
             path = self.url.removeprefix("sqlite:///")
             if path not in ("", ":memory:") and not Path(path).exists():
                 raise WirewatchError(
-                    "W020", f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
+                    errors.DATABASE_ERROR, f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
                 )
         try:
             self.engine = sa.create_engine(self.url, future=True)
@@ -86,9 +87,9 @@ class Store:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.migrate()
         except sa.exc.OperationalError as exc:
-            raise WirewatchError("W020", f"{db}: cannot open database ({exc.orig})") from None
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot open database ({exc.orig})") from None
         except sa.exc.ArgumentError as exc:
-            raise WirewatchError("W020", f"{db}: not a database path or URL ({exc})") from None
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
@@ -285,7 +286,9 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     except ValueError:
         parts = ()
     if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
-        raise WirewatchError("W040", f"bbox '{text}': expected minlon,minlat,maxlon,maxlat with min <= max")
+        raise WirewatchError(
+            errors.BAD_OPTION, f"bbox '{text}': expected minlon,minlat,maxlon,maxlat with min <= max"
+        )
     return parts  # type: ignore[return-value]
 
 
@@ -300,7 +303,9 @@ def order_by(sort: str | None) -> list[Any]:
         desc = part.startswith("-")
         name = part.lstrip("-+")
         if name not in SORTABLE:
-            raise WirewatchError("W040", f"sort '{name}': expected one of {', '.join(sorted(SORTABLE))}")
+            raise WirewatchError(
+                errors.BAD_OPTION, f"sort '{name}': expected one of {', '.join(sorted(SORTABLE))}"
+            )
         first_desc = desc if first_desc is None else first_desc
         col = c[SORTABLE[name]]
         keys.append((col.desc() if desc else col.asc()).nulls_last())
