@@ -75,7 +75,7 @@ def generate(db: str, n: int, seed: int = 7) -> None:
     from wirewatch.fuse.notes import generate_note
     from wirewatch.records import Event, content_id
     from wirewatch.store import open_store
-    from wirewatch.store.events_query import insert_events_bulk
+    from wirewatch.store.fusion_queries import insert_events_bulk
 
     rng = random.Random(seed)
     start = dt.date(2023, 1, 1)
