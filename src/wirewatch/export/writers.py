@@ -1,6 +1,6 @@
 """Write events as CSV (ACLED columns), JSONL (whole records), GeoJSON (RFC 7946) or Parquet.
 
-Output depends only on the events, never on the database engine: rows come in one
+Output depends only on the events, never on which database holds them: rows come in one
 deterministic order (shared filter and sort) and numbers are written one way, so SQLite
 and PostgreSQL give byte-identical files for the same data.
 """
