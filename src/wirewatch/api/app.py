@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from wirewatch import __version__, errors
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
+from wirewatch.pipeline import ingest_record
 from wirewatch.store import Store, open_store
 from wirewatch.store.events_query import (
     SORTABLE,
@@ -27,6 +28,10 @@ from wirewatch.store.events_query import (
     find_event_ids,
     parse_bbox,
 )
+
+# HTTP status of a library error by its code; any other code is a rejected article (422)
+STATUS_OF_CODE = {errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500}
+INGEST_SOURCE = "api:POST /articles"  # names a posted record in problems and in its article
 
 
 class ApiError(Exception):
@@ -66,7 +71,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
 
     @app.exception_handler(WirewatchError)
     async def _user_error(_request: Request, exc: WirewatchError) -> JSONResponse:
-        return _error(400, exc.code, exc.message)
+        return _error(STATUS_OF_CODE.get(exc.code, 422), exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -186,7 +191,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         event ids. Needs the ingest token."""
         _check_token(api_options.ingest_token, authorization)
         with ingest_lock:
-            return ingest_record(store, options, record)
+            return ingest_record(store, options, record, source=INGEST_SOURCE)
 
     return app
 
@@ -200,33 +205,3 @@ def _check_token(expected: str | None, header: str | None) -> None:
         raise ApiError(401, errors.NOT_AUTHORISED, "missing bearer token (Authorization: Bearer TOKEN)")
     if not hmac.compare_digest(header[7:].strip().encode(), expected.encode()):
         raise ApiError(403, errors.NOT_AUTHORISED, "token rejected")
-
-
-def ingest_record(store: Store, options: Options, record: dict[str, Any]) -> dict[str, Any]:
-    """One input record through the whole pipeline; returns the article's id, story and events."""
-    from wirewatch.ingest.records import record_to_document
-    from wirewatch.pipeline import run_documents
-    from wirewatch.records import RawDocument
-
-    items = list(record_to_document(record, "api:POST /articles"))
-    fatal = [p for p in items if not isinstance(p, RawDocument) and p.fatal]
-    if fatal:
-        raise ApiError(422, fatal[0].code, fatal[0].message)
-    docs = [d for d in items if isinstance(d, RawDocument)]
-    summary = run_documents(items, store, options, inputs=["api:POST /articles"])
-    if summary.skipped:
-        code = sorted(summary.skipped)[0]
-        problems = [p for p in store.problems(summary.run_id) if p["code"] == code]
-        raise ApiError(422, code, problems[0]["message"] if problems else "article rejected")
-    article = store.get_article(docs[0].raw_id)
-    if article is None:  # pragma: no cover - stored above or rejected with a problem
-        raise ApiError(500, errors.DATABASE_ERROR, "article was not stored")
-    mentions = list(store.iter_mentions(article_id=article.article_id))
-    return {
-        "article_id": article.article_id,
-        "new": summary.articles_new > 0,
-        "story_id": article.story_id,
-        "mentions": len(mentions),
-        "event_ids": sorted({m.event_id for m in mentions if m.event_id}),
-        "warnings": summary.warnings,
-    }
