@@ -1,4 +1,5 @@
-"""The `wirewatch` command: thin Typer wrappers over library functions that return data.
+"""The `wirewatch` command: thin Typer wrappers over library functions that return data
+(`wirewatch.views` builds what `show` prints; the API calls the same).
 
 Exit codes (docs/cli.md):
   0  the command did what was asked
@@ -19,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from wirewatch import __version__, errors
+from wirewatch import __version__
 from wirewatch.config import Options, default_config_toml, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
@@ -232,24 +233,6 @@ def stories(
     emit(story_rows(_store(db), limit=limit), fmt, STORY_COLUMNS, widths={"title": 60})
 
 
-def article_view(store: Store, article_id: str) -> dict[str, Any]:
-    """An article with its story, siblings and mentions: what `show` prints."""
-    article = store.get_article(article_id)
-    if article is None:
-        raise WirewatchError(errors.DATABASE_ERROR, f"{article_id}: no such article in {store.db}")
-    view: dict[str, Any] = {"article": article.to_dict(), "story": None, "siblings": []}
-    try:
-        from wirewatch.dedup.stories import story_of
-
-        story, siblings = story_of(store, article.article_id)
-        view["story"] = story.to_dict() if story else None
-        view["siblings"] = siblings
-    except ImportError:  # dedup not built in this checkout
-        pass
-    view["mentions"] = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
-    return view
-
-
 @app.command()
 @user_errors
 def show(
@@ -258,6 +241,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON object.")] = False,
 ) -> None:
     """Show one article: clean text, metadata and where each field came from, what was removed."""
+    from wirewatch.views import article_view
+
     view = article_view(_store(db), article_id)
     if as_json:
         typer.echo(json.dumps(view, indent=2, ensure_ascii=False))

@@ -1,6 +1,9 @@
-"""The REST API: thin FastAPI routes over the same library functions the CLI uses.
+"""The REST API: thin FastAPI routes over the same library functions the CLI uses
+(`wirewatch.views`, `wirewatch.pipeline.ingest_record`): a route reads its parameters, calls
+one, and answers with what it returns.
 
-Errors are JSON: {"error": {"code": "W042", "message": "..."}} with codes from errors.py.
+Errors are JSON: {"error": {"code": "W042", "message": "..."}} with codes from errors.py; a
+library error's code decides its HTTP status (`STATUS_OF_CODE`).
 """
 
 # no `from __future__ import annotations`: FastAPI resolves the route signatures at runtime
@@ -18,16 +21,9 @@ from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
 from wirewatch.pipeline import ingest_record
 from wirewatch.store import Store, open_store
-from wirewatch.store.events_query import (
-    SORTABLE,
-    EventFilter,
-    count_events,
-    event_history,
-    event_records,
-    event_stats,
-    find_event_ids,
-    parse_bbox,
-)
+from wirewatch.store.event_filter import SORTABLE, EventFilter, parse_bbox
+from wirewatch.store.events_query import event_stats
+from wirewatch.views import article_view, event_page, event_view, story_page
 
 # HTTP status of a library error by its code; any other code is a rejected article (422)
 STATUS_OF_CODE = {errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500}
@@ -42,11 +38,6 @@ class ApiError(Exception):
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-def _summary(event: dict[str, Any]) -> dict[str, Any]:
-    """A list entry: the event without its sources (GET /events/{id} has them)."""
-    return {k: v for k, v in event.items() if k != "sources"}
 
 
 def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
@@ -134,20 +125,14 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     ) -> JSONResponse:  # fmt: skip
         """Events matching every filter given, one page at a time, without their sources:
         `{"total", "limit", "offset", "events"}`."""
-        size = limit or api_options.page_size
-        ids = find_event_ids(store, flt, sort=sort, limit=size, offset=offset)
-        events = [_summary(record) for record in event_records(store, ids)]
-        body = {"total": count_events(store, flt), "limit": size, "offset": offset, "events": events}
-        return JSONResponse(body)  # stored records are plain JSON already: skip re-encoding
+        page = event_page(store, flt, sort=sort, limit=limit or api_options.page_size, offset=offset)
+        return JSONResponse(page)  # stored records are plain JSON already: skip re-encoding
 
     @app.get("/events/{event_id}", tags=["events"], responses={404: {"description": "no such event (W042)"}})
     def get_event(event_id: str) -> dict[str, Any]:
         """One event with its sources (each with its article, sentence, spans and own values) and
         its revision history."""
-        event = store.get_event(event_id)
-        if event is None:
-            raise ApiError(404, errors.NO_SUCH_RECORD, f"no event with id '{event_id}'")
-        return event.to_dict() | {"history": event_history(store, event_id)}
+        return event_view(store, event_id)
 
     @app.get("/stats", tags=["events"])
     def stats(flt: FilterDep) -> dict[str, Any]:
@@ -157,9 +142,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     @app.get("/stories", tags=["articles"])
     def list_stories(limit: Limit = None, offset: Offset = 0) -> dict[str, Any]:
         """Stories (copies of one wire text) with their canonical copy and members."""
-        size = limit or api_options.page_size
-        stories = [s.to_dict() for s in store.iter_stories(limit=size, offset=offset)]
-        return {"total": store.count("stories"), "limit": size, "offset": offset, "stories": stories}
+        return story_page(store, limit=limit or api_options.page_size, offset=offset)
 
     @app.get(
         "/articles/{article_id}",
@@ -167,12 +150,9 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         responses={404: {"description": "no such article (W042)"}},
     )
     def get_article(article_id: str) -> dict[str, Any]:
-        """One clean article (a unique prefix of its id will do) with its event mentions."""
-        article = store.get_article(article_id)
-        if article is None:
-            raise ApiError(404, errors.NO_SUCH_RECORD, f"no article with id '{article_id}'")
-        mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
-        return article.to_dict() | {"mentions": mentions}
+        """One clean article (a unique prefix of its id will do) with its story, the story's other
+        copies and its event mentions: the view `wirewatch show --json` prints."""
+        return article_view(store, article_id)
 
     @app.post(
         "/articles",
