@@ -21,9 +21,9 @@ from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
 from wirewatch.pipeline import ingest_record
 from wirewatch.store import Store, open_store
-from wirewatch.store.event_filter import SORTABLE, EventFilter, parse_bbox
+from wirewatch.store.event_filter import SORTABLE, EventFilter
 from wirewatch.store.events_query import event_stats
-from wirewatch.views import article_view, event_page, event_view, story_page
+from wirewatch.views import DATE_PATTERN, article_view, event_filter, event_page, event_view, story_page
 
 # HTTP status of a library error by its code; any other code is a rejected article (422)
 STATUS_OF_CODE = {errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500}
@@ -83,14 +83,20 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         )
         return _error(exc.status_code, code, str(exc.detail))
 
-    def event_filter(
+    def query_filter(
         since: Annotated[
             str | None,
-            Query(description="event_date on or after (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            Query(
+                description="event_date on or after this day (YYYY-MM-DD or ISO 8601 date and time)",
+                pattern=DATE_PATTERN,
+            ),
         ] = None,
         until: Annotated[
             str | None,
-            Query(description="event_date on or before (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            Query(
+                description="event_date on or before this day (YYYY-MM-DD or ISO 8601 date and time)",
+                pattern=DATE_PATTERN,
+            ),
         ] = None,
         country: Annotated[str | None, Query(description="country name or ISO alpha-3")] = None,
         admin1: Annotated[str | None, Query(description="first-level region")] = None,
@@ -101,12 +107,12 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         min_fatalities: Annotated[int | None, Query(ge=0, description="at least this many killed")] = None,
         q: Annotated[str | None, Query(description="text in notes, location or actors")] = None,
     ) -> EventFilter:
-        return EventFilter(
+        return event_filter(
             since=since, until=until, country=country, admin1=admin1, event_type=type, sub_event_type=sub_type,
-            actor=actor, bbox=parse_bbox(bbox) if bbox else None, min_fatalities=min_fatalities, q=q,
+            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
         )  # fmt: skip
 
-    FilterDep = Annotated[EventFilter, Depends(event_filter)]
+    FilterDep = Annotated[EventFilter, Depends(query_filter)]
     Limit = Annotated[
         int | None,
         Query(ge=1, le=api_options.max_page_size, description="page size (default: [api] page_size)"),

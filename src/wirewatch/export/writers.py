@@ -20,7 +20,8 @@ from wirewatch.errors import WirewatchError
 from wirewatch.export.columns import COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, event_row
 from wirewatch.records import Event
 from wirewatch.store.db import Store
-from wirewatch.store.events_query import EventFilter, find_events
+from wirewatch.store.event_filter import EventFilter
+from wirewatch.store.events_query import find_events
 
 FORMATS = ("csv", "jsonl", "geojson", "parquet")
 

@@ -1,4 +1,5 @@
-"""The one event filter the CLI, the API and exports share, as SQL on the real columns of `events`.
+"""The one event filter the CLI, the API and exports share, as SQL on the real columns of `events`
+(and, for `wirewatch mentions`, on the same fields of each mention).
 
 Values arrive checked and normalised (`wirewatch.views.event_filter` builds a filter from what a
 user typed); this module only turns them into WHERE and ORDER BY clauses.
@@ -7,6 +8,7 @@ user typed); this module only turns them into WHERE and ORDER BY clauses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,8 +40,9 @@ class EventFilter:
     min_fatalities: int | None = None
     q: str | None = None  # substring of notes, location, actors
 
-    def clauses(self) -> list[Any]:
-        c = s.events.c
+    def clauses(self, columns: Any = None) -> list[Any]:
+        """WHERE clauses on the events table, or on `columns` named as its are (`mention_columns()`)."""
+        c = s.events.c if columns is None else columns
         out: list[Any] = []
         if self.since:
             out.append(c.event_date >= self.since)
@@ -86,21 +89,23 @@ class EventFilter:
         return out
 
 
+def mention_columns() -> SimpleNamespace:
+    """A mention's filtered fields under the events table's column names: the mentions table's
+    own columns where it has them, the rest read from its stored record."""
+    m = s.mentions.c
+    text = {name: m.data[name].as_string() for name in _MENTION_TEXT_FIELDS}
+    return SimpleNamespace(
+        event_date=m.event_date, country=m.country, event_type=m.event_type, **text,
+        longitude=m.data["longitude"].as_float(), latitude=m.data["latitude"].as_float(),
+        fatalities=m.data["fatalities"].as_integer(),
+    )  # fmt: skip
+
+
+_MENTION_TEXT_FIELDS = ("iso3", "admin1", "sub_event_type", "actor1", "actor2", "location", "notes")
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """'minlon,minlat,maxlon,maxlat' -> four floats, or a W040 error."""
-    try:
-        parts = tuple(float(p) for p in text.split(","))
-    except ValueError:
-        parts = ()
-    if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
-        raise WirewatchError(
-            errors.BAD_OPTION, f"bbox '{text}': expected minlon,minlat,maxlon,maxlat with min <= max"
-        )
-    return parts  # type: ignore[return-value]
 
 
 def order_by(sort: str | None) -> list[Any]:

@@ -1,5 +1,6 @@
 """What the faces read about events: the filtered listing (in pages or whole), counts and
-stats, and one event's revision history. The filter itself is `store.event_filter.EventFilter`.
+stats, one event's revision history, and mentions by the same filter. The filter itself is
+`store.event_filter.EventFilter`.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wirewatch.records import Event
+from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
 from wirewatch.store.db import Store
 from wirewatch.store.db import chunks as _chunks
-from wirewatch.store.event_filter import SORTABLE, EventFilter, order_by, parse_bbox
+from wirewatch.store.event_filter import SORTABLE, EventFilter, mention_columns, order_by
 
 __all__ = [
     "SORTABLE", "EventFilter", "count_events", "event_history", "event_records", "event_stats",
-    "find_event_ids", "find_events", "parse_bbox",
+    "find_event_ids", "find_events", "find_mentions", "iter_matching_events",
 ]  # fmt: skip
 
 
@@ -66,6 +67,35 @@ def find_events(
     with store.engine.connect() as conn:
         for row in conn.execute(q):
             yield Event.from_dict(row[0])
+
+
+def iter_matching_events(
+    store: Store, flt: EventFilter | None = None, *, limit: int | None = None
+) -> Iterator[Event]:
+    """Events matching `flt` in the order `Store.iter_events` lists them (event date, then id,
+    with undated events where the database sorts NULLs): `wirewatch events`."""
+    e = s.events.c
+    q = (
+        sa.select(e.data)
+        .where(*(flt or EventFilter()).clauses())
+        .order_by(e.event_date, e.event_id)
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        for row in conn.execute(q):
+            yield Event.from_dict(row[0])
+
+
+def find_mentions(
+    store: Store, flt: EventFilter | None = None, *, limit: int | None = None
+) -> Iterator[EventMention]:
+    """Mentions whose own fields match `flt`, in the order `Store.iter_mentions` lists them."""
+    m = s.mentions.c
+    where = (flt or EventFilter()).clauses(mention_columns())
+    q = sa.select(m.data).where(*where).order_by(m.article_id, m.mention_id).limit(limit)
+    with store.engine.connect() as conn:
+        for row in conn.execute(q):
+            yield EventMention.from_dict(row[0])
 
 
 def event_stats(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
