@@ -75,7 +75,7 @@ def generate(db: str, n: int, seed: int = 7) -> None:
     from wirewatch.fuse.notes import generate_note
     from wirewatch.records import Event, content_id
     from wirewatch.store import open_store
-    from wirewatch.store.events_query import insert_events_bulk
+    from wirewatch.store.fusion_queries import insert_events_bulk
 
     rng = random.Random(seed)
     start = dt.date(2023, 1, 1)
@@ -148,13 +148,14 @@ def run_load(
 def direct_sql(db: str, params: dict, repeats: int = 30) -> list[float]:
     """The same filter, page and count straight from SQLite in-process (no HTTP, no JSON)."""
     from wirewatch.store import open_store
-    from wirewatch.store.events_query import EventFilter, count_events, find_events, parse_bbox
+    from wirewatch.store.events_query import count_events, find_events
+    from wirewatch.views import event_filter
 
     store = open_store(db, create=False)
-    flt = EventFilter(
+    flt = event_filter(
         since=params.get("since"), until=params.get("until"), country=params.get("country"),
         event_type=params.get("type"), actor=params.get("actor"), q=params.get("q"),
-        min_fatalities=params.get("min_fatalities"), bbox=parse_bbox(params["bbox"]) if "bbox" in params else None,
+        min_fatalities=params.get("min_fatalities"), bbox=params.get("bbox"),
     )  # fmt: skip
     times = []
     for _ in range(repeats):

@@ -1,4 +1,5 @@
-"""The `wirewatch` command: thin Typer wrappers over library functions that return data.
+"""The `wirewatch` command: thin Typer wrappers over library functions that return data
+(`wirewatch.views` builds what `show` prints and the event filter; the API calls the same).
 
 Exit codes (docs/cli.md):
   0  the command did what was asked
@@ -10,7 +11,6 @@ Exit codes (docs/cli.md):
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -41,6 +41,28 @@ ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many rows.")]
+
+# the event filter: the API's query parameters, as options of `events`, `mentions` and `export`
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="Events on or after this date (YYYY-MM-DD, or an ISO 8601 date and time)."),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option("--until", help="Events on or before this date (YYYY-MM-DD, or an ISO 8601 date and time)."),
+]
+CountryOption = Annotated[str | None, typer.Option("--country", help="Country name or ISO alpha-3.")]
+Admin1Option = Annotated[str | None, typer.Option("--admin1", help="First-level region.")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="ACLED event type.")]
+SubTypeOption = Annotated[str | None, typer.Option("--sub-type", help="ACLED sub-event type.")]
+ActorOption = Annotated[str | None, typer.Option("--actor", help="Part of an actor's name.")]
+BboxOption = Annotated[
+    str | None, typer.Option("--bbox", help="Box in degrees: minlon,minlat,maxlon,maxlat.")
+]
+MinFatalitiesOption = Annotated[
+    int | None, typer.Option("--min-fatalities", help="At least this many killed.")
+]
+TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, location or actors.")]
 
 
 def _err(line: str) -> None:
@@ -232,24 +254,6 @@ def stories(
     emit(story_rows(_store(db), limit=limit), fmt, STORY_COLUMNS, widths={"title": 60})
 
 
-def article_view(store: Store, article_id: str) -> dict[str, Any]:
-    """An article with its story, siblings and mentions: what `show` prints."""
-    article = store.get_article(article_id)
-    if article is None:
-        raise WirewatchError("W020", f"{article_id}: no such article in {store.db}")
-    view: dict[str, Any] = {"article": article.to_dict(), "story": None, "siblings": []}
-    try:
-        from wirewatch.dedup.stories import story_of
-
-        story, siblings = story_of(store, article.article_id)
-        view["story"] = story.to_dict() if story else None
-        view["siblings"] = siblings
-    except ImportError:  # dedup not built in this checkout
-        pass
-    view["mentions"] = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
-    return view
-
-
 @app.command()
 @user_errors
 def show(
@@ -258,6 +262,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON object.")] = False,
 ) -> None:
     """Show one article: clean text, metadata and where each field came from, what was removed."""
+    from wirewatch.views import article_view
+
     view = article_view(_store(db), article_id)
     if as_json:
         typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
@@ -308,38 +314,48 @@ EVENT_COLUMNS = [
 @app.command()
 @user_errors
 def mentions(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
-) -> None:
-    """List event mentions: one article's report of one event, with sentence and spans (jsonl)."""
-    store = _store(db)
-    rows = (m.to_dict() for m in itertools.islice(store.iter_mentions(), limit))
+    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None,
+    since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
+    admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
+    actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
+    q: TextOption = None,
+) -> None:  # fmt: skip
+    """List event mentions: one article's report of one event, with sentence and spans (jsonl).
+    The filters apply to each mention's own date, place, type, actors and toll."""
+    from wirewatch.store.events_query import find_mentions
+    from wirewatch.views import event_filter
+
+    flt = event_filter(
+        since=since, until=until, country=country, admin1=admin1, event_type=event_type,
+        sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+    )  # fmt: skip
+    rows = (m.to_dict() for m in find_mentions(_store(db), flt, limit=limit))
     emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 
 @app.command()
 @user_errors
 def events(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
-) -> None:
-    """List events fused from mentions (jsonl: every field, with sources and spans)."""
-    store = _store(db)
-    emit(
-        (e.to_dict() for e in store.iter_events(limit=limit)),
-        fmt,
-        EVENT_COLUMNS,
-        widths={"actor1": 30, "actor2": 30},
-    )
+    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None,
+    since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
+    admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
+    actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
+    q: TextOption = None,
+) -> None:  # fmt: skip
+    """List events fused from mentions (jsonl: every field, with sources and spans); the filters
+    are those of the API's /events."""
+    from wirewatch.store.events_query import iter_matching_events
+    from wirewatch.views import event_filter
+
+    flt = event_filter(
+        since=since, until=until, country=country, admin1=admin1, event_type=event_type,
+        sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+    )  # fmt: skip
+    rows = (e.to_dict() for e in iter_matching_events(_store(db), flt, limit=limit))
+    emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 
 # -- export and serve -------------------------------------------------------------------------------
-def _event_filter(since: str | None, until: str | None, country: str | None, event_type: str | None,
-                  actor: str | None, min_fatalities: int | None) -> Any:  # fmt: skip
-    from wirewatch.store.events_query import EventFilter
-
-    return EventFilter(since=since, until=until, country=country, event_type=event_type, actor=actor,
-                       min_fatalities=min_fatalities)  # fmt: skip
-
-
 @app.command()
 @user_errors
 def export(
@@ -348,23 +364,19 @@ def export(
         str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson or parquet.")
     ] = "csv",
     output: Annotated[str, typer.Option("--output", "-o", help="File to write ('-' for stdout).")] = "-",
-    since: Annotated[
-        str | None, typer.Option("--since", help="Events on or after this date (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Events on or before this date (YYYY-MM-DD).")
-    ] = None,
-    country: Annotated[str | None, typer.Option("--country", help="Country name or ISO alpha-3.")] = None,
-    event_type: Annotated[str | None, typer.Option("--type", help="ACLED event type.")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Part of an actor's name.")] = None,
-    min_fatalities: Annotated[
-        int | None, typer.Option("--min-fatalities", help="At least this many killed.")
-    ] = None,
-) -> None:
+    since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
+    admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
+    actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
+    q: TextOption = None,
+) -> None:  # fmt: skip
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
+    from wirewatch.views import event_filter
 
-    flt = _event_filter(since, until, country, event_type, actor, min_fatalities)
+    flt = event_filter(
+        since=since, until=until, country=country, admin1=admin1, event_type=event_type,
+        sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+    )  # fmt: skip
     result = export_events(_store(db), fmt, output, flt)
     skipped = (
         f", {result.skipped_no_coordinates} without coordinates left out"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 
 
@@ -125,11 +126,11 @@ def _apply(target: Any, values: dict[str, Any], where: str) -> None:
     names = _setting_names(target)
     for key, value in values.items():
         if key not in names:
-            raise WirewatchError("W021", f"{where}: unknown setting '{key}'")
+            raise WirewatchError(errors.CONFIG_ERROR, f"{where}: unknown setting '{key}'")
         current = getattr(target, key)
         if dataclasses.is_dataclass(current):
             if not isinstance(value, dict):
-                raise WirewatchError("W021", f"{where}: [{key}] must be a table")
+                raise WirewatchError(errors.CONFIG_ERROR, f"{where}: [{key}] must be a table")
             _apply(current, value, f"{where} [{key}]")
         else:
             setattr(target, key, value)
@@ -145,9 +146,9 @@ def load_options(path: str | Path | None = None, overrides: dict[str, Any] | Non
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise WirewatchError("W021", f"{p}: config file not found") from None
+            raise WirewatchError(errors.CONFIG_ERROR, f"{p}: config file not found") from None
         except tomllib.TOMLDecodeError as exc:
-            raise WirewatchError("W021", f"{p}: not valid TOML ({exc})") from None
+            raise WirewatchError(errors.CONFIG_ERROR, f"{p}: not valid TOML ({exc})") from None
         _apply(options, data, str(p))
     if overrides:
         _apply(options, overrides, "overrides")

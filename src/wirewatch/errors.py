@@ -3,35 +3,60 @@
 A user error never shows a traceback. Stages report bad input as an `InputProblem`
 (the run goes on with the rest); the CLI prints `problem.line()` on stderr and the
 run summary counts problems by code.
+
+Code refers to a problem by its name (`errors.NO_SUCH_RECORD`), never by its string, so a
+misspelt code fails when the module is imported rather than reaching a user.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# code -> short meaning (docs/errors.md lists them; a test checks both agree)
+INPUT_NOT_FOUND = "W001"
+INPUT_NOT_READABLE = "W002"
+INPUT_BINARY = "W003"
+INPUT_EMPTY = "W004"
+INPUT_TOO_LARGE = "W005"
+MALFORMED_JSON = "W006"
+MALFORMED_WARC = "W007"
+NO_TEXT = "W008"
+FETCH_FAILED = "W009"
+ROBOTS_DISALLOWED = "W010"
+MALFORMED_FEED = "W011"
+UNSUPPORTED_INPUT = "W012"
+RECORD_WITHOUT_TEXT = "W013"
+DECODING_REPLACED = "W014"
+DATABASE_ERROR = "W020"
+CONFIG_ERROR = "W021"
+GOLD_FILE_MALFORMED = "W030"
+BAD_OPTION = "W040"
+NOT_AUTHORISED = "W041"
+NO_SUCH_RECORD = "W042"
+INTERNAL_ERROR = "W090"
+
+# code -> short meaning (docs/errors.md is generated from it; a test checks both agree)
 CODES: dict[str, str] = {
-    "W001": "input not found",
-    "W002": "input not readable",
-    "W003": "input is binary, not text or HTML",
-    "W004": "input is empty",
-    "W005": "input is larger than the size cap",
-    "W006": "malformed JSON or JSONL",
-    "W007": "malformed WARC",
-    "W008": "malformed HTML or no text could be extracted",
-    "W009": "network fetch failed",
-    "W010": "fetch disallowed by robots.txt",
-    "W011": "malformed feed",
-    "W012": "unsupported input type",
-    "W013": "record has neither text nor html",
-    "W014": "text decoded with replacement characters",
-    "W020": "database error",
-    "W021": "configuration error",
-    "W030": "gold file malformed",
-    "W040": "bad filter, sort or export option",
-    "W041": "authentication required or token rejected",
-    "W042": "no such record",
-    "W090": "internal error on one document (a bug: please report it); the run went on",
+    INPUT_NOT_FOUND: "input not found",
+    INPUT_NOT_READABLE: "input not readable",
+    INPUT_BINARY: "input is binary, not text or HTML",
+    INPUT_EMPTY: "input is empty",
+    INPUT_TOO_LARGE: "input is larger than the size cap",
+    MALFORMED_JSON: "malformed JSON or JSONL",
+    MALFORMED_WARC: "malformed WARC",
+    NO_TEXT: "malformed HTML or no text could be extracted",
+    FETCH_FAILED: "network fetch failed",
+    ROBOTS_DISALLOWED: "fetch disallowed by robots.txt",
+    MALFORMED_FEED: "malformed feed",
+    UNSUPPORTED_INPUT: "unsupported input type",
+    RECORD_WITHOUT_TEXT: "record has neither text nor html",
+    DECODING_REPLACED: "text decoded with replacement characters",
+    DATABASE_ERROR: "database error",
+    CONFIG_ERROR: "configuration error",
+    GOLD_FILE_MALFORMED: "gold file malformed",
+    BAD_OPTION: "bad filter, sort or export option",
+    NOT_AUTHORISED: "authentication required or token rejected",
+    NO_SUCH_RECORD: "no such record",
+    INTERNAL_ERROR: "internal error on one document (a bug: please report it); the run went on",
 }
 
 

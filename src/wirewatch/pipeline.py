@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.config import Options
-from wirewatch.errors import InputProblem
+from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.records import Article, RawDocument
 from wirewatch.store import Store
 from wirewatch.store.db import now_iso
@@ -112,7 +113,9 @@ def store_documents(
                 try:
                     result = clean_document(raw, options.clean)
                 except Exception as exc:  # a bug must not stop the run or lose the rest
-                    result = InputProblem(raw.source, "W090", f"cleaning failed: {type(exc).__name__}: {exc}")
+                    result = InputProblem(
+                        raw.source, errors.INTERNAL_ERROR, f"cleaning failed: {type(exc).__name__}: {exc}"
+                    )
                 if isinstance(result, InputProblem):
                     _note_problem(summary, result, problems, on_problem)
                     continue
@@ -151,7 +154,9 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                     )
                 except Exception as exc:  # a bug must not stop the run; the article is retried next run
                     problem = InputProblem(
-                        article.source, "W090", f"extraction failed: {type(exc).__name__}: {exc}"
+                        article.source,
+                        errors.INTERNAL_ERROR,
+                        f"extraction failed: {type(exc).__name__}: {exc}",
                     )
                     _note_problem(summary, problem, [], on_problem)
                     store.add_problems(summary.run_id, [problem])
@@ -197,3 +202,37 @@ def run_pipeline(
         read_inputs(inputs, options.ingest), store, options, inputs=inputs,
         on_problem=on_problem, on_document=on_document, on_stage=on_stage,
     )  # fmt: skip
+
+
+def ingest_record(
+    store: Store, options: Options, record: dict[str, Any], *, source: str = "<record>"
+) -> dict[str, Any]:
+    """One input record (records.md's input format) through the whole pipeline: its article's id,
+    whether it was new, its story, how many mentions it gave and the events they are in.
+
+    A rejected record raises a WirewatchError with the code of its problem (W013: no text, ...);
+    `source` names the record in that problem and in the stored article."""
+    from wirewatch.ingest.records import record_to_document
+
+    items = list(record_to_document(record, source))
+    fatal = [p for p in items if isinstance(p, InputProblem) and p.fatal]
+    if fatal:
+        raise WirewatchError(fatal[0].code, fatal[0].message)
+    docs = [d for d in items if isinstance(d, RawDocument)]
+    summary = run_documents(items, store, options, inputs=[source])
+    if summary.skipped:  # cleaning rejected it (no article text, ...)
+        code = sorted(summary.skipped)[0]
+        problems = [p for p in store.problems(summary.run_id) if p["code"] == code]
+        raise WirewatchError(code, problems[0]["message"] if problems else "article rejected")
+    article = store.get_article(docs[0].raw_id)
+    if article is None:  # pragma: no cover - stored above or rejected with a problem
+        raise WirewatchError(errors.DATABASE_ERROR, "article was not stored")
+    mentions = list(store.iter_mentions(article_id=article.article_id))
+    return {
+        "article_id": article.article_id,
+        "new": summary.articles_new > 0,
+        "story_id": article.story_id,
+        "mentions": len(mentions),
+        "event_ids": sorted({m.event_id for m in mentions if m.event_id}),
+        "warnings": summary.warnings,
+    }

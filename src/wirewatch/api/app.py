@@ -1,6 +1,9 @@
-"""The REST API: thin FastAPI routes over the same library functions the CLI uses.
+"""The REST API: thin FastAPI routes over the same library functions the CLI uses
+(`wirewatch.views`, `wirewatch.pipeline.ingest_record`): a route reads its parameters, calls
+one, and answers with what it returns.
 
-Errors are JSON: {"error": {"code": "W042", "message": "..."}} with codes from errors.py.
+Errors are JSON: {"error": {"code": "W042", "message": "..."}} with codes from errors.py; a
+library error's code decides its HTTP status (`STATUS_OF_CODE`).
 """
 
 # no `from __future__ import annotations`: FastAPI resolves the route signatures at runtime
@@ -13,20 +16,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from wirewatch import __version__
+from wirewatch import __version__, errors
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
+from wirewatch.pipeline import ingest_record
 from wirewatch.store import Store, open_store
-from wirewatch.store.events_query import (
-    SORTABLE,
-    EventFilter,
-    count_events,
-    event_history,
-    event_records,
-    event_stats,
-    find_event_ids,
-    parse_bbox,
-)
+from wirewatch.store.event_filter import SORTABLE, EventFilter
+from wirewatch.store.events_query import event_stats
+from wirewatch.views import DATE_PATTERN, article_view, event_filter, event_page, event_view, story_page
+
+# HTTP status of a library error by its code; any other code is a rejected article (422)
+STATUS_OF_CODE = {errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500}
+INGEST_SOURCE = "api:POST /articles"  # names a posted record in problems and in its article
 
 
 class ApiError(Exception):
@@ -37,11 +38,6 @@ class ApiError(Exception):
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-def _summary(event: dict[str, Any]) -> dict[str, Any]:
-    """A list entry: the event without its sources (GET /events/{id} has them)."""
-    return {k: v for k, v in event.items() if k != "sources"}
 
 
 def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
@@ -66,7 +62,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
 
     @app.exception_handler(WirewatchError)
     async def _user_error(_request: Request, exc: WirewatchError) -> JSONResponse:
-        return _error(400, exc.code, exc.message)
+        return _error(STATUS_OF_CODE.get(exc.code, 422), exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -74,25 +70,33 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         for err in exc.errors():
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path"))
             parts.append(f"{where or 'request'}: {err.get('msg')}")
-        return _error(422, "W040", "; ".join(parts) or "invalid request")
+        return _error(422, errors.BAD_OPTION, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception) -> JSONResponse:  # a bug: still a JSON answer
-        return _error(500, "W090", f"internal error: {type(exc).__name__}: {exc}")
+        return _error(500, errors.INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "W042", 401: "W041", 403: "W041"}.get(exc.status_code, f"HTTP{exc.status_code}")
+        code = {404: errors.NO_SUCH_RECORD, 401: errors.NOT_AUTHORISED, 403: errors.NOT_AUTHORISED}.get(
+            exc.status_code, f"HTTP{exc.status_code}"
+        )
         return _error(exc.status_code, code, str(exc.detail))
 
-    def event_filter(
+    def query_filter(
         since: Annotated[
             str | None,
-            Query(description="event_date on or after (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            Query(
+                description="event_date on or after this day (YYYY-MM-DD or ISO 8601 date and time)",
+                pattern=DATE_PATTERN,
+            ),
         ] = None,
         until: Annotated[
             str | None,
-            Query(description="event_date on or before (YYYY-MM-DD)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            Query(
+                description="event_date on or before this day (YYYY-MM-DD or ISO 8601 date and time)",
+                pattern=DATE_PATTERN,
+            ),
         ] = None,
         country: Annotated[str | None, Query(description="country name or ISO alpha-3")] = None,
         admin1: Annotated[str | None, Query(description="first-level region")] = None,
@@ -103,12 +107,12 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         min_fatalities: Annotated[int | None, Query(ge=0, description="at least this many killed")] = None,
         q: Annotated[str | None, Query(description="text in notes, location or actors")] = None,
     ) -> EventFilter:
-        return EventFilter(
+        return event_filter(
             since=since, until=until, country=country, admin1=admin1, event_type=type, sub_event_type=sub_type,
-            actor=actor, bbox=parse_bbox(bbox) if bbox else None, min_fatalities=min_fatalities, q=q,
+            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
         )  # fmt: skip
 
-    FilterDep = Annotated[EventFilter, Depends(event_filter)]
+    FilterDep = Annotated[EventFilter, Depends(query_filter)]
     Limit = Annotated[
         int | None,
         Query(ge=1, le=api_options.max_page_size, description="page size (default: [api] page_size)"),
@@ -127,20 +131,14 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     ) -> JSONResponse:  # fmt: skip
         """Events matching every filter given, one page at a time, without their sources:
         `{"total", "limit", "offset", "events"}`."""
-        size = limit or api_options.page_size
-        ids = find_event_ids(store, flt, sort=sort, limit=size, offset=offset)
-        events = [_summary(record) for record in event_records(store, ids)]
-        body = {"total": count_events(store, flt), "limit": size, "offset": offset, "events": events}
-        return JSONResponse(body)  # stored records are plain JSON already: skip re-encoding
+        page = event_page(store, flt, sort=sort, limit=limit or api_options.page_size, offset=offset)
+        return JSONResponse(page)  # stored records are plain JSON already: skip re-encoding
 
     @app.get("/events/{event_id}", tags=["events"], responses={404: {"description": "no such event (W042)"}})
     def get_event(event_id: str) -> dict[str, Any]:
         """One event with its sources (each with its article, sentence, spans and own values) and
         its revision history."""
-        event = store.get_event(event_id)
-        if event is None:
-            raise ApiError(404, "W042", f"no event with id '{event_id}'")
-        return event.to_dict() | {"history": event_history(store, event_id)}
+        return event_view(store, event_id)
 
     @app.get("/stats", tags=["events"])
     def stats(flt: FilterDep) -> dict[str, Any]:
@@ -150,9 +148,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     @app.get("/stories", tags=["articles"])
     def list_stories(limit: Limit = None, offset: Offset = 0) -> dict[str, Any]:
         """Stories (copies of one wire text) with their canonical copy and members."""
-        size = limit or api_options.page_size
-        stories = [s.to_dict() for s in store.iter_stories(limit=size, offset=offset)]
-        return {"total": store.count("stories"), "limit": size, "offset": offset, "stories": stories}
+        return story_page(store, limit=limit or api_options.page_size, offset=offset)
 
     @app.get(
         "/articles/{article_id}",
@@ -160,12 +156,9 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         responses={404: {"description": "no such article (W042)"}},
     )
     def get_article(article_id: str) -> dict[str, Any]:
-        """One clean article (a unique prefix of its id will do) with its event mentions."""
-        article = store.get_article(article_id)
-        if article is None:
-            raise ApiError(404, "W042", f"no article with id '{article_id}'")
-        mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
-        return article.to_dict() | {"mentions": mentions}
+        """One clean article (a unique prefix of its id will do) with its story, the story's other
+        copies and its event mentions: the view `wirewatch show --json` prints."""
+        return article_view(store, article_id)
 
     @app.post(
         "/articles",
@@ -184,45 +177,17 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         event ids. Needs the ingest token."""
         _check_token(api_options.ingest_token, authorization)
         with ingest_lock:
-            return ingest_record(store, options, record)
+            return ingest_record(store, options, record, source=INGEST_SOURCE)
 
     return app
 
 
 def _check_token(expected: str | None, header: str | None) -> None:
     if not expected:
-        raise ApiError(403, "W041", "ingest is disabled: set [api] ingest_token in the configuration")
+        raise ApiError(
+            403, errors.NOT_AUTHORISED, "ingest is disabled: set [api] ingest_token in the configuration"
+        )
     if not header or not header.lower().startswith("bearer "):
-        raise ApiError(401, "W041", "missing bearer token (Authorization: Bearer TOKEN)")
+        raise ApiError(401, errors.NOT_AUTHORISED, "missing bearer token (Authorization: Bearer TOKEN)")
     if not hmac.compare_digest(header[7:].strip().encode(), expected.encode()):
-        raise ApiError(403, "W041", "token rejected")
-
-
-def ingest_record(store: Store, options: Options, record: dict[str, Any]) -> dict[str, Any]:
-    """One input record through the whole pipeline; returns the article's id, story and events."""
-    from wirewatch.ingest.records import record_to_document
-    from wirewatch.pipeline import run_documents
-    from wirewatch.records import RawDocument
-
-    items = list(record_to_document(record, "api:POST /articles"))
-    fatal = [p for p in items if not isinstance(p, RawDocument) and p.fatal]
-    if fatal:
-        raise ApiError(422, fatal[0].code, fatal[0].message)
-    docs = [d for d in items if isinstance(d, RawDocument)]
-    summary = run_documents(items, store, options, inputs=["api:POST /articles"])
-    if summary.skipped:
-        code = sorted(summary.skipped)[0]
-        problems = [p for p in store.problems(summary.run_id) if p["code"] == code]
-        raise ApiError(422, code, problems[0]["message"] if problems else "article rejected")
-    article = store.get_article(docs[0].raw_id)
-    if article is None:  # pragma: no cover - stored above or rejected with a problem
-        raise ApiError(500, "W020", "article was not stored")
-    mentions = list(store.iter_mentions(article_id=article.article_id))
-    return {
-        "article_id": article.article_id,
-        "new": summary.articles_new > 0,
-        "story_id": article.story_id,
-        "mentions": len(mentions),
-        "event_ids": sorted({m.event_id for m in mentions if m.event_id}),
-        "warnings": summary.warnings,
-    }
+        raise ApiError(403, errors.NOT_AUTHORISED, "token rejected")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wirewatch import errors
 from wirewatch.clean.html import HtmlProblem, domain_of, extract_html, looks_like_html
 from wirewatch.clean.language import detect_language
 from wirewatch.clean.metadata import (
@@ -31,7 +32,7 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
         try:
             html = extract_html(raw.content, raw.url)
         except HtmlProblem as exc:
-            return InputProblem(raw.source, "W008", f"malformed HTML: {exc}")
+            return InputProblem(raw.source, errors.NO_TEXT, f"malformed HTML: {exc}")
         units = split_units(html.text)
         sources["text"] = html.method
     else:
@@ -52,7 +53,7 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     text = join_paragraphs(units)
     if len(text) < options.min_body_chars:
         return InputProblem(
-            raw.source, "W008", f"no article text found ({len(text)} characters after cleaning)"
+            raw.source, errors.NO_TEXT, f"no article text found ({len(text)} characters after cleaning)"
         )
 
     article = Article(

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 
 
@@ -170,9 +171,9 @@ def _user_rules(path: str) -> tuple[list[LineRule], list[BlockRule]]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return _line_rules(data.get("line_rules", [])), _block_rules(data.get("block_rules", []))
     except FileNotFoundError:
-        raise WirewatchError("W021", f"{path}: chrome rules file not found") from None
+        raise WirewatchError(errors.CONFIG_ERROR, f"{path}: chrome rules file not found") from None
     except (ValueError, KeyError, TypeError, AttributeError, re.error) as exc:
-        raise WirewatchError("W021", f"{path}: not a valid chrome rules file ({exc})") from None
+        raise WirewatchError(errors.CONFIG_ERROR, f"{path}: not a valid chrome rules file ({exc})") from None
 
 
 @cache

@@ -14,33 +14,15 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import sqlalchemy as sa
 
 from wirewatch.store import Store
-from wirewatch.store import schema as s
+from wirewatch.store import dedup_index as tables
+from wirewatch.store.dedup_index import read_generation as read_generation  # re-exported for tests
 
-GENERATION_KEY = "dedup_generation"  # meta row: bumped by every write to the index
 _FETCH_ROWS = 100_000  # rows read from the database per fetch while loading
 _COMPACT_MIN = 50_000  # rows added since loading kept in a dict until there are this many ...
 _COMPACT_SHARE = 0.1  # ... or this share of the sorted rows; then they are sorted in
 _CACHED_MAPS = 2  # maps kept per process (one database is the usual case)
-
-
-def read_generation(conn: sa.Connection) -> int:
-    row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == GENERATION_KEY)).first()
-    return int(row[0]) if row else 0
-
-
-def bump_generation(store: Store, conn: sa.Connection) -> int:
-    """Count one more write to the index, inside the writer's transaction; returns the new value.
-
-    The UPDATE takes the row's write lock first, so two writers never get the same number."""
-    store._insert_ignore(conn, s.meta, [{"key": GENERATION_KEY, "value": "0"}])
-    conn.execute(
-        sa.text("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = :key"),
-        {"key": GENERATION_KEY},
-    )
-    return read_generation(conn)
 
 
 class BandMap:
@@ -91,16 +73,14 @@ class BandMap:
     @classmethod
     def load(cls, store: Store) -> BandMap:
         """Read the whole index (signatures for story ids, then band rows) in one transaction."""
-        with store.engine.connect() as conn, conn.begin():
-            band_map = cls(read_generation(conn))
-            result = conn.exec_driver_sql("SELECT article_id, story_id FROM dedup_signatures")
-            while chunk := result.fetchmany(_FETCH_ROWS):
+        with tables.read_index(store) as index:
+            band_map = cls(index.generation)
+            for chunk in index.signature_chunks(_FETCH_ROWS):
                 band_map._add_articles(chunk)
             keys: list[np.ndarray] = []
             rows: list[np.ndarray] = []
             number = band_map.article_no.get
-            result = conn.exec_driver_sql("SELECT band_key, article_id FROM dedup_bands")
-            while chunk := result.fetchmany(_FETCH_ROWS):
+            for chunk in index.band_chunks(_FETCH_ROWS):
                 nos = [number(aid, -1) for _, aid in chunk]
                 k = np.fromiter((key for key, _ in chunk), dtype=np.int64, count=len(chunk))
                 r = np.asarray(nos, dtype=np.int32)
@@ -179,8 +159,7 @@ _maps_lock = threading.Lock()
 
 
 def _cache_key(store: Store) -> str:
-    # an in-memory SQLite database is private to its engine
-    return f"{store.url}#{id(store.engine)}" if ":memory:" in store.url else store.url
+    return store.database_key
 
 
 def cached(store: Store, generation: int) -> BandMap | None:

@@ -1,4 +1,5 @@
-"""The persisted LSH index: tables `dedup_signatures` (one row per article) and `dedup_bands`.
+"""The persisted LSH index: tables `dedup_signatures` (one row per article) and `dedup_bands`
+(read and written through `store/dedup_index.py`).
 
 A band key is stored once per story: when a new member of a story has a key some
 other member already holds, the row is skipped (a look-up finds the story either way),
@@ -13,19 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
-
 from wirewatch.config import DedupOptions
 from wirewatch.dedup import bandmap
 from wirewatch.dedup.shingles import HASH_VERSION, fingerprints
 from wirewatch.dedup.signature import SIGNATURE_SEED, band_keys, signatures
-from wirewatch.records import Story
 from wirewatch.store import Store
-from wirewatch.store import schema as s
+from wirewatch.store import dedup_index as tables
 from wirewatch.store.db import chunks as _chunks
 
-_SQLITE_CACHE_KIB = 65536  # page cache for look-ups: the index of 100k articles is about 40 MB
-_SQLITE_MMAP_BYTES = 1 << 30  # look-ups read pages through a memory map, not a copy per read (cold pools)
 # "auto" loads the band map for a batch of at least 1/this of the indexed articles: loading costs
 # about 12 µs an indexed article, a database look-up about 100 µs a batch article (bench/dedup_bench.py)
 _LOAD_PAYS_OFF = 8
@@ -51,41 +47,22 @@ class DedupIndex:
 
         An index built with another version of the word hashes is rebuilt from the stored texts
         first (the stories stay as they are)."""
-        with self.store.engine.begin() as conn:
-            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == _META_KEY)).first()
-            if row is None:
-                shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {
-                    "seed": SIGNATURE_SEED,
-                    "hash": HASH_VERSION,
-                }
-                self.store._upsert(conn, s.meta, ["key"], {"key": _META_KEY, "value": json.dumps(shape)})
-                return opts
-        stored = json.loads(row[0])
+        shape = {k: getattr(opts, k) for k in INDEX_SHAPE} | {"seed": SIGNATURE_SEED, "hash": HASH_VERSION}
+        stored = json.loads(self.store.meta_setdefault(_META_KEY, json.dumps(shape)))
         changes = {k: stored[k] for k in INDEX_SHAPE if k in stored and stored[k] != getattr(opts, k)}
         shaped = dataclasses.replace(opts, **changes) if changes else opts
         if stored.get("hash", 1) != HASH_VERSION:  # indexes before version 2 did not record it
             self.rebuild(shaped)
-            with self.store.engine.begin() as conn:
-                value = json.dumps(stored | {"hash": HASH_VERSION})
-                self.store._upsert(conn, s.meta, ["key"], {"key": _META_KEY, "value": value})
+            self.store.set_meta_value(_META_KEY, json.dumps(stored | {"hash": HASH_VERSION}))
         return shaped
 
     def rebuild(self, opts: DedupOptions, batch: int = 2000) -> int:
         """Recompute every indexed article's hashes, signature and band rows from its stored text,
         keeping its story; returns the number of articles. A band key is stored once per story."""
-        sig = s.dedup_signatures
-        with self.store.engine.connect() as conn:
-            indexed = conn.execute(
-                sa.select(sig.c.article_id, sig.c.story_id).order_by(sig.c.story_id, sig.c.article_id)
-            ).all()
-        with self.store.engine.begin() as conn:
-            conn.execute(s.dedup_bands.delete())
+        indexed = tables.indexed_articles(self.store)
+        tables.delete_band_rows(self.store)
         story_keys: tuple[str, set[int]] = ("", set())  # the keys of the story being written
         holders: Counter[int] = Counter()  # band key -> stories holding it so far
-        update = sa.text(
-            "UPDATE dedup_signatures SET text_hash = :text_hash, shingle_count = :shingle_count, "
-            "signature = :signature WHERE article_id = :article_id"
-        )
         for chunk in _chunks(indexed, batch):
             texts = {
                 a.article_id: a.text or "" for a in self.store.iter_articles(ids=[aid for aid, _ in chunk])
@@ -111,39 +88,18 @@ class DedupIndex:
                         story_keys[1].add(key)
                         holders[key] += 1
                         band_rows.append({"band_key": key, "article_id": aid})
-            with self.store.engine.begin() as conn:
-                conn.execute(update, signature_rows)
-                for rows in _chunks(band_rows, 20000):
-                    self.store._insert_ignore(conn, s.dedup_bands, rows)
-        with self.store.engine.begin() as conn:
-            bandmap.bump_generation(self.store, conn)
+            tables.rewrite_rows(self.store, signature_rows, band_rows)
+        tables.bump_generation(self.store)
         bandmap.forget(self.store)
         return len(indexed)
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Indexed articles -> their story ids."""
-        out: dict[str, str] = {}
-        sig = s.dedup_signatures
-        with self.store.engine.connect() as conn:
-            for chunk in _chunks(list(article_ids)):
-                q = sa.select(sig.c.article_id, sig.c.story_id).where(sig.c.article_id.in_(chunk))
-                out.update((r[0], r[1]) for r in conn.execute(q))
-        return out
+        return tables.story_ids_of(self.store, article_ids)
 
     def by_text_hash(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Normalised-text hash -> (article_id, story_id) of an indexed exact duplicate."""
-        out: dict[str, tuple[str, str]] = {}
-        sig = s.dedup_signatures
-        with self.store.engine.connect() as conn:
-            for chunk in _chunks(sorted(set(hashes))):
-                q = (
-                    sa.select(sig.c.text_hash, sig.c.article_id, sig.c.story_id)
-                    .where(sig.c.text_hash.in_(chunk))
-                    .order_by(sig.c.article_id)
-                )
-                for h, aid, sid in conn.execute(q):
-                    out.setdefault(h, (aid, sid))
-        return out
+        return tables.first_with_text_hash(self.store, hashes)
 
     def by_band_keys(self, keys: Sequence[int], max_bucket: int) -> dict[int, list[tuple[str, str]]]:
         """Band key -> [(article_id, story_id)]; keys held by more than `max_bucket` stories are
@@ -153,7 +109,7 @@ class DedupIndex:
             out = band_map.lookup(keys)
         else:
             out = defaultdict(list)
-            for key, aid, sid in self._band_rows_from_database(keys):
+            for key, aid, sid in tables.band_rows(self.store, keys):
                 out[key].append((aid, sid))
         # only a key with more rows than `max_bucket` can be held by more stories than that
         self.boilerplate = {
@@ -171,73 +127,29 @@ class DedupIndex:
         1/`_LOAD_PAYS_OFF` of the indexed articles in the database."""
         if self.band_map_mode == "database":
             return None
-        with self.store.engine.connect() as conn:
-            generation = bandmap.read_generation(conn)
-            band_map = bandmap.cached(self.store, generation)
-            if band_map is not None:
-                return band_map
-            if self.band_map_mode == "auto":
-                batch = key_count / self.bands_per_article
-                # counted up to the size that decides, so a small batch never counts a large index
-                enough = min(int(batch * _LOAD_PAYS_OFF), self.band_map_max_articles) + 1
-                sql = "SELECT COUNT(*) FROM (SELECT 1 FROM dedup_signatures LIMIT :n) AS indexed"
-                if conn.execute(sa.text(sql), {"n": enough}).scalar_one() >= enough:
-                    return None
+        band_map = bandmap.cached(self.store, tables.index_generation(self.store))
+        if band_map is not None:
+            return band_map
+        if self.band_map_mode == "auto":
+            batch = key_count / self.bands_per_article
+            # counted up to the size that decides, so a small batch never counts a large index
+            enough = min(int(batch * _LOAD_PAYS_OFF), self.band_map_max_articles) + 1
+            if tables.indexed_count(self.store, up_to=enough) >= enough:
+                return None
         band_map = bandmap.BandMap.load(self.store)
         bandmap.remember(self.store, band_map)
         return band_map
-
-    def _band_rows_from_database(self, keys: Sequence[int]) -> list[tuple[int, str, str]]:
-        mark = "?" if self.store.dialect == "sqlite" else "%s"
-        size = 5000 if self.store.dialect == "sqlite" else 20000
-        # plain DB-API SQL: this is the hot path, and a large IN list costs little this way. Two
-        # steps, not a join: a band row's article is often found under several keys, and its
-        # story is then read once (sorted ids, so the signature pages are read in order).
-        band_rows: list[tuple[int, str]] = []
-        story_of: dict[str, str] = {}
-        with self.store.engine.connect() as conn:
-            if self.store.dialect == "sqlite":  # keep the band and signature pages in memory
-                conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
-                conn.exec_driver_sql(f"PRAGMA mmap_size = {_SQLITE_MMAP_BYTES}")
-            for chunk in _chunks(sorted(set(keys)), size):
-                sql = f"SELECT band_key, article_id FROM dedup_bands WHERE band_key IN ({', '.join([mark] * len(chunk))})"
-                band_rows += conn.exec_driver_sql(sql, tuple(chunk)).all()
-            for chunk in _chunks(sorted({aid for _, aid in band_rows}), size):
-                sql = (
-                    "SELECT article_id, story_id FROM dedup_signatures "
-                    f"WHERE article_id IN ({', '.join([mark] * len(chunk))})"
-                )
-                story_of.update(conn.exec_driver_sql(sql, tuple(chunk)).all())
-        # a band row without its signature row is not indexed (as in a join)
-        return [(key, aid, story_of[aid]) for key, aid in band_rows if aid in story_of]
 
     def add(self, signature_rows: list[dict[str, Any]], band_rows: list[dict[str, Any]]) -> None:
         """Insert rows (already-present rows are left alone, so a rerun adds nothing)."""
         if not signature_rows and not band_rows:
             return
-        with self.store.engine.begin() as conn:
-            for chunk in _chunks(signature_rows, 5000):
-                self.store._insert_ignore(conn, s.dedup_signatures, chunk)
-            for chunk in _chunks(band_rows, 20000):
-                self.store._insert_ignore(conn, s.dedup_bands, chunk)
-            generation = bandmap.bump_generation(self.store, conn)
+        generation = tables.add_rows(self.store, signature_rows, band_rows)
         bandmap.after_write(self.store, generation, lambda m: m.apply_add(signature_rows, band_rows))
 
     def move_stories(self, moves: dict[str, str]) -> None:
         """Point the signatures of merged-away stories at the story they joined."""
         if not moves:
             return
-        sig = s.dedup_signatures
-        with self.store.engine.begin() as conn:
-            for old, new in moves.items():
-                conn.execute(sig.update().where(sig.c.story_id == old).values(story_id=new))
-            generation = bandmap.bump_generation(self.store, conn)
+        generation = tables.move_stories(self.store, moves)
         bandmap.after_write(self.store, generation, lambda m: m.apply_moves(moves))
-
-    def load_stories(self, story_ids: Sequence[str]) -> dict[str, Story]:
-        out: dict[str, Story] = {}
-        with self.store.engine.connect() as conn:
-            for chunk in _chunks(list(story_ids)):
-                q = sa.select(s.stories.c.story_id, s.stories.c.data).where(s.stories.c.story_id.in_(chunk))
-                out.update((sid, Story.from_dict(data)) for sid, data in conn.execute(q))
-        return out

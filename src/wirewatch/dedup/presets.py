@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.config import DedupOptions
 from wirewatch.errors import WirewatchError
 
@@ -26,7 +27,9 @@ def apply_preset(options: DedupOptions, name: str) -> DedupOptions:
     at its balanced default."""
     table = presets()
     if name not in table:
-        raise WirewatchError("W021", f"dedup preset '{name}' is unknown (choose from {', '.join(table)})")
+        raise WirewatchError(
+            errors.CONFIG_ERROR, f"dedup preset '{name}' is unknown (choose from {', '.join(table)})"
+        )
     defaults = DedupOptions()
     out = dataclasses.replace(options, preset=name)
     for key, value in table[name].items():
@@ -39,9 +42,12 @@ def effective_options(options: DedupOptions) -> DedupOptions:
     """The options a run uses: the preset named in `options.preset`, checked for sense."""
     out = apply_preset(options, options.preset or "balanced")
     if out.shingle_size < 1 or out.bands < 1 or out.num_perm < out.bands or out.bands > 64:
-        raise WirewatchError("W021", "dedup: need shingle_size >= 1 and 1 <= bands <= min(num_perm, 64)")
+        raise WirewatchError(
+            errors.CONFIG_ERROR, "dedup: need shingle_size >= 1 and 1 <= bands <= min(num_perm, 64)"
+        )
     if out.band_map not in BAND_MAP_MODES:
         raise WirewatchError(
-            "W021", f"dedup: band_map '{out.band_map}' is unknown (choose from {', '.join(BAND_MAP_MODES)})"
+            errors.CONFIG_ERROR,
+            f"dedup: band_map '{out.band_map}' is unknown (choose from {', '.join(BAND_MAP_MODES)})",
         )
     return out

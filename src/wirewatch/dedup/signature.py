@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import rensa
+from rensa import RMinHash
 
 SIGNATURE_SEED = 20240208  # changing it invalidates stored band keys
 _BAND_BITS = 6  # top bits of a band key hold the band number (up to 64 bands)
@@ -25,7 +25,7 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int) -> np.ndarray:
     lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.uint64, count=len(shingle_sets))
     offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.uint64)
     flat = np.concatenate(shingle_sets).astype(np.uint64, copy=False)
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, SIGNATURE_SEED)
+    matrix = RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, SIGNATURE_SEED)
     return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(shingle_sets), num_perm)
 
 

@@ -111,7 +111,7 @@ class _Assigner:
     def preload(self, story_ids: Sequence[str]) -> None:
         """Read stories not cached yet in one query; remember the ids that have no record."""
         wanted = sorted({sid for sid in story_ids if sid not in self.stories and sid not in self.missing})
-        found = self.index.load_stories(wanted)
+        found = self.store.stories_by_id(wanted)
         self.stories.update(found)
         self.missing.update(sid for sid in wanted if sid not in found)
 
@@ -167,7 +167,7 @@ class _Assigner:
         unique = {a.article_id: a for a in articles}
         ordered = sorted(unique.values(), key=lambda a: (_pub_key(a.published_at), a.article_id))
         known = self.index.stories_of([a.article_id for a in ordered])
-        self.stories.update(self.index.load_stories(sorted(set(known.values()))))
+        self.stories.update(self.store.stories_by_id(sorted(set(known.values()))))
         result: dict[str, str] = {}
         for a in ordered:  # already indexed: keep its story (and repair the story record if needed)
             if a.article_id in known:

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 from wirewatch.evaluate.metrics import country_code, norm
 from wirewatch.records import Event
@@ -179,12 +180,14 @@ def read_acled_csv(path: str | Path) -> list[AcledGold]:
             reader = csv.DictReader(handle)
             missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
-                raise WirewatchError("W030", f"{name}: not an ACLED-format CSV (no column {missing[0]!r})")
+                raise WirewatchError(
+                    errors.GOLD_FILE_MALFORMED, f"{name}: not an ACLED-format CSV (no column {missing[0]!r})"
+                )
             rows = [gold_from_row(r, r.get("event_id_cnty") or f"row{i + 2}") for i, r in enumerate(reader)]
     except FileNotFoundError:
-        raise WirewatchError("W030", f"{name}: no such gold file") from None
+        raise WirewatchError(errors.GOLD_FILE_MALFORMED, f"{name}: no such gold file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise WirewatchError("W030", f"{name}: cannot read gold file ({exc})") from None
+        raise WirewatchError(errors.GOLD_FILE_MALFORMED, f"{name}: cannot read gold file ({exc})") from None
     return rows
 
 

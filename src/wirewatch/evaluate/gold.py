@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 
 # Event fields a gold event may constrain, and the constraint shapes each accepts.
@@ -68,7 +69,7 @@ class Gold:
 
 
 def _bad(path: str, where: str, problem: str) -> WirewatchError:
-    return WirewatchError("W030", f"{path}: {where}: {problem}")
+    return WirewatchError(errors.GOLD_FILE_MALFORMED, f"{path}: {where}: {problem}")
 
 
 def _check_constraint(path: str, where: str, name: str, value: Any) -> None:
@@ -174,13 +175,13 @@ def load_gold(path: str | Path) -> Gold:
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise WirewatchError("W030", f"{name}: no such gold file") from None
+        raise WirewatchError(errors.GOLD_FILE_MALFORMED, f"{name}: no such gold file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise WirewatchError("W030", f"{name}: cannot read gold file ({exc})") from None
+        raise WirewatchError(errors.GOLD_FILE_MALFORMED, f"{name}: cannot read gold file ({exc})") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise WirewatchError(
-            "W030", f"{name}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            errors.GOLD_FILE_MALFORMED, f"{name}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     return parse_gold(data, name)

@@ -1,7 +1,7 @@
 """Export: events -> CSV (ACLED's columns, then ours), JSONL, GeoJSON, Parquet.
 
 Contract: `export_events(store, fmt, path, flt) -> ExportResult`; the filter is the one
-the API uses (`wirewatch.store.events_query.EventFilter`).
+the API and `wirewatch events` use (`wirewatch.views.event_filter` builds it from user input).
 """
 
 from wirewatch.export.columns import ACLED_COLUMNS, COLUMNS, OUR_COLUMNS, event_row

@@ -1,6 +1,6 @@
 """Write events as CSV (ACLED columns), JSONL (whole records), GeoJSON (RFC 7946) or Parquet.
 
-Output depends only on the events, never on the database engine: rows come in one
+Output depends only on the events, never on which database holds them: rows come in one
 deterministic order (shared filter and sort) and numbers are written one way, so SQLite
 and PostgreSQL give byte-identical files for the same data.
 """
@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 from wirewatch.export.columns import COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, event_row
 from wirewatch.records import Event
 from wirewatch.store.db import Store
-from wirewatch.store.events_query import EventFilter, find_events
+from wirewatch.store.event_filter import EventFilter
+from wirewatch.store.events_query import find_events
 
 FORMATS = ("csv", "jsonl", "geojson", "parquet")
 
@@ -112,7 +114,7 @@ def export_events(
 ) -> ExportResult:
     """Write the events matching `flt` to `path` ("-" for stdout) in format `fmt`."""
     if fmt not in WRITERS:
-        raise WirewatchError("W040", f"format '{fmt}': expected one of {', '.join(FORMATS)}")
+        raise WirewatchError(errors.BAD_OPTION, f"format '{fmt}': expected one of {', '.join(FORMATS)}")
     events = find_events(store, flt, sort=sort or "event_date")
     if str(path) == "-":
         import sys
@@ -125,6 +127,6 @@ def export_events(
             with target.open("wb") as out:
                 result = WRITERS[fmt](events, out)
         except OSError as exc:
-            raise WirewatchError("W040", f"{target}: cannot write ({exc.strerror})") from None
+            raise WirewatchError(errors.BAD_OPTION, f"{target}: cannot write ({exc.strerror})") from None
     result.path = str(path)
     return result

@@ -30,7 +30,7 @@ from wirewatch.fuse.compat import (
 )
 from wirewatch.fuse.fields import _FAR_FUTURE, changed_fields, fuse_fields, instant, mention_order_key
 from wirewatch.records import Event, EventMention, content_id
-from wirewatch.store import events_query as q
+from wirewatch.store import fusion_queries as q
 from wirewatch.store.db import Store, now_iso
 
 # month-wide windows of old mentions can reach further than their event's fused window

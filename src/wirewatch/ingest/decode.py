@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from wirewatch import errors
 from wirewatch.errors import InputProblem
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -129,7 +130,7 @@ def decode_bytes(data: bytes, source: str, content_type: str | None = None) -> D
         text = data.decode("utf-8", "replace")
         warning = InputProblem(
             source,
-            "W014",
+            errors.DECODING_REPLACED,
             f"invalid UTF-8 ({bad} bad byte sequence{'s' if bad != 1 else ''}) replaced with U+FFFD",
             fatal=False,
         )

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from wirewatch import errors
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import binary_reason, decode_bytes, formats, is_blank
 from wirewatch.records import RawDocument
@@ -26,7 +27,9 @@ def mtime_iso(mtime: float) -> str:
 
 def over_cap(source: str, size: int, cap: int, *, at_least: bool = False) -> InputProblem:
     size_text = f"more than {cap:,}" if at_least else f"{size:,}"
-    return InputProblem(source, "W005", f"{size_text} bytes, over the size cap of {cap:,} (ingest.max_bytes)")
+    return InputProblem(
+        source, errors.INPUT_TOO_LARGE, f"{size_text} bytes, over the size cap of {cap:,} (ingest.max_bytes)"
+    )
 
 
 def looks_like_html(text: str) -> bool:
@@ -97,13 +100,15 @@ def sniff_kind(text: str) -> str:
 def decode_checked(data: bytes, source: str, content_type: str | None = None):  # type: ignore[no-untyped-def]
     """(Decoded, []) or (None, [problem]): binary and empty inputs are problems, not text."""
     if not data:
-        return None, [InputProblem(source, "W004", "empty (0 bytes)")]
+        return None, [InputProblem(source, errors.INPUT_EMPTY, "empty (0 bytes)")]
     reason = binary_reason(data)
     if reason:
-        return None, [InputProblem(source, "W003", f"binary content ({reason}), not text or HTML")]
+        return None, [
+            InputProblem(source, errors.INPUT_BINARY, f"binary content ({reason}), not text or HTML")
+        ]
     decoded = decode_bytes(data, source, content_type)
     if is_blank(decoded.text):
-        return None, [InputProblem(source, "W004", "empty (only whitespace)")]
+        return None, [InputProblem(source, errors.INPUT_EMPTY, "empty (only whitespace)")]
     return decoded, [decoded.warning] if decoded.warning else []
 
 

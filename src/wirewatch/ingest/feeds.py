@@ -15,6 +15,7 @@ from typing import Any
 
 import feedparser
 
+from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import formats
@@ -57,15 +58,17 @@ def parse_feed(
     try:
         parsed = feedparser.parse(body, response_headers={"content-location": base_url} if base_url else None)
     except Exception as exc:  # noqa: BLE001 - feedparser is lenient but not total
-        return [], InputProblem(source, "W011", f"malformed feed ({type(exc).__name__}: {exc})")
+        return [], InputProblem(
+            source, errors.MALFORMED_FEED, f"malformed feed ({type(exc).__name__}: {exc})"
+        )
     broken = parsed.get("bozo_exception")
     reason = str(broken).splitlines()[0][:160] if broken is not None else ""
     if not parsed.entries:
         if broken is not None and parsed.get("bozo"):
-            return [], InputProblem(source, "W011", f"malformed feed ({reason})")
+            return [], InputProblem(source, errors.MALFORMED_FEED, f"malformed feed ({reason})")
         if not parsed.get("version"):
-            return [], InputProblem(source, "W011", "not an RSS or Atom feed")
-        return [], InputProblem(source, "W004", "feed has no items")
+            return [], InputProblem(source, errors.MALFORMED_FEED, "not an RSS or Atom feed")
+        return [], InputProblem(source, errors.INPUT_EMPTY, "feed has no items")
     items = [
         FeedItem(
             link=_clean(entry.get("link")),
@@ -77,7 +80,10 @@ def parse_feed(
     warning = None
     if isinstance(broken, xml.sax.SAXException):  # not well-formed XML, yet some items came through
         warning = InputProblem(
-            source, "W011", f"malformed feed ({reason}); reading the {len(items)} item(s) found", fatal=False
+            source,
+            errors.MALFORMED_FEED,
+            f"malformed feed ({reason}); reading the {len(items)} item(s) found",
+            fatal=False,
         )
     return items, warning
 
@@ -95,7 +101,9 @@ def read_feed(
         link = item.link
         if not link or not is_url(link):
             yield InputProblem(
-                f"{source} item {number}", "W011", f"feed item has no http(s) link ({link or 'none'})"
+                f"{source} item {number}",
+                errors.MALFORMED_FEED,
+                f"feed item has no http(s) link ({link or 'none'})",
             )
             continue
         if link in seen:
@@ -104,7 +112,7 @@ def read_feed(
         if fetched >= options.feed_item_limit:
             yield InputProblem(
                 source,
-                "W011",
+                errors.MALFORMED_FEED,
                 f"only the first {options.feed_item_limit} items read (ingest.feed_item_limit)",
                 fatal=False,
             )

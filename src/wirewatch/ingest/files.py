@@ -14,6 +14,7 @@ import stat
 import zlib
 from collections.abc import Iterator
 
+from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import binary_reason, decode_bytes, formats
@@ -44,10 +45,10 @@ def os_problem(source: str, exc: OSError) -> InputProblem:
     """An OSError as a one-line problem: missing is W001, everything else W002."""
     reason = exc.strerror or type(exc).__name__
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
-        return InputProblem(source, "W001", "not found (no such file or folder)")
+        return InputProblem(source, errors.INPUT_NOT_FOUND, "not found (no such file or folder)")
     if isinstance(exc, PermissionError):
-        return InputProblem(source, "W002", f"not readable (permission denied: {reason})")
-    return InputProblem(source, "W002", f"not readable ({reason})")
+        return InputProblem(source, errors.INPUT_NOT_READABLE, f"not readable (permission denied: {reason})")
+    return InputProblem(source, errors.INPUT_NOT_READABLE, f"not readable ({reason})")
 
 
 def guarded(source: str, items: Iterator[RawDocument | InputProblem]) -> Iterator[RawDocument | InputProblem]:
@@ -58,7 +59,9 @@ def guarded(source: str, items: Iterator[RawDocument | InputProblem]) -> Iterato
         yield os_problem(source, exc)
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the run or print a traceback
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-        yield InputProblem(source, "W090", f"reading failed ({reason}); the rest of this input was skipped")
+        yield InputProblem(
+            source, errors.INTERNAL_ERROR, f"reading failed ({reason}); the rest of this input was skipped"
+        )
 
 
 def read_path(given: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[RawDocument | InputProblem]:
@@ -73,7 +76,9 @@ def read_path(given: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[
     elif stat.S_ISREG(info.st_mode):
         yield from read_file(given, given, info, options, fetcher, kind_of_name(given))
     else:
-        yield InputProblem(given, "W012", "not a regular file or folder (device, pipe or socket)")
+        yield InputProblem(
+            given, errors.UNSUPPORTED_INPUT, "not a regular file or folder (device, pipe or socket)"
+        )
 
 
 def read_folder(
@@ -109,7 +114,9 @@ def read_folder(
         yield os_problem(exc.filename or folder, exc)
     if not read_any:
         known = ", ".join(sorted(formats()["extensions"]))
-        yield InputProblem(folder, "W004", f"folder holds no files to read (looked for {known})", fatal=False)
+        yield InputProblem(
+            folder, errors.INPUT_EMPTY, f"folder holds no files to read (looked for {known})", fatal=False
+        )
 
 
 def read_file(
@@ -135,7 +142,7 @@ def read_file(
             return
         if kind == "warc":  # streamed: the cap applies to each record
             if info.st_size == 0:
-                yield InputProblem(source, "W004", "empty (0 bytes)")
+                yield InputProblem(source, errors.INPUT_EMPTY, "empty (0 bytes)")
                 return
             yield from read_warc_file(path, source, max_bytes=cap)
             return
@@ -158,12 +165,14 @@ def _read_jsonl_file(path: str, source: str, cap: int, mtime: str) -> Iterator[R
     try:
         with opener(path, "rb") as stream:
             if binary_reason(stream.read(4096)):
-                yield InputProblem(source, "W003", "binary content, not JSON lines")
+                yield InputProblem(source, errors.INPUT_BINARY, "binary content, not JSON lines")
                 return
             stream.seek(0)
             yield from read_jsonl_lines(bounded_lines(stream, cap), source, max_bytes=cap, file_mtime=mtime)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        yield InputProblem(source, "W002", f"damaged gzip data ({exc}); any lines before it were read")
+        yield InputProblem(
+            source, errors.INPUT_NOT_READABLE, f"damaged gzip data ({exc}); any lines before it were read"
+        )
 
 
 def read_bytes(

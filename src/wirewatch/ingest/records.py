@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from wirewatch import errors
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import decode_bytes
 from wirewatch.ingest.documents import over_cap
@@ -37,7 +38,9 @@ def record_to_document(
 ) -> Iterator[RawDocument | InputProblem]:
     """One parsed JSON value -> a RawDocument, or problems saying what is wrong with it."""
     if not isinstance(obj, dict):
-        yield InputProblem(source, "W006", f"expected a JSON object (one article), got {_type_name(obj)}")
+        yield InputProblem(
+            source, errors.MALFORMED_JSON, f"expected a JSON object (one article), got {_type_name(obj)}"
+        )
         return
     content: str | None = None
     kind = "text"
@@ -46,16 +49,20 @@ def record_to_document(
         if value is None:
             continue
         if not isinstance(value, str):
-            yield InputProblem(source, "W006", f"field '{name}' must be a string, got {_type_name(value)}")
+            yield InputProblem(
+                source, errors.MALFORMED_JSON, f"field '{name}' must be a string, got {_type_name(value)}"
+            )
             return
         if value.strip() and content is None:
             content, kind = value, name
     if content is None:
         if any(isinstance(obj.get(n), str) for n in ("html", "text")):
-            yield InputProblem(source, "W004", "record's text/html is empty")
+            yield InputProblem(source, errors.INPUT_EMPTY, "record's text/html is empty")
         else:
             keys = ", ".join(sorted(obj)[:6]) or "none"
-            yield InputProblem(source, "W013", f"record has neither 'text' nor 'html' (fields: {keys})")
+            yield InputProblem(
+                source, errors.RECORD_WITHOUT_TEXT, f"record has neither 'text' nor 'html' (fields: {keys})"
+            )
         return
     given: dict[str, str | None] = {}
     for field, target in GIVEN_FIELDS.items():
@@ -64,7 +71,9 @@ def record_to_document(
             given[target] = (value.strip() or None) if isinstance(value, str) else None
         else:
             given[target] = None
-            yield InputProblem(source, "W006", f"field '{field}' ignored: not a string", fatal=False)
+            yield InputProblem(
+                source, errors.MALFORMED_JSON, f"field '{field}' ignored: not a string", fatal=False
+            )
     raw_id = obj.get("id")
     external_id = None if raw_id is None or isinstance(raw_id, dict | list) else str(raw_id)
     yield RawDocument(
@@ -104,18 +113,20 @@ def read_json_bytes(
                 file_mtime=file_mtime,
             )
             return
-        yield InputProblem(source, "W006", _json_error(exc))
+        yield InputProblem(source, errors.MALFORMED_JSON, _json_error(exc))
         return
     if isinstance(value, list):
         if not value:
-            yield InputProblem(source, "W004", "empty JSON list (no records)")
+            yield InputProblem(source, errors.INPUT_EMPTY, "empty JSON list (no records)")
         for index, item in enumerate(value):
             yield from record_to_document(
                 item, f"{source}[{index}]", encoding=decoded.encoding, file_mtime=file_mtime
             )
     elif other_json_warns and isinstance(value, dict) and not RECORD_FIELDS.intersection(value):
         keys = ", ".join(sorted(value)[:6]) or "none"
-        yield InputProblem(source, "W013", f"not article records (fields: {keys}); skipped", fatal=False)
+        yield InputProblem(
+            source, errors.RECORD_WITHOUT_TEXT, f"not article records (fields: {keys}); skipped", fatal=False
+        )
     else:
         yield from record_to_document(value, source, encoding=decoded.encoding, file_mtime=file_mtime)
 
@@ -161,8 +172,10 @@ def read_jsonl_lines(
         try:
             value = json.loads(decoded.text)
         except json.JSONDecodeError as exc:
-            yield InputProblem(source, "W006", f"malformed JSON ({exc.msg} at column {exc.colno})")
+            yield InputProblem(
+                source, errors.MALFORMED_JSON, f"malformed JSON ({exc.msg} at column {exc.colno})"
+            )
             continue
         yield from record_to_document(value, source, encoding=decoded.encoding, file_mtime=file_mtime)
     if not any_line:
-        yield InputProblem(prefix, "W004", "empty (no JSON lines)")
+        yield InputProblem(prefix, errors.INPUT_EMPTY, "empty (no JSON lines)")

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import binary_reason, decode_bytes
@@ -55,7 +56,9 @@ def _read_one(
     elif is_url(given):
         yield from read_url(given, options, fetcher)
     elif _OTHER_SCHEME.match(given):
-        yield InputProblem(given, "W012", "unsupported address (only http:// and https:// are fetched)")
+        yield InputProblem(
+            given, errors.UNSUPPORTED_INPUT, "unsupported address (only http:// and https:// are fetched)"
+        )
     else:
         yield from read_path(given.removeprefix("file://"), options, fetcher)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
+from wirewatch import errors
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import formats
 from wirewatch.ingest.documents import make_document, over_cap
@@ -126,7 +127,9 @@ def read_warc_stream(
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
         damage = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
     if damage is not None:
-        yield InputProblem(source, "W007", f"malformed WARC ({damage}); {kept} document(s) before it kept")
+        yield InputProblem(
+            source, errors.MALFORMED_WARC, f"malformed WARC ({damage}); {kept} document(s) before it kept"
+        )
 
 
 def read_warc_file(path: str, source: str, *, max_bytes: int) -> Iterator[RawDocument | InputProblem]:

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.documents import now_iso, over_cap
@@ -81,7 +82,9 @@ class Fetcher:
                 with self.client.stream("GET", url) as response:
                     if response.status_code in RETRY_STATUSES:
                         problem = InputProblem(
-                            source, "W009", f"HTTP {response.status_code} {response.reason_phrase}"
+                            source,
+                            errors.FETCH_FAILED,
+                            f"HTTP {response.status_code} {response.reason_phrase}",
                         )
                         wait = _retry_after(response)
                         if wait is not None:
@@ -105,12 +108,14 @@ class Fetcher:
                     return response, bytes(body)
             except httpx.TimeoutException as exc:
                 problem = InputProblem(
-                    source, "W009", f"timed out after {self.options.timeout_s:g}s ({type(exc).__name__})"
+                    source,
+                    errors.FETCH_FAILED,
+                    f"timed out after {self.options.timeout_s:g}s ({type(exc).__name__})",
                 )
             except httpx.TransportError as exc:
-                problem = InputProblem(source, "W009", f"connection failed ({_short(exc)})")
+                problem = InputProblem(source, errors.FETCH_FAILED, f"connection failed ({_short(exc)})")
             except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:  # not worth retrying
-                return InputProblem(source, "W009", f"fetch failed ({_short(exc)})")
+                return InputProblem(source, errors.FETCH_FAILED, f"fetch failed ({_short(exc)})")
         assert problem is not None
         if attempts > 1:
             problem.message += f" after {attempts} attempts"
@@ -129,14 +134,16 @@ class Fetcher:
         parser = urllib.robotparser.RobotFileParser(robots_url)
         result = self._request(robots_url, robots_url, ROBOTS_MAX_BYTES)
         if isinstance(result, InputProblem):
-            if result.code == "W005":
+            if result.code == errors.INPUT_TOO_LARGE:
                 parser.parse([])  # an absurd robots.txt is ignored, as crawlers do
                 return parser
             if not result.message.startswith("HTTP "):  # the host itself is unreachable
-                return InputProblem(site, "W009", result.message)
+                return InputProblem(site, errors.FETCH_FAILED, result.message)
             # RFC 9309: a robots.txt that errors (5xx) means assume everything is disallowed
             return InputProblem(
-                site, "W010", f"robots.txt could not be read ({result.message}), so not fetching"
+                site,
+                errors.ROBOTS_DISALLOWED,
+                f"robots.txt could not be read ({result.message}), so not fetching",
             )
         response, body = result
         if 400 <= response.status_code < 500 or 300 <= response.status_code < 400:
@@ -167,7 +174,7 @@ class Fetcher:
         if isinstance(robots, InputProblem):
             return InputProblem(url, robots.code, robots.message)
         if not robots.can_fetch(self.options.user_agent, url):
-            return InputProblem(url, "W010", "disallowed by the site's robots.txt")
+            return InputProblem(url, errors.ROBOTS_DISALLOWED, "disallowed by the site's robots.txt")
         return None
 
     # --- the public call -----------------------------------------------------------------
@@ -177,24 +184,26 @@ class Fetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             if not is_url(current):
-                return InputProblem(source, "W009", f"redirected to a non-http(s) address: {current}")
+                return InputProblem(
+                    source, errors.FETCH_FAILED, f"redirected to a non-http(s) address: {current}"
+                )
             try:
                 host = urlsplit(current).hostname
             except ValueError as exc:
-                return InputProblem(source, "W009", f"bad URL ({exc})")
+                return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if not host:
-                return InputProblem(source, "W009", "bad URL (no host name)")
+                return InputProblem(source, errors.FETCH_FAILED, "bad URL (no host name)")
             try:
                 blocked = self.allowed(current)
             except ValueError as exc:
-                return InputProblem(source, "W009", f"bad URL ({exc})")
+                return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if blocked:
                 return InputProblem(source, blocked.code, blocked.message)
             self._wait_for_crawl_delay(current)
             try:
                 result = self._request(current, source, self.options.max_bytes)
             except ValueError as exc:  # httpx.InvalidURL and friends
-                return InputProblem(source, "W009", f"bad URL ({exc})")
+                return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if isinstance(result, InputProblem):
                 return result
             response, body = result
@@ -202,7 +211,9 @@ class Fetcher:
                 current = urljoin(current, response.headers["Location"])
                 continue
             if not 200 <= response.status_code < 300:
-                return InputProblem(source, "W009", f"HTTP {response.status_code} {response.reason_phrase}")
+                return InputProblem(
+                    source, errors.FETCH_FAILED, f"HTTP {response.status_code} {response.reason_phrase}"
+                )
             return Fetched(
                 url=str(response.url),
                 status=response.status_code,
@@ -210,7 +221,7 @@ class Fetcher:
                 body=body,
                 fetched_at=now_iso(),
             )
-        return InputProblem(source, "W009", f"more than {MAX_REDIRECTS} redirects")
+        return InputProblem(source, errors.FETCH_FAILED, f"more than {MAX_REDIRECTS} redirects")
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from wirewatch import errors
 from wirewatch.errors import WirewatchError
 from wirewatch.resolve.countries import DEMONYM_END, country_name_forms, country_table
 
@@ -100,13 +101,13 @@ def _actor_from_dict(item: dict, source: str) -> Actor:
         inter = int(item["inter"])
     except (KeyError, TypeError, ValueError) as exc:
         raise WirewatchError(
-            "W021", f"{source}: actor entry needs 'name' and an integer 'inter': {item!r}"
+            errors.CONFIG_ERROR, f"{source}: actor entry needs 'name' and an integer 'inter': {item!r}"
         ) from exc
     if not name or not 1 <= inter <= 8:
-        raise WirewatchError("W021", f"{source}: actor {name!r}: inter must be 1..8")
+        raise WirewatchError(errors.CONFIG_ERROR, f"{source}: actor {name!r}: inter must be 1..8")
     kind = str(item.get("kind") or "unknown")
     if kind not in KINDS:
-        raise WirewatchError("W021", f"{source}: actor {name!r}: unknown kind {kind!r}")
+        raise WirewatchError(errors.CONFIG_ERROR, f"{source}: actor {name!r}: unknown kind {kind!r}")
     aliases = item.get("aliases") or []
     if isinstance(aliases, str):
         aliases = [a for a in aliases.split("|") if a]
@@ -137,11 +138,13 @@ def _state_forces(data: dict, d: ActorDictionary) -> None:
 def _load_file(path: str) -> list[Actor]:
     p = Path(path)
     if not p.is_file():
-        raise WirewatchError("W001", f"{path}: actor dictionary not found")
+        raise WirewatchError(errors.INPUT_NOT_FOUND, f"{path}: actor dictionary not found")
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise WirewatchError("W002", f"{path}: actor dictionary not readable: {exc}") from exc
+        raise WirewatchError(
+            errors.INPUT_NOT_READABLE, f"{path}: actor dictionary not readable: {exc}"
+        ) from exc
     if p.suffix.lower() in {".tsv", ".tab"}:
         # name<TAB>inter<TAB>iso3<TAB>kind<TAB>alias|alias ; '#' comments
         items = []
@@ -164,10 +167,12 @@ def _load_file(path: str) -> list[Actor]:
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise WirewatchError("W006", f"{path}: malformed JSON: {exc.msg} (line {exc.lineno})") from exc
+            raise WirewatchError(
+                errors.MALFORMED_JSON, f"{path}: malformed JSON: {exc.msg} (line {exc.lineno})"
+            ) from exc
         items = parsed.get("actors", []) if isinstance(parsed, dict) else parsed
         if not isinstance(items, list):
-            raise WirewatchError("W021", f"{path}: expected a JSON list of actors")
+            raise WirewatchError(errors.CONFIG_ERROR, f"{path}: expected a JSON list of actors")
     return [_actor_from_dict(item, path) for item in items]
 
 

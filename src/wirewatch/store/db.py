@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from wirewatch import errors
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.records import Article, Event, EventMention, Record, Story
 from wirewatch.store import schema as s
@@ -83,7 +84,7 @@ class Store:
             path = self.url.removeprefix("sqlite:///")
             if path not in ("", ":memory:") and not Path(path).exists():
                 raise WirewatchError(
-                    "W020", f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
+                    errors.DATABASE_ERROR, f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
                 )
         try:
             self.engine = sa.create_engine(self.url, future=True)
@@ -91,9 +92,9 @@ class Store:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.migrate()
         except sa.exc.OperationalError as exc:
-            raise WirewatchError("W020", f"{db}: cannot open database ({exc.orig})") from None
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot open database ({exc.orig})") from None
         except sa.exc.ArgumentError as exc:
-            raise WirewatchError("W020", f"{db}: not a database path or URL ({exc})") from None
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -133,6 +134,26 @@ class Store:
             else stmt.on_conflict_do_nothing()
         )
         conn.execute(stmt)
+
+    # -- meta rows ------------------------------------------------------------------------------
+    def set_meta_value(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            self._upsert(conn, s.meta, ["key"], {"key": key, "value": value})
+
+    def meta_setdefault(self, key: str, value: str) -> str:
+        """The value stored under `key`; when there is none, `value`, stored in the same transaction."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == key)).first()
+            if row is not None:
+                return row[0]
+            self._upsert(conn, s.meta, ["key"], {"key": key, "value": value})
+            return value
+
+    @property
+    def database_key(self) -> str:
+        """Names this database among others in one process (for caches kept per database)."""
+        # an in-memory SQLite database is private to its engine
+        return f"{self.url}#{id(self.engine)}" if ":memory:" in self.url else self.url
 
     # -- runs and problems ----------------------------------------------------------------------
     def start_run(self, run_id: str, inputs: list[str]) -> None:
@@ -293,6 +314,15 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(s.stories.c.data).where(s.stories.c.story_id == story_id)).first()
         return Story.from_dict(row[0]) if row else None
+
+    def stories_by_id(self, story_ids: Sequence[str]) -> dict[str, Story]:
+        """The stored stories among `story_ids` (missing ones are left out)."""
+        out: dict[str, Story] = {}
+        with self.engine.connect() as conn:
+            for chunk in chunks(list(story_ids)):
+                q = sa.select(s.stories.c.story_id, s.stories.c.data).where(s.stories.c.story_id.in_(chunk))
+                out.update((sid, Story.from_dict(data)) for sid, data in conn.execute(q))
+        return out
 
     def iter_stories(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Story]:
         q = sa.select(s.stories.c.data).order_by(s.stories.c.first_seen, s.stories.c.story_id)

@@ -1,0 +1,222 @@
+"""Fusion's reads and writes: pending mentions, the events they could join, and one pass's
+changes written in one transaction (`wirewatch.fuse` calls these; no SQL outside the store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from wirewatch.records import Event, EventMention
+from wirewatch.store import schema as s
+from wirewatch.store.db import Store, _jsonable
+from wirewatch.store.db import chunks as _chunks
+
+
+def pending_mentions(store: Store) -> list[EventMention]:
+    """Mentions that belong to no event yet."""
+    q = (
+        sa.select(s.mentions.c.data)
+        .where(s.mentions.c.event_id.is_(None))
+        .order_by(s.mentions.c.article_id, s.mentions.c.mention_id)
+    )
+    with store.engine.connect() as conn:
+        return [EventMention.from_dict(r[0]) for r in conn.execute(q)]
+
+
+def mentions_of_events(store: Store, event_ids: Iterable[str]) -> list[EventMention]:
+    ids = sorted(set(event_ids))
+    out: list[EventMention] = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = sa.select(s.mentions.c.data).where(s.mentions.c.event_id.in_(list(chunk)))
+            out.extend(EventMention.from_dict(r[0]) for r in conn.execute(q))
+    out.sort(key=lambda m: (m.article_id, m.mention_id))
+    return out
+
+
+def events_by_id(store: Store, event_ids: Iterable[str]) -> dict[str, Event]:
+    ids = sorted(set(event_ids))
+    out: dict[str, Event] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = sa.select(s.events.c.data).where(s.events.c.event_id.in_(list(chunk)))
+            for r in conn.execute(q):
+                ev = Event.from_dict(r[0])
+                out[ev.event_id] = ev
+    return out
+
+
+def candidate_event_ids(
+    store: Store, *, countries: Iterable[str | None], date_low: str | None, date_high: str | None
+) -> set[str]:
+    """Events that pending mentions could join: same country (or unknown) and a date window
+    that overlaps [date_low, date_high] (or no date). Widened by the caller's slack."""
+    names = sorted({c for c in countries if c})
+    col = s.events.c
+    where = []
+    if names and None not in set(countries):
+        where.append(sa.or_(col.country.in_(names), col.country.is_(None)))
+    if date_low and date_high:
+        where.append(
+            sa.or_(
+                col.date_low.is_(None),
+                col.date_high.is_(None),
+                sa.and_(col.date_high >= date_low, col.date_low <= date_high),
+            )
+        )
+    q = sa.select(col.event_id).where(*where)
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(q)}
+
+
+def events_citing_articles(store: Store, article_ids: Iterable[str]) -> set[str]:
+    """Events whose sources include one of these articles (a re-extracted article's old events)."""
+    ids = sorted(set(article_ids))
+    found: set[str] = set()
+    text = sa.cast(s.events.c.data, sa.Text)
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids, 50):
+            q = sa.select(s.events.c.event_id, s.events.c.data).where(
+                sa.or_(*[text.like(f"%{a}%") for a in chunk])
+            )
+            for event_id, data in conn.execute(q):
+                cited = {src.get("article_id") for src in (data or {}).get("sources", [])}
+                if cited & set(chunk):
+                    found.add(event_id)
+    return found
+
+
+def events_without_mentions(store: Store) -> set[str]:
+    """Events none of whose mentions remain (all were removed by re-extraction)."""
+    has = sa.select(s.mentions.c.event_id).where(s.mentions.c.event_id.is_not(None)).distinct()
+    q = sa.select(s.events.c.event_id).where(s.events.c.event_id.not_in(has))
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(q)}
+
+
+def stale_event_ids(store: Store) -> set[str]:
+    """Events that lost an article: fewer articles link to them than their source_count says.
+
+    Re-extraction replaces an article's mentions with unlinked ones, so its old events show up
+    here (answered from the (event_id, article_id) index, no JSON read)."""
+    m = s.mentions.c
+    linked = (
+        sa.select(m.event_id, sa.func.count(sa.distinct(m.article_id)).label("n"))
+        .where(m.event_id.is_not(None))
+        .group_by(m.event_id)
+        .subquery()
+    )
+    e = s.events.c
+    q = (
+        sa.select(e.event_id)
+        .select_from(s.events.outerjoin(linked, linked.c.event_id == e.event_id))
+        .where(sa.func.coalesce(linked.c.n, 0) != sa.func.coalesce(e.source_count, 0))
+    )
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(q)}
+
+
+def article_meta(store: Store, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """article_id -> {outlet, url, published_at, story_id, ingested_at} for the sources list."""
+    ids = sorted(set(article_ids))
+    a = s.articles.c
+    out: dict[str, dict[str, Any]] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = sa.select(a.article_id, a.outlet, a.url, a.published_at, a.story_id, a.ingested_at).where(
+                a.article_id.in_(list(chunk))
+            )
+            for r in conn.execute(q):
+                out[r.article_id] = {
+                    "outlet": r.outlet, "url": r.url, "published_at": r.published_at,
+                    "story_id": r.story_id, "ingested_at": r.ingested_at,
+                }  # fmt: skip
+    return out
+
+
+def history_revisions(store: Store, event_ids: Iterable[str]) -> dict[str, int]:
+    ids = sorted(set(event_ids))
+    h = s.event_history.c
+    out: dict[str, int] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = (
+                sa.select(h.event_id, sa.func.max(h.revision))
+                .where(h.event_id.in_(list(chunk)))
+                .group_by(h.event_id)
+            )
+            out.update({r[0]: int(r[1]) for r in conn.execute(q)})
+    return out
+
+
+def existing_event_ids(store: Store, event_ids: Iterable[str]) -> set[str]:
+    ids = sorted(set(event_ids))
+    found: set[str] = set()
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = sa.select(s.events.c.event_id).where(s.events.c.event_id.in_(list(chunk)))
+            found.update(r[0] for r in conn.execute(q))
+        h = s.event_history.c
+        for chunk in _chunks(ids):  # ids once used and since merged away stay taken
+            q = sa.select(h.event_id).where(h.event_id.in_(list(chunk))).distinct()
+            found.update(r[0] for r in conn.execute(q))
+    return found
+
+
+def write_fusion(
+    store: Store, *, save: Sequence[Event], delete: Sequence[str],
+    mention_events: dict[str, tuple[EventMention, str]], history: Sequence[dict[str, Any]],
+) -> None:  # fmt: skip
+    """Apply one fusion pass in one transaction: events, mention links, history."""
+    columns = Store._EVENT_COLUMNS
+    with store.engine.begin() as conn:
+        if delete:
+            for chunk in _chunks(sorted(delete)):
+                conn.execute(s.events.delete().where(s.events.c.event_id.in_(list(chunk))))
+        for ev in save:
+            row = {c: getattr(ev, c) for c in columns}
+            row.update(event_id=ev.event_id, data=_jsonable(ev))
+            store._upsert(conn, s.events, ["event_id"], row)
+        for mention_id, (mention, event_id) in sorted(mention_events.items()):
+            mention.event_id = event_id
+            conn.execute(
+                s.mentions.update()
+                .where(s.mentions.c.mention_id == mention_id)
+                .values(event_id=event_id, data=_jsonable(mention))
+            )
+        if history:
+            conn.execute(s.event_history.insert(), list(history))
+
+
+def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 5000) -> int:
+    """Insert many new events at once (generators and benchmarks); no history, no upsert."""
+    columns = Store._EVENT_COLUMNS
+    n = 0
+    rows: list[dict[str, Any]] = []
+    with store.engine.begin() as conn:
+        for ev in events:
+            row = {c: getattr(ev, c) for c in columns}
+            row.update(event_id=ev.event_id, data=_jsonable(ev))
+            rows.append(row)
+            if len(rows) >= batch:
+                conn.execute(s.events.insert(), rows)
+                n += len(rows)
+                rows = []
+        if rows:
+            conn.execute(s.events.insert(), rows)
+            n += len(rows)
+    refresh_planner_stats(store)
+    return n
+
+
+def refresh_planner_stats(store: Store) -> None:
+    """SQLite: refresh the query planner's statistics on events (bounded, approximate ANALYZE),
+    so filters pick the right index as the table grows. PostgreSQL's autovacuum does this."""
+    if store.dialect != "sqlite":
+        return
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE events")

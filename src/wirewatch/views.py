@@ -1,0 +1,137 @@
+"""What the faces show, built once: an article with its story and mentions, an event with its
+sources and history, pages of events and stories, and the event filter made from what a user
+typed. The CLI and the API call these and only format the answer, so both show the same thing
+and report the same problem with the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from wirewatch import errors
+from wirewatch.dedup import story_of
+from wirewatch.errors import WirewatchError
+from wirewatch.store import Store
+from wirewatch.store.event_filter import EventFilter
+from wirewatch.store.events_query import count_events, event_history, event_records, find_event_ids
+
+# An ISO 8601 calendar date, alone or with a time (and a zone): the shapes a filter date may take.
+# The API declares it for its date parameters; `filter_date` checks the calendar as well.
+DATE_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}(?::\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+
+
+# -- one record -------------------------------------------------------------------------------------
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """An article (a unique prefix of its id will do) with its story, the story's other copies and
+    its event mentions: what `wirewatch show --json` prints and `GET /articles/{id}` returns.
+
+    The article's fields sit at the top level (as the API has always answered) and under
+    "article" (as `show --json` has always printed them)."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no article with id '{article_id}'")
+    record = article.to_dict()
+    mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
+    return record | {"article": record} | story_view(store, article.article_id) | {"mentions": mentions}
+
+
+def story_view(store: Store, article_id: str) -> dict[str, Any]:
+    """The story an article belongs to and its other copies, each marked canonical or not
+    (`story` is None for an article dedup has not reached yet)."""
+    story, siblings = story_of(store, article_id)
+    return {"story": story.to_dict() if story else None, "siblings": siblings}
+
+
+def event_view(store: Store, event_id: str) -> dict[str, Any]:
+    """An event with its sources (article, sentence, spans and own values of each) and its
+    revision history."""
+    event = store.get_event(event_id)
+    if event is None:
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{event_id}'")
+    return event.to_dict() | {"history": event_history(store, event_id)}
+
+
+# -- pages ------------------------------------------------------------------------------------------
+def event_page(store: Store, flt: EventFilter, *, sort: str, limit: int, offset: int) -> dict[str, Any]:
+    """One page of the matching events, without their sources (the event view has them), and
+    the total that match."""
+    ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)
+    events = [_without_sources(record) for record in event_records(store, ids)]
+    return {"total": count_events(store, flt), "limit": limit, "offset": offset, "events": events}
+
+
+def _without_sources(event: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in event.items() if k != "sources"}
+
+
+def story_page(store: Store, *, limit: int, offset: int) -> dict[str, Any]:
+    """One page of stories (copies of one wire text) with their canonical copy and members."""
+    stories = [s.to_dict() for s in store.iter_stories(limit=limit, offset=offset)]
+    return {"total": store.count("stories"), "limit": limit, "offset": offset, "stories": stories}
+
+
+# -- the event filter -------------------------------------------------------------------------------
+def event_filter(
+    *, since: str | None = None, until: str | None = None, country: str | None = None,
+    admin1: str | None = None, event_type: str | None = None, sub_event_type: str | None = None,
+    actor: str | None = None, bbox: str | None = None, min_fatalities: int | None = None,
+    q: str | None = None,
+) -> EventFilter:  # fmt: skip
+    """The filter for what a user typed, checked: a bad value is a W040 error naming it.
+    An empty value filters nothing, as if it were not given."""
+    if min_fatalities is not None and min_fatalities < 0:
+        raise WirewatchError(errors.BAD_OPTION, f"min_fatalities {min_fatalities}: expected 0 or more")
+    return EventFilter(
+        since=filter_date(since, "since"), until=filter_date(until, "until"), country=_given(country),
+        admin1=_given(admin1), event_type=_given(event_type), sub_event_type=_given(sub_event_type),
+        actor=_given(actor), bbox=parse_bbox(bbox) if _given(bbox) else None,
+        min_fatalities=min_fatalities, q=_given(q),
+    )  # fmt: skip
+
+
+def _given(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+def filter_date(value: str | None, name: str) -> str | None:
+    """An ISO 8601 date (YYYY-MM-DD) or date and time -> its day as YYYY-MM-DD, or a W040 error.
+
+    Events are dated by the day, so a time only names its day: `since 2024-02-05T18:00` keeps
+    the events of 5 February. The day is the one written, whatever the zone."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text) if re.fullmatch(DATE_PATTERN, text) else None
+    except ValueError:  # the shape of a date, but no such day (2024-02-30)
+        when = None
+    if when is None:
+        raise WirewatchError(
+            errors.BAD_OPTION, f"{name} '{value}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time"
+        )
+    return when.date().isoformat()
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """'minlon,minlat,maxlon,maxlat' -> four degrees, or a W040 error."""
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4 or not _valid_box(*parts):
+        raise WirewatchError(
+            errors.BAD_OPTION,
+            f"bbox '{text}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
+            "latitude -90..90) with min <= max",
+        )
+    return parts  # type: ignore[return-value]
+
+
+def _valid_box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> bool:
+    finite = all(math.isfinite(x) for x in (min_lon, min_lat, max_lon, max_lat))
+    return finite and -180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90
