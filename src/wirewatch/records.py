@@ -177,7 +177,6 @@ class StoryMember(SubRecord):
 class Story(Record):
     story_id: str
     canonical_article_id: str
-    # dedup (dedup/stories.py) still appends members as dicts of this shape; read them by key
     members: list[StoryMember] = field(default_factory=list)
     agency: str | None = None
     first_seen: str | None = None

@@ -26,7 +26,7 @@ from wirewatch.dedup.index import DedupIndex
 from wirewatch.dedup.presets import effective_options
 from wirewatch.dedup.shingles import Fingerprint, fingerprints, overlap
 from wirewatch.dedup.signature import band_keys, signatures
-from wirewatch.records import Article, Story, content_id
+from wirewatch.records import Article, Story, StoryMember, content_id
 from wirewatch.store import Store
 
 _WEAK_CANDIDATES = 3  # candidate stories sharing a single band with an article that are checked
@@ -41,17 +41,17 @@ def _pub_key(published_at: str | None) -> tuple[bool, str]:
     return (published_at is None, published_at or "")
 
 
-def _member(article: Article, similarity: float, prose_words: int | None = None) -> dict[str, Any]:
-    return {
-        "article_id": article.article_id, "outlet": article.outlet, "similarity": round(similarity, 4),
-        "chars": len(article.text or ""), "prose_words": prose_words, "published_at": article.published_at,
-        "agency": article.agency, "title": article.title,
-    }  # fmt: skip
+def _member(article: Article, similarity: float, prose_words: int | None = None) -> StoryMember:
+    return StoryMember(
+        article_id=article.article_id, outlet=article.outlet, similarity=round(similarity, 4),
+        chars=len(article.text or ""), prose_words=prose_words, published_at=article.published_at,
+        agency=article.agency, title=article.title,
+    )  # fmt: skip
 
 
-def _completeness(m: dict[str, Any]) -> tuple[int, int]:
+def _completeness(m: StoryMember) -> tuple[int, int]:
     # words in prose lines first (leftover chrome does not make a copy more complete), then characters
-    return (m.get("prose_words") or 0, m.get("chars") or 0)
+    return (m.prose_words or 0, m.chars or 0)
 
 
 def refresh_story(story: Story) -> Story:
@@ -60,15 +60,15 @@ def refresh_story(story: Story) -> Story:
     members = story.members
     canon = min(
         members,
-        key=lambda m: (tuple(-x for x in _completeness(m)), _pub_key(m.get("published_at")), m["article_id"]),
+        key=lambda m: (tuple(-x for x in _completeness(m)), _pub_key(m.published_at), m.article_id),
     )
-    story.canonical_article_id = canon["article_id"]
-    by_date = sorted(members, key=lambda m: (_pub_key(m.get("published_at")), m["article_id"]))
-    story.title = canon.get("title") or next((m["title"] for m in by_date if m.get("title")), None)
-    dates = [m["published_at"] for m in members if m.get("published_at")]
+    story.canonical_article_id = canon.article_id
+    by_date = sorted(members, key=lambda m: (_pub_key(m.published_at), m.article_id))
+    story.title = canon.title or next((m.title for m in by_date if m.title), None)
+    dates = [m.published_at for m in members if m.published_at]
     story.first_seen = min(dates) if dates else None
-    agencies = Counter(m["agency"] for m in members if m.get("agency"))
-    story.agency = canon.get("agency") or (agencies.most_common(1)[0][0] if agencies else None)
+    agencies = Counter(m.agency for m in members if m.agency)
+    story.agency = canon.agency or (agencies.most_common(1)[0][0] if agencies else None)
     return story
 
 
@@ -128,7 +128,7 @@ class _Assigner:
         if story is None:
             story = Story(story_id=story_id, canonical_article_id=article.article_id)
             self.stories[story_id] = story
-        if all(m["article_id"] != article.article_id for m in story.members):
+        if all(m.article_id != article.article_id for m in story.members):
             words = fp.shingle_count + self.opts.shingle_size - 1 if fp and fp.shingle_count else None
             story.members.append(_member(article, similarity, words))
             refresh_story(story)
@@ -138,14 +138,14 @@ class _Assigner:
         stories = [st for st in (self.story(sid) for sid in story_ids) if st is not None]
 
         def age(st: Story) -> tuple:
-            first = min(st.members, key=lambda m: (_pub_key(m.get("published_at")), m["article_id"]))
-            return (_pub_key(first.get("published_at")), first["article_id"])
+            first = min(st.members, key=lambda m: (_pub_key(m.published_at), m.article_id))
+            return (_pub_key(first.published_at), first.article_id)
 
         stories.sort(key=age)
         keep = stories[0]
         for st in stories[1:]:
-            have = {m["article_id"] for m in keep.members}
-            keep.members.extend(m for m in st.members if m["article_id"] not in have)
+            have = {m.article_id for m in keep.members}
+            keep.members.extend(m for m in st.members if m.article_id not in have)
             self.merged[st.story_id] = keep.story_id
             self.stories.pop(st.story_id, None)
         refresh_story(keep)
@@ -249,7 +249,7 @@ class _Assigner:
         self.store.delete_stories(gone)
         moved: dict[str, str] = {}
         for sid in {self.resolve(g) for g in gone}:  # earlier members of merged stories move too
-            moved.update((m["article_id"], sid) for m in self.stories[sid].members)
+            moved.update((m.article_id, sid) for m in self.stories[sid].members)
         self.store.set_story_ids(result | moved)
         self.store.restory_mentions(moved)  # their events are re-fused and recounted
         for a in ordered:
@@ -351,9 +351,9 @@ def story_of(store: Store, article_id: str) -> tuple[Story | None, list[dict[str
     if story is None:
         return None, []
     siblings = [
-        dict(m, canonical=m["article_id"] == story.canonical_article_id)
+        m.to_dict() | {"canonical": m.article_id == story.canonical_article_id}
         for m in story.members
-        if m["article_id"] != article.article_id
+        if m.article_id != article.article_id
     ]
     return story, siblings
 
