@@ -82,6 +82,7 @@ class Features:
     event_type: str | None
     country: str | None  # iso3 or normalised name
     place: str | None  # normalised location (or admin1)
+    admin1: str | None  # normalised first-level region, when known
     containers: frozenset[str]  # normalised admin1, admin2, country: places that contain it
     latitude: float | None
     longitude: float | None
@@ -91,6 +92,8 @@ class Features:
     actors: frozenset[str]
     fatalities: int | None
     words: frozenset[str]
+    story_id: str | None
+    placeless: bool  # neither a place nor a country: could be anywhere
 
 
 def features(m: EventMention) -> Features:
@@ -99,11 +102,12 @@ def features(m: EventMention) -> Features:
         names.update(x.strip() for x in (assoc or "").split(";"))
     return Features(
         sub_event_type=m.sub_event_type, event_type=m.event_type, country=_country(m),
-        place=_norm(m.location or m.admin1),
+        place=_norm(m.location or m.admin1), admin1=_norm(m.admin1),
         containers=frozenset(x for x in (_norm(m.admin1), _norm(m.admin2), _norm(m.country)) if x),
         latitude=m.latitude, longitude=m.longitude, window=date_window(m),
         actor1=m.actor1, actor2=m.actor2, actors=frozenset(n for n in names if n),
-        fatalities=m.fatalities, words=tokens(m.sentence),
+        fatalities=m.fatalities, words=tokens(m.sentence), story_id=m.story_id,
+        placeless=not (m.location or m.admin1 or m.country),
     )  # fmt: skip
 
 
@@ -125,9 +129,12 @@ def type_match(a: EventMention | Features, b: EventMention | Features) -> str | 
 
 
 def place_match(a: EventMention | Features, b: EventMention | Features, max_km: float) -> str | None:
-    """'same', 'nested', 'near', 'unknown' (one side has no place), or None (apart)."""
+    """'same', 'nested', 'near', 'unknown' (one side has no place), or None (apart: another
+    country, another province, or two places further apart than `max_km` that do not nest)."""
     fa, fb = _f(a), _f(b)
     if fa.country and fb.country and fa.country != fb.country:
+        return None
+    if fa.admin1 and fb.admin1 and fa.admin1 != fb.admin1:
         return None
     if not fa.place or not fb.place:
         return "unknown"
@@ -171,6 +178,8 @@ def actor_match(a: EventMention | Features, b: EventMention | Features) -> int |
 def pair_score(a: EventMention | Features, b: EventMention | Features, options: FuseOptions) -> float | None:
     """Agreement score of two mentions, or None when a hard rule keeps them apart."""
     fa, fb = _f(a), _f(b)
+    if (fa.placeless or fb.placeless) and not (fa.story_id and fa.story_id == fb.story_id):
+        return None  # a report that could be anywhere joins only its own story's copies
     t = type_match(fa, fb)
     if t is None:
         return None
