@@ -343,8 +343,8 @@ def _merge_into(clusters: list[Cluster], g: Group) -> None:
         and (g.date is None or g.date_borrowed)
     ):
         return  # a side's unverified counter-claim ("only four of its men died") about the event so far
-    elif not g.anaphoric:
-        clusters.append(Cluster([g]))
+    elif not g.anaphoric or not clusters:
+        clusters.append(Cluster([g]))  # "a shoot-out broke out" with nothing before it: the event itself
 
 
 def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[str]) -> str | None:
