@@ -358,6 +358,8 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
         sub = best.sub_event_type
     else:
         sub = None
+    if sub is None and _property_only(c):
+        sub = "Looting/property destruction"  # a fire set on purpose that hurt nobody
     if sub is None:
         a1 = _cluster_value(c, lambda g: g.actor1)
         a2 = _cluster_value(c, lambda g: g.actor2)
@@ -380,6 +382,13 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
             if rx.search(text):
                 return name
     return sub
+
+
+def _property_only(c: Cluster) -> bool:
+    """Arson or damage with no attack, fight or casualty word and nobody hurt."""
+    kinds = {t.kind for g in c.groups for t in g.triggers}
+    hurt = any(t.best for g in c.groups for t in g.tolls)
+    return "arson" in kinds and kinds <= {"arson", "damage", "casualty"} and not hurt
 
 
 def _title_sub(title: str | None) -> str | None:
