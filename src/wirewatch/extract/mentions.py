@@ -30,8 +30,9 @@ from wirewatch.extract.triggers import (
     has_trigger,
     raw_triggers,
 )
+from wirewatch.extract.victims import Victim, find_victim
 from wirewatch.records import Article, EventMention, Span, content_id
-from wirewatch.resolve.actors import load_actor_dictionary
+from wirewatch.resolve.actors import load_actor_dictionary, state_forces
 from wirewatch.resolve.dates import DateWindow, find_date_expressions, resolve_date
 from wirewatch.resolve.places import Place, resolve_place
 
@@ -71,6 +72,7 @@ class Group:
     date: DateChoice | None = None
     actor1: ActorChoice | None = None
     actor2: ActorChoice | None = None
+    victim: Victim | None = None  # armed people hit (soldiers, police, guards, militants)
     anaphoric: bool = False
     after_separator: bool = False  # split from an earlier event by "after", "in response to", ...
     backref: bool = False  # named in passing after "after", "since", ...
@@ -372,8 +374,14 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
             sub = "Armed clash"
         elif a2 is not None and a2.inter in (1, 2, 3, 4):
             sub = "Armed clash"
+        elif a2 is None and _cluster_value(c, lambda g: g.victim) is not None:
+            sub = "Armed clash"  # soldiers, police or fighters hit: a fight, not an attack on civilians
         else:
             sub = "Attack"
+    elif sub in _DIRECT_FIRE_OVERRIDES and _direct_fire(c):
+        sub = "Armed clash"  # small arms at an armed side's positions, with heavier weapons too
+    if sub in ("Armed clash", "Attack") and _crowd_acting(c):
+        sub = "Violent demonstration" if _demonstrating(c) else "Mob violence"
     if sub == "Peaceful protest":
         text = " ".join(g.sent.text for g in c.groups)
         if _riot_patterns().search(text):
@@ -382,6 +390,58 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
             if rx.search(text):
                 return name
     return sub
+
+
+_DIRECT_FIRE_OVERRIDES = {"Grenade", "Shelling/artillery/missile attack"}
+
+
+@cache
+def _direct_fire_words() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + alternation(load("triggers")["direct_fire"]["patterns"]) + r")\b", re.I)
+
+
+def _direct_fire(c: Cluster) -> bool:
+    """Guns fired at an armed side: an armed clash even when launchers or mortars join in."""
+    armed = any(g.victim or (g.actor2 and g.actor2.inter in (1, 2, 3, 4)) for g in c.groups)
+    return armed and any(_direct_fire_words().search(g.sent.text) for g in c.groups)
+
+
+@cache
+def _crowd_words() -> re.Pattern[str]:
+    nouns = load("actor_roles")["crowds"]["nouns"]
+    return re.compile(r"(?<![\w-])(?:" + alternation(nouns) + r")(?![\w-])", re.I)
+
+
+_ORGANISED = (1, 2, 3, 4, 8)
+
+
+def _crowd_acting(c: Cluster) -> bool:
+    """Unorganised people (youths, residents, prisoners, a mob) who fight or attack: a riot.
+    The actor is the parsed actor1, else the words before the first trigger (not a passive
+    subject, which is the victim)."""
+    for g in c.groups:
+        a1 = g.actor1
+        if a1 is not None:
+            if a1.inter in _ORGANISED:
+                return False
+            if a1.inter in (5, 6):
+                return True
+    g = c.groups[0]
+    before = g.sent.text[: g.start]
+    clause = (
+        before[max(before.rfind(x) for x in ",;:") + 1 :]
+        if not re.search(r"^\W*(?:on|in|around)\b", before, re.I)
+        else before
+    )
+    if re.search(r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?$", before):
+        return False
+    return bool(_crowd_words().search(clause or before))
+
+
+def _demonstrating(c: Cluster) -> bool:
+    kinds = {t.kind for g in c.groups for t in g.triggers}
+    text = " ".join(g.sent.text for g in c.groups)
+    return "protest" in kinds or "riot" in kinds or bool(re.search(r"\b(?:demonstrat|protest)", text, re.I))
 
 
 def _property_only(c: Cluster) -> bool:
@@ -595,7 +655,35 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
         a2 = a2g.actor2
         m.actor2, m.inter2 = a2.name, a2.inter
         draft.spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
+    elif m.event_type == "Battles":
+        _victim_as_actor2(draft, groups)
     _default_actors(m, country_name)
+
+
+def _victim_as_actor2(draft: _Draft, groups: list[Group]) -> None:
+    """The armed side that was hit, named by ACLED's conventions for unnamed forces."""
+    m = draft.m
+    g = next((g for g in groups if g.victim is not None), None)
+    if g is None or g.victim is None:
+        return
+    v, country = g.victim, m.country or ""
+    iso3 = v.iso3 or m.iso3
+    if v.kind in ("military", "police") and iso3:
+        forces = state_forces(iso3, v.kind)
+        m.actor2, m.inter2 = forces.name, forces.inter
+    elif v.kind == "private_security":
+        m.actor2, m.inter2 = (
+            f"Private Security Forces ({country})" if country else "Private Security Forces",
+            8,
+        )
+    elif v.kind == "armed":
+        m.actor2, m.inter2 = (
+            f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group",
+            3,
+        )
+    else:
+        return
+    draft.spans.append(_span("actor2", g.sent, v.start, v.end))
 
 
 def _default_actors(m: EventMention, country_name: str) -> None:
@@ -605,7 +693,7 @@ def _default_actors(m: EventMention, country_name: str) -> None:
         v = getattr(m, attr)
         if v and v.endswith(" ()"):
             setattr(m, attr, v[:-3] + (f" ({country_name})" if country_name else ""))
-    if m.event_type in ("Protests", "Riots") and m.inter1 in (None, 7):
+    if m.event_type in ("Protests", "Riots") and m.inter1 in (None, 5, 6, 7):
         who = "Protesters" if m.event_type == "Protests" else "Rioters"
         m.actor1, m.inter1 = (
             (f"{who} ({country_name})" if country_name else who),
@@ -882,6 +970,7 @@ def _find_groups(
         _attach_dates(groups, s, c.skip, article.published_at)
         for g in groups:  # after the places: the place's country says whose forces "troops" are
             g.actor1, g.actor2 = find_roles(doc, _trigger_tokens(doc, g), None, g.iso3() or dateline.iso3)
+            g.victim = find_victim(s.text, g.triggers, g.tolls)
         found.groups.extend(groups)
     return found
 

@@ -161,7 +161,13 @@ def _explains(kinds: frozenset[str], t: Trigger) -> bool:
 
 def _context_words(rx: re.Pattern[str], sentence: str) -> int:
     """How many distinct words of a context the sentence uses, leaving out parts of names."""
-    return len({m.group(0).lower() for m in rx.finditer(sentence) if not _in_proper_name(sentence, m.start(), m.end())})
+    return len(
+        {
+            m.group(0).lower()
+            for m in rx.finditer(sentence)
+            if not _in_proper_name(sentence, m.start(), m.end())
+        }
+    )
 
 
 def article_subjects(text: str) -> list[str]:
