@@ -229,6 +229,10 @@ def _resolve_dates(expr: str, published_at: str | None) -> tuple[Any, tuple[str,
     return window, compare
 
 
+# what an event left behind: "nine were killed and houses were burned" tells more of the event before
+_FOLLOW_UP_KINDS = ("casualty", "damage", "arson")
+
+
 def _is_anaphoric(g: Group) -> bool:
     text = g.sent.text
     first = g.triggers[0]
@@ -241,7 +245,7 @@ def _is_anaphoric(g: Group) -> bool:
         return True
     if _coref()["anaphor_np"].search(text[: g.end]):
         return True  # "The colonel died in the raid"
-    return all(t.kind in ("casualty", "damage") for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
+    return all(t.kind in _FOLLOW_UP_KINDS for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
 
 
 def _days(d: str) -> int:
@@ -325,7 +329,7 @@ def _merge_into(clusters: list[Cluster], g: Group) -> None:
         if s is None:
             continue
         recency = idx
-        casualty_only = all(t.kind in ("casualty", "damage") for t in g.triggers) and not g.actor1
+        casualty_only = all(t.kind in _FOLLOW_UP_KINDS for t in g.triggers) and not g.actor1
         if g.anaphoric or (g.definite and not g.place()) or (casualty_only and not g.place()):
             need = 0  # "the strike ...", "eight were injured": more about the event just reported
         elif g.definite or not g.place():
