@@ -42,7 +42,8 @@ EXTRACTOR_VERSION = "wirewatch-extract/0.7"
 # resolving them against this arbitrary base; such dates are never emitted.
 _COMPARE_BASE = "2001-06-15"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w.'’ -]{1,40}?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?::|--|—|–)\s+"
+    r"^(?P<place>[A-Z][\w.'’ -]{1,40}?)(?:,\s*[A-Z][\w'’ -]{2,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?::|--|—|–|\s-)\s+"
 )
 _DATELINE_NO_COLON = re.compile(
     r"^(?P<place>[A-Z][\w.'’ -]{1,40}?),\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+(?=[A-Z\"“])"
@@ -611,7 +612,7 @@ def _fill_place(draft: _Draft, groups: list[Group], dominant: list[str], town: s
     choice = _best_place(groups)
     if choice is not None:
         p, g = choice
-        draft.spans.append(_span("location", g.sent, p.start, p.end))
+        draft.spans.append(_span("location", p.sentence or g.sent, p.start, p.end))
         if p.place is not None:
             _put_place(m, p.place, p.place.geo_precision)
         else:
@@ -838,10 +839,13 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     if not candidates:
         return []
     nlp = get_nlp(options.spacy_model)
-    docs = list(nlp.pipe([c.sent.text for c in candidates]))
+    leads = _paragraph_leads(text, candidates)
+    docs = list(nlp.pipe([c.sent.text for c in candidates] + [s.text for s in leads]))
+    docs, lead_docs = docs[: len(candidates)], docs[len(candidates) :]
     dateline = _Dateline.of(article)
     context = _country_context(candidates, docs, dateline)
     found = _find_groups(article, candidates, docs, context, dateline)
+    _borrow_paragraph_places(found, leads, lead_docs, dateline, context, article)
     _borrow_paragraph_dates(found.groups)
     _mark_references(found.groups)
     return _mentions(article, _clusters(found.groups), found, dateline, options)
@@ -941,7 +945,7 @@ def _country_context(candidates: list[_Candidate], docs: list[Any], dateline: _D
         for p in place_candidates(doc, dateline.place, [], skip_until=c.skip):
             if p.place is not None and p.score > 0.5:
                 # a province or country name is rarely ambiguous; a city name often is
-                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + (1 if p.place.kind == "city" else 2)
+                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + p.weight
     if dateline.iso3:
         counts[dateline.iso3] = counts.get(dateline.iso3, 0) + 0.5
     return sorted(counts, key=lambda k: -counts[k])[:3]
@@ -984,7 +988,7 @@ def _attach_places(
 ) -> None:
     for p in place_candidates(doc, dateline, context, skip_until=skip):
         if p.place is not None:
-            found.place_counts[p.place.iso3] = found.place_counts.get(p.place.iso3, 0) + 1
+            found.place_counts[p.place.iso3] = found.place_counts.get(p.place.iso3, 0) + p.weight
             found.country_names[p.place.iso3] = p.place.country
         _attach(groups, p.start).places.append(p)
 
@@ -1017,6 +1021,56 @@ def _trigger_tokens(doc: Any, g: Group) -> list[Any]:
         if span is not None:
             tokens.append(span.root)
     return tokens
+
+
+def _paragraph_leads(text: str, candidates: list[_Candidate]) -> list[Sentence]:
+    """The first sentence of each paragraph whose events come later in it ("On 9 May, in X,
+    police raided a house. A shoot-out broke out."): where and when its events happened."""
+    by_para = {c.sent.paragraph for c in candidates}
+    taken = {c.sent.index for c in candidates}
+    leads, seen = [], set()
+    for s in split_sentences(text):
+        if s.paragraph in by_para and s.paragraph not in seen:
+            seen.add(s.paragraph)
+            if s.index not in taken:
+                leads.append(s)
+    return leads
+
+
+def _borrow_paragraph_places(
+    found: _Found,
+    leads: list[Sentence],
+    docs: list[Any],
+    dateline: _Dateline,
+    context: list[str],
+    article: Article,
+) -> None:
+    """A group with no place or date of its own takes what its paragraph's lead names."""
+    for lead, doc in zip(leads, docs, strict=True):
+        places = [
+            p for p in place_candidates(doc, dateline.place, context, skip_until=_strip_dateline(lead, article))
+            if p.place is not None and p.score >= 1.5
+        ]  # fmt: skip
+        if places:
+            best = max(places, key=lambda p: p.score)
+            best.sentence = lead
+            for g in found.groups:
+                if g.sent.paragraph == lead.paragraph and g.place() is None:
+                    g.places.append(best)
+        _borrow_lead_date(found.groups, lead, article.published_at)
+
+
+def _borrow_lead_date(groups: list[Group], lead: Sentence, published_at: str | None) -> None:
+    """Groups of the lead's paragraph with no date of their own take the lead's first date."""
+    dates = find_date_expressions(lead.text)
+    if not dates:
+        return
+    ds, de, expr = dates[0]
+    window, compare = _resolve_dates(expr, published_at)
+    choice = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)), lead)
+    for g in groups:
+        if g.sent.paragraph == lead.paragraph and g.date is None:
+            g.date, g.date_borrowed = choice, True
 
 
 def _borrow_paragraph_dates(groups: list[Group]) -> None:
