@@ -86,7 +86,7 @@ class ExtractOptions:
 @dataclass(slots=True)
 class FuseOptions:
     date_slack_days: int = 1
-    max_km: float = 25.0  # two named places further apart are two events
+    max_km: float = 25.0  # two places of one name further apart are namesakes: two events
     text_similarity_weight: float = 0.2
 
 

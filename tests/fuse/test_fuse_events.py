@@ -147,10 +147,10 @@ def _bridge_world(world, base):
     # Two reports that could be one event (compatible: same district, same days, near sub-types)
     # but agree too little to link (a drone strike in Karrada; shelling somewhere in Baghdad,
     # no actors named); a later third report links strongly to both.
-    world.article("f1", [dict(base, location="Karrada", latitude=33.31, longitude=44.42, event_date="2024-02-05",
+    world.article("f1", [dict(base, location="Karrada", latitude=33.31, longitude=44.42, geonameid=None, event_date="2024-02-05",
                               date_low="2024-02-05", date_high="2024-02-05", sentence="A drone hit a car in Karrada.")],
                   published_at="2024-02-05", story_id="s1")  # fmt: skip
-    world.article("f2", [dict(base, sub_event_type="Shelling/artillery/missile attack", location=None, latitude=None,
+    world.article("f2", [dict(base, sub_event_type="Shelling/artillery/missile attack", location=None, latitude=None, geonameid=None,
                               longitude=None, geo_precision=2, actor1=None, actor2=None, fatalities=None,
                               event_date="2024-02-05", date_low="2024-02-05", date_high="2024-02-06",
                               sentence="Shells fell on the capital overnight.")],
@@ -300,3 +300,35 @@ def test_re_extraction_that_changes_nothing_keeps_ids_and_history(tmp_path, even
     assert [e.to_dict() for e in _events(store)] == before
     assert {m.event_id for m in store.iter_mentions()} == {before[0]["event_id"]}
     assert [h["action"] for h in event_history(store, before[0]["event_id"])] == ["created"]
+
+
+def test_two_reports_that_each_give_their_own_date_are_two_days(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    for aid, day, words in (("d1", "2024-02-05", "on 5 February"), ("d2", "2024-02-06", "on 6 February")):
+        world.article(aid, [dict(baghdad_fields, event_date=day, date_low=day, date_high=day, date_expression=words)],
+                      published_at=day, story_id="s" + aid)  # fmt: skip
+    # a report dated only by a weekday may be a day off: it still joins its neighbour
+    world.article("d3", [dict(baghdad_fields, event_date="2024-02-06", date_low="2024-02-06", date_high="2024-02-06",
+                              date_expression="on Tuesday")], published_at="2024-02-07", story_id="sd3")  # fmt: skip
+    fuse_pending(store, FuseOptions(), now=NOW)
+    assert sorted(e.source_count for e in _events(store)) == [1, 2]
+
+
+def test_a_small_place_beside_a_city_is_part_of_it_but_two_towns_are_two(
+    tmp_path, event_world, baghdad_fields
+):
+    store = _store(tmp_path)
+    world = event_world(store)
+    goma = dict(baghdad_fields, iso3="COD", country="Democratic Republic of Congo", admin1="Nord-Kivu", geonameid=None,
+                location="Goma", latitude=-1.6792, longitude=29.2228)  # fmt: skip
+    world.article("g1", [goma], published_at="2024-02-08", story_id="sg1")
+    # a camp the gazetteer lacks, a few km from the city: the same event told from closer in
+    world.article("g2", [dict(goma, location="Mugunga", latitude=-1.62, longitude=29.16)],
+                  published_at="2024-02-08", story_id="sg2")  # fmt: skip
+    # another town of the province over 20 km away: another event
+    world.article("g3", [dict(goma, location="Sake", latitude=-1.573, longitude=29.045)],
+                  published_at="2024-02-08", story_id="sg3")  # fmt: skip
+    fuse_pending(store, FuseOptions(), now=NOW)
+    by_place = {e.location: e.source_count for e in _events(store)}
+    assert by_place == {"Goma": 2, "Sake": 1}

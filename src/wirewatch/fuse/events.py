@@ -110,11 +110,12 @@ def _candidate_pairs(feats: Sequence[Features], slack_days: int) -> list[tuple[i
 
 
 def _copy_key(m: EventMention) -> tuple[Any, ...] | None:
-    """Mentions of copies of one story that say the same thing are one report, clustered once."""
+    """Mentions of copies of one story that say the same thing in the same words are one report,
+    clustered once (a story's thousand copies cost one)."""
     if not m.story_id:
         return None
-    return (m.story_id, m.sub_event_type, m.country, m.location, m.event_date, m.date_low, m.date_high,
-            m.actor1, m.actor2, m.fatalities)  # fmt: skip
+    return (m.story_id, m.sentence, m.sub_event_type, m.country, m.location, m.event_date, m.date_low,
+            m.date_high, m.actor1, m.actor2, m.fatalities)  # fmt: skip
 
 
 def _collapse_copies(ordered: Sequence[EventMention]) -> tuple[list[int], dict[int, list[int]]]:

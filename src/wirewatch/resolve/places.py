@@ -567,6 +567,30 @@ def resolve_place(
     return replace(place, matched=text)
 
 
+# ---------------------------------------------------------------- populations
+
+
+@lru_cache(maxsize=1)
+def _population_by_id() -> dict[int, int]:
+    return {e.geonameid: e.population for e in _gazetteer().entries if e.geonameid is not None}
+
+
+def population_of(geonameid: int | None, name: str | None = None, iso3: str | None = None) -> int:
+    """The population of a gazetteer place, by id or else by its name in its country (0 when
+    unknown: a village the gazetteer lacks)."""
+    if geonameid is not None:
+        return _population_by_id().get(geonameid, 0)
+    if not name or not iso3:
+        return 0
+    gaz = _gazetteer()
+    pops = [
+        gaz.entries[i].population
+        for i in gaz.by_name.get(normalise_place(name), [])
+        if gaz.entries[i].iso3 == iso3
+    ]
+    return max(pops, default=0)
+
+
 # ---------------------------------------------------------------- a place inside named places
 
 _AREA_KINDS = {"country", "admin1", "admin2", "region"}
