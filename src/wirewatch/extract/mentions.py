@@ -371,15 +371,13 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
         a1 = _cluster_value(c, lambda g: g.actor1)
         a2 = _cluster_value(c, lambda g: g.actor2)
         iso = _cluster_value(c, lambda g: g.iso3()) or (dominant[0] if dominant else None)
-        if a1 is not None and a1.inter == 1 and a1.iso3 and iso and a1.iso3 != iso:
-            sub = "Air/drone strike"  # foreign state forces killing abroad: remote violence
-        elif (
-            a2 is not None and a2.inter in (1, 2, 3, 4, 8) and a1 is not None and a1.inter in (1, 2, 3, 4, 8)
-        ):
-            sub = "Armed clash"
-        elif a2 is not None and a2.inter in (1, 2, 3, 4):
-            sub = "Armed clash"
-        elif a2 is None and _cluster_value(c, lambda g: g.victim) is not None:
+        armed_target = (a2 is not None and a2.inter in (1, 2, 3, 4, 8)) or (
+            a2 is None and _cluster_value(c, lambda g: g.victim) is not None
+        )
+        foreign = a1 is not None and a1.inter == 1 and a1.iso3 and iso and a1.iso3 != iso
+        if foreign and not _guns_fired(c):
+            sub = "Air/drone strike"  # foreign state forces killing abroad, no fighting told: remote violence
+        elif armed_target and (a1 is None or a1.inter in (1, 2, 3, 4, 8)):
             sub = "Armed clash"  # soldiers, police or fighters hit: a fight, not an attack on civilians
         else:
             sub = "Attack"
@@ -405,10 +403,14 @@ def _direct_fire_words() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + alternation(load("triggers")["direct_fire"]["patterns"]) + r")\b", re.I)
 
 
+def _guns_fired(c: Cluster) -> bool:
+    return any(_direct_fire_words().search(g.sent.text) for g in c.groups)
+
+
 def _direct_fire(c: Cluster) -> bool:
     """Guns fired at an armed side: an armed clash even when launchers or mortars join in."""
     armed = any(g.victim or (g.actor2 and g.actor2.inter in (1, 2, 3, 4)) for g in c.groups)
-    return armed and any(_direct_fire_words().search(g.sent.text) for g in c.groups)
+    return armed and _guns_fired(c)
 
 
 @cache
@@ -652,7 +654,7 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
     country_name = m.country or ""
     if a1g is not None and a1g.actor1 is not None:
         a1 = a1g.actor1
-        m.actor1, m.inter1 = a1.name.replace("()", country_name).replace("( )", ""), a1.inter
+        m.actor1, m.inter1 = a1.name, a1.inter
         draft.spans.append(_span("actor1", a1g.sent, a1.start, a1.end))
     else:
         draft.confidence -= 0.1
@@ -691,13 +693,30 @@ def _victim_as_actor2(draft: _Draft, groups: list[Group]) -> None:
     draft.spans.append(_span("actor2", g.sent, v.start, v.end))
 
 
+@cache
+def _country_named() -> frozenset[str]:
+    return frozenset(load("actor_roles")["country_named"]["names"])
+
+
+_POLITICAL_VIOLENCE = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+
+
 def _default_actors(m: EventMention, country_name: str) -> None:
     """Unnamed actors the way ACLED codes them: "Civilians (Country)", protesters and rioters of
     the country, civilian targeting, and the interaction code."""
     for attr in ("actor1", "actor2"):
         v = getattr(m, attr)
         if v and v.endswith(" ()"):
-            setattr(m, attr, v[:-3] + (f" ({country_name})" if country_name else ""))
+            v = v[:-3]
+        if v and v in _country_named() and country_name:
+            v = f"{v} ({country_name})"
+        setattr(m, attr, v)
+    if m.actor1 is None and m.event_type in _POLITICAL_VIOLENCE:
+        # nobody named: ACLED's unidentified armed group of the country
+        m.actor1 = (
+            f"Unidentified Armed Group ({country_name})" if country_name else "Unidentified Armed Group"
+        )
+        m.inter1 = 3
     if m.event_type in ("Protests", "Riots") and m.inter1 in (None, 5, 6, 7):
         who = "Protesters" if m.event_type == "Protests" else "Rioters"
         m.actor1, m.inter1 = (

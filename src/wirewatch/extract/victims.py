@@ -28,6 +28,7 @@ _STOP = re.compile(
     r"saturday|sunday))\b",
     re.IGNORECASE,
 )
+_TARGET_PREP = re.compile(r"\b(?:at|on|upon|against|targeting|toward|towards)\s+", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
 
@@ -80,6 +81,14 @@ def _subject(sentence: str, trigger: Trigger) -> tuple[int, int] | None:
     return clause, aux.start()
 
 
+def _aimed_at(sentence: str, pos: int) -> Victim | None:
+    """The target after "at/on/against" later in the clause ("fired mortars, machine guns and
+    small arms at the army's positions")."""
+    clause_end = min((i for i in (sentence.find(c, pos) for c in ";.") if i >= 0), default=len(sentence))
+    m = _TARGET_PREP.search(sentence, pos, clause_end)
+    return _first_noun(sentence, m.end(), _after(sentence, m.end())) if m else None
+
+
 def find_victim(sentence: str, triggers: list[Trigger], tolls: list[Toll]) -> Victim | None:
     """The armed victim of a sentence's event, if its words name one."""
     for t in triggers:
@@ -89,7 +98,7 @@ def find_victim(sentence: str, triggers: list[Trigger], tolls: list[Toll]) -> Vi
         if subject is not None:
             found = _first_noun(sentence, *subject)
         else:
-            found = _first_noun(sentence, t.end, _after(sentence, t.end))
+            found = _first_noun(sentence, t.end, _after(sentence, t.end)) or _aimed_at(sentence, t.end)
         if found is not None:
             return found
     for toll in tolls:
