@@ -49,6 +49,7 @@ def _roles() -> dict[str, Any]:
         "agent_preps": set(data["agent_preps"]),
         "resp": set(data["responsibility_heads"]),
         "claim": set(data["claim_heads"]),
+        "claim_verbs": set(data["claim_verbs"]),
     }
 
 
@@ -331,10 +332,14 @@ def _noun_roles(found: _RoleTokens, trig: Any) -> None:
             agent = _agent(child)
             if agent is not None:
                 found.a1 = agent
+        if child.dep_ == "prep" and child.lower_ in roles["agent_preps"] and found.a1 is None:
+            found.a1 = _last_child(child, ("pobj",))  # "an attack by al-Shabaab on a police station"
 
 
 def _claimed_by(found: _RoleTokens, trig: Any) -> None:
-    """ "X claimed responsibility for the attack"."""
+    """ "X claimed responsibility for the attack"; "the bombing was claimed by X"."""
+    if found.a1 is None and trig.dep_ == "nsubjpass" and trig.head.lemma_ in _roles()["claim_verbs"]:
+        found.a1 = _agent(trig.head)
     if (
         found.a1 is None
         and trig.dep_ == "pobj"

@@ -231,7 +231,7 @@ def _resolve_dates(expr: str, published_at: str | None) -> tuple[Any, tuple[str,
 
 
 # what an event left behind: "nine were killed and houses were burned" tells more of the event before
-_FOLLOW_UP_KINDS = ("casualty", "damage", "arson")
+_FOLLOW_UP_KINDS = ("casualty", "damage", "arson", "looting")
 
 
 def _is_anaphoric(g: Group) -> bool:
@@ -664,7 +664,26 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
         draft.spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
     elif m.event_type == "Battles":
         _victim_as_actor2(draft, groups)
+    if m.inter1 in (None, 7) and m.iso3:
+        _forces_by_cue(m, groups)
     _default_actors(m, country_name)
+
+
+@cache
+def _agent_cues() -> list[tuple[str, re.Pattern[str]]]:
+    pats = load("actor_roles")["agent_cues"]["patterns"]
+    return [(kind, re.compile(r"\b(?:" + alternation(p) + r")\b", re.I)) for kind, p in pats.items()]
+
+
+def _forces_by_cue(m: EventMention, groups: list[Group]) -> None:
+    """'Died in police firing', 'shot dead by soldiers': the country's forces, when the parse
+    named nobody (or only the victims)."""
+    text = " ".join(dict.fromkeys(g.sent.text for g in groups))
+    for kind, rx in _agent_cues():
+        if rx.search(text) and m.iso3:
+            forces = state_forces(m.iso3, kind)
+            m.actor1, m.inter1 = forces.name, forces.inter
+            return
 
 
 def _victim_as_actor2(draft: _Draft, groups: list[Group]) -> None:
@@ -1137,5 +1156,5 @@ def _reportable(c: Cluster) -> bool:
     return not (
         all(t.kind in ("casualty", "damage") for g in c.groups for t in g.triggers)
         and not any(t.field == "fatalities" for g in c.groups for t in g.tolls)
-        and not any(g.actor2 for g in c.groups)
+        and not any(g.actor2 or (g.actor1 and g.actor1.inter in _ORGANISED) for g in c.groups)
     )  # "the slain commander"
