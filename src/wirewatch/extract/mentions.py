@@ -9,13 +9,14 @@ describe the same event ("the strike", same toll, same place) -> one EventMentio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 from wirewatch.config import ExtractOptions
 from wirewatch.extract.actors import ActorChoice, find_roles
+from wirewatch.extract.case import one_case, recase
 from wirewatch.extract.lexicon import alternation, load
 from wirewatch.extract.modality import apply_modality, sentence_modality
 from wirewatch.extract.nlp import get_nlp
@@ -867,7 +868,20 @@ def _note(m: EventMention) -> str:
 
 
 def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMention]:
-    """Every event an article reports, one EventMention each (see module doc)."""
+    """Every event an article reports, one EventMention each (see module doc). Text in one case
+    is read with its names' capitals restored; the mentions quote the text as it is."""
+    text = article.text or ""
+    if one_case(text):
+        mentions = _extract(replace(article, text=recase(text)), options)
+        for m in mentions:
+            m.sentence = text[m.sentence_start : m.sentence_start + len(m.sentence)]
+            for span in m.spans:
+                span.text = text[span.start : span.end]
+        return mentions
+    return _extract(article, options)
+
+
+def _extract(article: Article, options: ExtractOptions) -> list[EventMention]:
     text = article.text or ""
     if not text or not has_trigger(text):
         return []
