@@ -572,13 +572,13 @@ def resolve_place(
 NAMED_IN_NEWS_POPULATION = 50_000  # towns this big are named in news; smaller ones may be words
 
 
-def known_place_forms() -> list[str]:
-    """Place names as usually written: countries, provinces and regions, towns of some size,
-    and the country name forms."""
+def known_place_forms(min_population: int = NAMED_IN_NEWS_POPULATION) -> list[str]:
+    """Place names as usually written: countries, provinces and regions, towns of at least
+    `min_population`, and the country name forms."""
     gaz = _gazetteer()
     forms: list[str] = []
     for e in gaz.entries:
-        if e.kind in ("country", "admin1", "region") or e.population >= NAMED_IN_NEWS_POPULATION:
+        if e.kind in ("country", "admin1", "admin2", "region") or e.population >= min_population:
             forms.extend(f for f in (e.name, *e.aliases) if f.isascii())
     for names in country_name_forms().values():
         forms.extend(names)
