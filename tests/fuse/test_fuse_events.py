@@ -332,3 +332,19 @@ def test_a_small_place_beside_a_city_is_part_of_it_but_two_towns_are_two(
     fuse_pending(store, FuseOptions(), now=NOW)
     by_place = {e.location: e.source_count for e in _events(store)}
     assert by_place == {"Goma": 2, "Sake": 1}
+
+
+def test_copies_of_one_story_are_one_vote_when_sources_disagree(tmp_path, event_world, baghdad_fields):
+    # two newsrooms report a drone strike; one wire story, republished three times, calls it
+    # shelling: three copies are still one source, so they cannot flip the type
+    store = _store(tmp_path)
+    world = event_world(store)
+    for aid in ("own1", "own2"):
+        world.article(aid, [dict(baghdad_fields)], published_at="2024-02-08", story_id="s" + aid)
+    shelling = dict(baghdad_fields, sub_event_type="Shelling/artillery/missile attack")
+    for aid in ("wire1", "wire2", "wire3"):
+        world.article(aid, [shelling], published_at="2024-02-08", story_id="s-wire")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    (event,) = _events(store)
+    assert event.sub_event_type == "Air/drone strike" and event.independent_source_count == 3
+    assert event.source_count == 5
