@@ -110,8 +110,17 @@ class Features:
     day_sure: bool  # its day is a given date, not one worked out from a weekday
 
 
+_UNNAMED = re.compile(r"^(?:Unidentified|Civilians|Protesters|Rioters)\b")
+
+
+def named(actor: str | None) -> str | None:
+    """An actor a source names; the unnamed ones ACLED's conventions fill in ("Unidentified Armed
+    Group (Sudan)", "Civilians (Sudan)") say nothing another source could contradict."""
+    return None if actor is None or _UNNAMED.match(actor) else actor
+
+
 def features(m: EventMention) -> Features:
-    names = {m.actor1, m.actor2}
+    names = {named(m.actor1), named(m.actor2)}
     for assoc in (m.assoc_actor_1, m.assoc_actor_2):
         names.update(x.strip() for x in (assoc or "").split(";"))
     return Features(
@@ -119,7 +128,7 @@ def features(m: EventMention) -> Features:
         place=_norm(m.location or m.admin1), admin1=_norm(m.admin1),
         containers=frozenset(x for x in (_norm(m.admin1), _norm(m.admin2), _norm(m.country)) if x),
         latitude=m.latitude, longitude=m.longitude, window=date_window(m),
-        actor1=m.actor1, actor2=m.actor2, actors=frozenset(n for n in names if n),
+        actor1=named(m.actor1), actor2=named(m.actor2), actors=frozenset(n for n in names if n),
         fatalities=m.fatalities, words=tokens(m.sentence), story_id=m.story_id,
         placeless=not (m.location or m.admin1 or m.country), geonameid=m.geonameid, location=m.location, iso3=m.iso3,
         day_sure=_day_sure(m),

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wirewatch.fuse.compat import date_window, fusion_rules
+from wirewatch.fuse.compat import date_window, fusion_rules, named
 from wirewatch.fuse.notes import generate_note
 from wirewatch.records import EVENT_FIELDS, PLACE_FIELDS, Event, EventMention, EventSource
 
@@ -162,8 +162,12 @@ def _fuse_date(ev: Event, mentions: Sequence[EventMention]) -> None:
 def _fuse_actors(ev: Event, mentions: Sequence[EventMention], stories: Sequence[str]) -> None:
     """The actor most independent sources give on each side; every other name goes to the
     associated actors."""
-    ev.actor1 = _majority([m.actor1 for m in mentions], stories)
-    ev.actor2 = _majority([m.actor2 for m in mentions], stories)
+    ev.actor1 = _majority([named(m.actor1) for m in mentions], stories) or _majority(
+        [m.actor1 for m in mentions], stories
+    )  # a source that names the actor beats the unidentified one of ACLED's convention
+    ev.actor2 = _majority([named(m.actor2) for m in mentions], stories) or _majority(
+        [m.actor2 for m in mentions], stories
+    )
     ev.assoc_actor_1 = _join([m.actor1 for m in mentions] + [m.assoc_actor_1 for m in mentions], ev.actor1)
     ev.assoc_actor_2 = _join([m.actor2 for m in mentions] + [m.assoc_actor_2 for m in mentions], ev.actor2)
     if ev.assoc_actor_2 and ev.actor1:
