@@ -63,6 +63,9 @@ MinFatalitiesOption = Annotated[
     int | None, typer.Option("--min-fatalities", help="At least this many killed.")
 ]
 TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, location or actors.")]
+MinSourcesOption = Annotated[
+    int | None, typer.Option("--min-sources", help="At least this many independent sources (stories).")
+]
 
 
 def _err(line: str) -> None:
@@ -318,7 +321,7 @@ def mentions(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None,
 ) -> None:  # fmt: skip
     """List event mentions: one article's report of one event, with sentence and spans (jsonl).
     The filters apply to each mention's own date, place, type, actors and toll."""
@@ -328,6 +331,7 @@ def mentions(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
     )  # fmt: skip
     rows = (m.to_dict() for m in find_mentions(_store(db), flt, limit=limit))
     emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
@@ -340,7 +344,7 @@ def events(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None,
 ) -> None:  # fmt: skip
     """List events fused from mentions (jsonl: every field, with sources and spans); the filters
     are those of the API's /events."""
@@ -350,6 +354,7 @@ def events(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
     )  # fmt: skip
     rows = (e.to_dict() for e in iter_matching_events(_store(db), flt, limit=limit))
     emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
@@ -367,7 +372,7 @@ def export(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None,
 ) -> None:  # fmt: skip
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
@@ -376,6 +381,7 @@ def export(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
     )  # fmt: skip
     result = export_events(_store(db), fmt, output, flt)
     skipped = (
