@@ -24,8 +24,19 @@ SPAN_OF_FIELD = {
     **dict.fromkeys(("actor1", "assoc_actor_1", "inter1"), "actor1"),
     **dict.fromkeys(("actor2", "assoc_actor_2", "inter2"), "actor2"),
     **dict.fromkeys(
-        ("iso", "iso3", "country", "admin1", "admin2", "location", "latitude", "longitude", "geonameid",
-         "geo_precision"), "location",
+        (
+            "iso",
+            "iso3",
+            "country",
+            "admin1",
+            "admin2",
+            "location",
+            "latitude",
+            "longitude",
+            "geonameid",
+            "geo_precision",
+        ),
+        "location",
     ),  # fmt: skip
     **dict.fromkeys(("fatalities", "fatalities_low", "fatalities_high"), "fatalities"),
     "injuries": "injuries",
@@ -92,7 +103,9 @@ def supporting_sentence(text: str, spans: list[Span]) -> dict[str, Any] | None:
         lo = max(lo, start - CONTEXT_CHARS // 2)
         hi = min(hi, max(end, lo + CONTEXT_CHARS))
     highlights = [
-        {"start": a - lo, "end": b - lo, "text": text[a:b]} for a, b in sorted(set(placed)) if lo <= a and b <= hi
+        {"start": a - lo, "end": b - lo, "text": text[a:b]}
+        for a, b in sorted(set(placed))
+        if lo <= a and b <= hi
     ]
     return {"text": text[lo:hi], "offset": lo, "highlights": highlights}
 
@@ -115,7 +128,9 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _tolls(view: dict[str, Any], sources: list[EventSource], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _tolls(
+    view: dict[str, Any], sources: list[EventSource], titles: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     by_source = [
         {"article_id": s.article_id, "outlet": s.outlet or titles.get(s.article_id, {}).get("outlet"),
          "story_id": s.story_id, **{k: s.values.get(k) for k in ("fatalities", "fatalities_low", "fatalities_high")}}

@@ -115,6 +115,7 @@ def test_brushing_the_timeline_filters_the_map_and_table(browser, dashboard_url,
     assert expected["total"] < _api(dashboard_url, "/events")["total"]
     assert browser.find_element("id", "f-since").get_attribute("value") == since
     assert not browser.find_element("id", "clear-range").get_attribute("hidden")
+    browser.execute_script("document.getElementById('timeline').scrollIntoView()")
     _shot(browser, screenshot_dir, "04-timeline-brushed")
 
 
@@ -140,6 +141,7 @@ def test_article_page_highlights_spans_and_shows_its_story(browser, dashboard_ur
     _wait(browser, lambda d: _css(d, ".article-text mark"), "highlighted article text")
     assert _css(browser, ".article-text mark[data-fields~='location']")
     assert _css(browser, f"a[href='/story/{wire['story_id']}']")
+    browser.execute_script("document.querySelector('.article-text').scrollIntoView()")
     _shot(browser, screenshot_dir, "06-article-with-spans")
 
     browser.get(f"{dashboard_url}/story/{wire['story_id']}")
@@ -160,4 +162,5 @@ def test_a_hostile_article_is_shown_as_text_and_runs_nothing(browser, dashboard_
         assert not detail.find_elements("css selector", tag), f"a <{tag}> element came from the article"
     assert not _css(browser, "a[href^='javascript']")
     assert "javascript:window.__pwned='url'" in detail.text  # the address shown, not linked
+    browser.execute_script("document.querySelector('.article-text').scrollIntoView()")
     _shot(browser, screenshot_dir, "08-hostile-article-as-text")

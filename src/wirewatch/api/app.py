@@ -191,7 +191,9 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         return facets_view(store)
 
     @app.get(
-        "/events/{event_id}/evidence", tags=["events"], responses={404: {"description": "no such event (W042)"}}
+        "/events/{event_id}/evidence",
+        tags=["events"],
+        responses={404: {"description": "no such event (W042)"}},
     )
     def get_event_evidence(event_id: str) -> dict[str, Any]:
         """One event as `/events/{id}` gives it, plus each field's evidence (per source: the
@@ -199,7 +201,9 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         sources grouped by story and the articles cited."""
         return event_evidence(store, event_id)
 
-    @app.get("/stories/{story_id}", tags=["articles"], responses={404: {"description": "no such story (W042)"}})
+    @app.get(
+        "/stories/{story_id}", tags=["articles"], responses={404: {"description": "no such story (W042)"}}
+    )
     def get_story(story_id: str) -> dict[str, Any]:
         """One story: its canonical copy and every member with outlet, title, similarity and
         publication time."""

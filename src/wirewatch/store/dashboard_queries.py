@@ -49,9 +49,13 @@ def grid_cells(
         where += [c.longitude.between(min_lon, max_lon), c.latitude.between(min_lat, max_lat)]
     q = (
         sa.select(
-            gx, gy, c.event_type, sa.func.count().label("events"),
+            gx,
+            gy,
+            c.event_type,
+            sa.func.count().label("events"),
             sa.func.coalesce(sa.func.sum(c.fatalities), 0).label("fatalities"),
-            sa.func.avg(c.latitude).label("latitude"), sa.func.avg(c.longitude).label("longitude"),
+            sa.func.avg(c.latitude).label("latitude"),
+            sa.func.avg(c.longitude).label("longitude"),
             sa.func.min(c.event_id).label("event_id"),
         )  # fmt: skip
         .where(*where)
@@ -89,7 +93,9 @@ def events_per_day_by_type(store: Store, flt: EventFilter) -> list[dict[str, Any
     c = s.events.c
     q = (
         sa.select(
-            c.event_date, c.event_type, sa.func.count().label("events"),
+            c.event_date,
+            c.event_type,
+            sa.func.count().label("events"),
             sa.func.coalesce(sa.func.sum(c.fatalities), 0).label("fatalities"),
         )  # fmt: skip
         .where(*flt.clauses(), c.event_date.is_not(None))

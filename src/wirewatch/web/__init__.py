@@ -85,7 +85,9 @@ def mount_dashboard(app: FastAPI, web: WebOptions) -> None:
     index = STATIC / "index.html"
 
     def page() -> FileResponse:
-        return FileResponse(index, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
+        return FileResponse(
+            index, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
+        )
 
     for path in ("/", "/event/{record_id}", "/article/{record_id}", "/story/{record_id}"):
         app.add_api_route(path, page, methods=["GET"], include_in_schema=False, response_class=FileResponse)
@@ -94,7 +96,11 @@ def mount_dashboard(app: FastAPI, web: WebOptions) -> None:
     def dashboard_settings() -> dict[str, Any]:
         """What the dashboard needs besides the data: an optional tile layer and whether its
         front-end files are built (`missing` lists any that are not)."""
-        return {"tile_url": web.tile_url, "tile_attribution": web.tile_attribution, "missing": vendor_missing()}
+        return {
+            "tile_url": web.tile_url,
+            "tile_attribution": web.tile_attribution,
+            "missing": vendor_missing(),
+        }
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(DashboardHeaders, csp=content_security_policy(web))

@@ -34,9 +34,16 @@ export class EventMap {
     const response = await fetch(OUTLINES);
     if (!response.ok || !window.topojson) return;
     const topology = await response.json();
-    const countries = window.topojson.feature(topology, topology.objects.countries);
-    const style = { color: "#8a8f98", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1, interactive: false };
-    window.L.geoJSON(countries, { style, interactive: false }).addTo(this.map).bringToBack();
+    const topojson = window.topojson;
+    const L = window.L;
+    // land filled without an outline (a ring cut at the date line would draw a stray edge), and
+    // the borders between countries drawn once each; Antarctica left out
+    const countries = topology.objects.countries;
+    countries.geometries = countries.geometries.filter((g) => g.id !== "010");
+    const land = { fillColor: "#f4f1ea", fillOpacity: 1, stroke: false, interactive: false };
+    L.geoJSON(topojson.feature(topology, countries), { style: land, interactive: false }).addTo(this.map).bringToBack();
+    const borders = topojson.mesh(topology, countries, (a, b) => a !== b);
+    L.geoJSON(borders, { style: { color: "#9aa0a8", weight: 0.7, interactive: false }, interactive: false }).addTo(this.map);
   }
 
   async load(filters) {

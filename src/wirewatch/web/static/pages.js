@@ -52,7 +52,7 @@ function showDetail(root, ...children) {
   document.getElementById("dashboard").hidden = true;
   root.hidden = false;
   root.replaceChildren(backLink(), ...children);
-  document.getElementById("main").focus();
+  document.getElementById("main").focus({ preventScroll: true });
 }
 
 // -- event ----------------------------------------------------------------------------------------
