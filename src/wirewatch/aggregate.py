@@ -13,6 +13,7 @@ from wirewatch.errors import WirewatchError
 from wirewatch.store import Store
 from wirewatch.store.dashboard_queries import (
     count_unplaced,
+    country_counts,
     date_range,
     events_per_day_by_type,
     grid_cells,
@@ -139,7 +140,7 @@ def facets_view(store: Store) -> dict[str, Any]:
     """What each filter can take, with its number of events: countries (with ISO codes), admin1
     regions by country, event types with their sub-types, and the first and last event dates."""
     first, last = date_range(store)
-    countries = [r for r in value_counts(store, "country", "iso3") if r["country"]]
+    countries = country_counts(store)
     admin1 = [r for r in value_counts(store, "country", "admin1") if r["admin1"]]
     types = [r for r in value_counts(store, "event_type", "sub_event_type") if r["event_type"]]
     return {"first_date": first, "last_date": last, "countries": countries, "admin1": admin1, "types": types}

@@ -24,6 +24,9 @@ MARKER_COLUMNS = (
 )  # fmt: skip
 
 
+WIDE_VIEW_DEGREES = 90.0  # a map view this wide (in longitude) is read without the box's index
+
+
 def _cell_index(store: Store, column: Any, offset: float, size: float) -> Any:
     """floor((column + offset) / size) as an integer, the same in both databases (the value is never
     negative, so SQLite's truncating CAST is a floor; PostgreSQL's CAST rounds, so it floors first)."""
@@ -43,10 +46,13 @@ def grid_cells(
     c = s.events.c
     gx = _cell_index(store, c.longitude, 180.0, cell_degrees).label("gx")
     gy = _cell_index(store, c.latitude, 90.0, cell_degrees).label("gy")
-    where = [*flt.clauses(), c.latitude.is_not(None), c.longitude.is_not(None)]
-    if view:
-        min_lon, min_lat, max_lon, max_lat = view
-        where += [c.longitude.between(min_lon, max_lon), c.latitude.between(min_lat, max_lat)]
+    min_lon, min_lat, max_lon, max_lat = view or (-180.0, -90.0, 180.0, 90.0)
+    # a wide view holds most events: its box must not steer the planner to the (longitude,
+    # latitude) index and a row read per event; `+ 0` keeps the same test off any index, so the
+    # filters' own index or a covering one is used
+    wide = max_lon - min_lon >= WIDE_VIEW_DEGREES
+    lon, lat = (c.longitude + 0, c.latitude + 0) if wide else (c.longitude, c.latitude)
+    where = [*flt.clauses(), lon.between(min_lon, max_lon), lat.between(min_lat, max_lat)]
     q = (
         sa.select(
             gx,
@@ -111,6 +117,21 @@ def value_counts(store: Store, *columns: str) -> list[dict[str, Any]]:
     cols = [s.events.c[name] for name in columns]
     count = sa.func.count().label("events")
     q = sa.select(*cols, count).group_by(*cols).order_by(count.desc(), *cols)
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def country_counts(store: Store) -> list[dict[str, Any]]:
+    """Each country with its ISO code and number of events, most first (grouped by the name alone,
+    which names one code, so the country/admin1 index answers it without a sort)."""
+    c = s.events.c
+    count = sa.func.count().label("events")
+    q = (
+        sa.select(c.country, sa.func.max(c.iso3).label("iso3"), count)
+        .where(c.country.is_not(None))
+        .group_by(c.country)
+        .order_by(count.desc(), c.country)
+    )
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
 

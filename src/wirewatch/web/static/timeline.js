@@ -3,6 +3,7 @@
 import { el, getJSON, typeColour } from "./api.js";
 
 const DAY = 86400;
+const DAY_STEPS = [1, 2, 7, 14, 30, 61, 91, 182, 365, 730, 1826].map((n) => n * DAY);
 const toSeconds = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
 const toDay = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
@@ -51,7 +52,8 @@ export class Timeline {
       ...this.size(),
       series,
       scales: { x: { time: true, range: (u, lo, hi) => [lo - DAY / 2, hi + DAY / 2] }, y: { range: (u, lo, hi) => [0, Math.max(1, hi)] } },
-      axes: [{}, { label: "events", size: 50 }],
+      // ticks on whole days only (events are dated by the day)
+      axes: [{ incrs: DAY_STEPS, values: (u, splits) => splits.map(toDay) }, { label: "events", size: 50 }],
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
       select: { show: true },
       hooks: { setSelect: [(u) => this.selected(u)] },
