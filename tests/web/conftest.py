@@ -98,7 +98,9 @@ def dashboard_url(demo_db):
 
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(demo_db["path"], Options()), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(demo_db["path"], Options()), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -166,5 +166,12 @@ def test_the_pages_have_no_inline_script_and_never_write_html():
     assert " style=" not in html and "<style" not in html
     for module in STATIC.glob("*.js"):
         code = module.read_text(encoding="utf-8")
-        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        for sink in (
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+        ):
             assert sink not in code, f"{module.name} uses {sink}"
