@@ -53,7 +53,7 @@ export class Timeline {
       series,
       scales: { x: { time: true, range: (u, lo, hi) => [lo - DAY / 2, hi + DAY / 2] }, y: { range: (u, lo, hi) => [0, Math.max(1, hi)] } },
       // ticks on whole days only (events are dated by the day)
-      axes: [{ incrs: DAY_STEPS, values: (u, splits) => splits.map(toDay) }, { label: "events", size: 50 }],
+      axes: [{ incrs: DAY_STEPS, space: 90, values: (u, splits) => splits.map(toDay) }, { label: "events", size: 50 }],
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
       select: { show: true },
       hooks: { setSelect: [(u) => this.selected(u)] },
