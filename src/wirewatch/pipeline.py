@@ -134,7 +134,7 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                     on_problem: ProblemHandler | None = None) -> None:  # fmt: skip
     """Run dedup, extract and fuse over everything the database says is pending."""
     from wirewatch.dedup import assign_stories
-    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+    from wirewatch.extract import EXTRACTOR_VERSION
     from wirewatch.fuse import fuse_pending
 
     with _Timer(summary, "dedup"):
@@ -147,11 +147,12 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         for batch in _batches(store.iter_articles(needs_extraction=EXTRACTOR_VERSION), 100):
             if on_stage:
                 on_stage("extract", len(batch))
+            results = _extract_batch(batch, options)
             for article in batch:
                 try:
-                    mentions = (
-                        extract_mentions(article, options.extract) if article.language in (None, "en") else []
-                    )
+                    mentions = results.get(article.article_id, [])
+                    if isinstance(mentions, Exception):
+                        raise mentions
                 except Exception as exc:  # a bug must not stop the run; the article is retried next run
                     problem = InputProblem(
                         article.source,
@@ -173,6 +174,24 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
             on_stage("fuse", 0)
         result = fuse_pending(store, options.fuse)
         summary.events_touched += int(getattr(result, "events_touched", 0) or 0)
+
+
+def _extract_batch(batch: list[Article], options: Options) -> dict[str, list | Exception]:
+    """Mentions (or the exception extracting them raised) of each English article of a batch, with
+    the model run once over the whole batch's sentences; article by article if that fails."""
+    from wirewatch.extract.mentions import extract_many, extract_mentions
+
+    english = [a for a in batch if a.language in (None, "en")]
+    try:
+        return dict(zip([a.article_id for a in english], extract_many(english, options.extract), strict=True))
+    except Exception:  # the model failed on the batch: find which article makes it fail
+        results: dict[str, list | Exception] = {}
+        for article in english:
+            try:
+                results[article.article_id] = extract_mentions(article, options.extract)
+            except Exception as exc:
+                results[article.article_id] = exc
+        return results
 
 
 def run_documents(

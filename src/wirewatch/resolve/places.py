@@ -764,10 +764,17 @@ def _token_pattern(text: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
+def place_patterns_key() -> str:
+    """A hash of what place_patterns() is made from (for caches of things built from them)."""
+    return fingerprint([_gazetteer_key(), *package_bytes("wirewatch.resolve.data", "place_patterns.json")])
+
+
+@lru_cache(maxsize=1)
 def _place_patterns() -> tuple[dict, ...]:
     """The patterns, from the user's cache (built with the gazetteer's index at first use)."""
-    key = fingerprint([_gazetteer_key(), *package_bytes("wirewatch.resolve.data", "place_patterns.json")])
-    patterns = cached_file("place-patterns", key, ".json", _write_place_patterns, _read_place_patterns)
+    patterns = cached_file(
+        "place-patterns", place_patterns_key(), ".json", _write_place_patterns, _read_place_patterns
+    )
     assert isinstance(patterns, list)
     return tuple(patterns)
 
