@@ -257,3 +257,14 @@ def test_a_side_named_in_one_sentence_beats_the_unnamed_one_in_another():
         Group(actor1=army, actor2=named, anaphoric=False),
     ]
     assert _actor_groups(groups)[1] is groups[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gang members killed a shopkeeper in Culiacan, Mexico, on Tuesday.",
+        "Suspected drug traffickers attacked a police patrol in Culiacan, Mexico, on Tuesday, killing two officers.",
+    ],
+)
+def test_gangs_and_traffickers_are_coded_as_an_unidentified_gang(text):
+    assert one(text).actor1 == "Unidentified Gang (Mexico)"
