@@ -80,20 +80,19 @@ class Store:
         self.db = db
         self.url = database_url(db)
         self.dialect = "postgresql" if self.url.startswith("postgresql") else "sqlite"
-        if self.dialect == "sqlite" and not create:
-            path = self.url.removeprefix("sqlite:///")
-            if path not in ("", ":memory:") and not Path(path).exists():
-                raise WirewatchError(
-                    errors.DATABASE_ERROR, f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
-                )
+        if self.dialect == "sqlite":
+            _check_sqlite_path(db, self.url.removeprefix("sqlite:///"), create=create)
         try:
             self.engine = sa.create_engine(self.url, future=True)
             if self.dialect == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self._check_is_ours()
             self.migrate()
-        except sa.exc.OperationalError as exc:
-            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot open database ({exc.orig})") from None
         except sa.exc.ArgumentError as exc:
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
+        except sa.exc.DBAPIError as exc:  # not a database, unreachable server, bad credentials, ...
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot open database ({_one_line(exc.orig)})") from None
+        except sa.exc.NoSuchModuleError as exc:
             raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
 
     # -- schema -----------------------------------------------------------------------------
@@ -103,6 +102,23 @@ class Store:
                 return 0
             row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
             return int(row[0]) if row else 0
+
+    def _check_is_ours(self) -> None:
+        """Refuse a database that holds another program's tables (no wirewatch schema), or one made
+        by a newer wirewatch, before migrating anything into it."""
+        with self.engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+        version = self.schema_version() if "meta" in tables else 0
+        if version == 0 and tables - set(s.metadata.tables):
+            raise WirewatchError(
+                errors.DATABASE_ERROR,
+                f"{self.db}: not a wirewatch database (it holds other tables: {', '.join(sorted(tables)[:3])})",
+            )
+        if version > s.SCHEMA_VERSION:
+            raise WirewatchError(
+                errors.DATABASE_ERROR,
+                f"{self.db}: made by a newer wirewatch (schema {version}; this one knows up to {s.SCHEMA_VERSION})",
+            )
 
     def migrate(self) -> int:
         """Apply every migration newer than the database; returns the version reached."""
@@ -422,6 +438,33 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _one_line(exc: BaseException | None) -> str:
+    """A driver's message on one line (PostgreSQL's carry hints on further lines)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _check_sqlite_path(db: str, path: str, *, create: bool) -> None:
+    """A SQLite path that cannot be a database: missing (when reading), a folder, not SQLite."""
+    if path in ("", ":memory:"):
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise WirewatchError(errors.DATABASE_ERROR, f"{db}: is a folder, not a database file")
+    if not target.exists():
+        if not create:
+            raise WirewatchError(
+                errors.DATABASE_ERROR, f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
+            )
+        return
+    try:
+        with target.open("rb") as stream:
+            head = stream.read(16)
+    except OSError as exc:
+        raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot read ({exc.strerror})") from None
+    if head and head != b"SQLite format 3\x00":
+        raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database (not a SQLite file)")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
