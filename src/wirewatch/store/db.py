@@ -406,7 +406,12 @@ class Store:
                 yield EventMention.from_dict(row[0])
 
     # -- events ---------------------------------------------------------------------------------------
-    _EVENT_COLUMNS = tuple(c for c in _record_columns(s.events, Event) if c != "event_id")
+    # the record's own columns, then the review columns derived from it (Event properties)
+    _EVENT_COLUMNS = (
+        *(c for c in _record_columns(s.events, Event) if c != "event_id"),
+        "needs_review",
+        "disputed_count",
+    )
 
     def save_events(self, events: Iterable[Event]) -> None:
         with self.engine.begin() as conn:
