@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from wirewatch import __version__
-from wirewatch.config import Options, default_config_toml, load_options
+from wirewatch.config import Options, default_config_toml, default_database, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
 from wirewatch.store import Store, open_store
@@ -35,7 +35,14 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DbOption = Annotated[str, typer.Option("--db", help="SQLite file path or postgresql:// URL.")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite file path or postgresql:// URL (default: $WIREWATCH_DB, else [store] database "
+        "in the config file, else wirewatch.db).",
+    ),
+]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, jsonl or csv.")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
@@ -63,6 +70,16 @@ MinFatalitiesOption = Annotated[
     int | None, typer.Option("--min-fatalities", help="At least this many killed.")
 ]
 TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, location or actors.")]
+MinSourcesOption = Annotated[
+    int | None, typer.Option("--min-sources", help="At least this many independent sources (stories).")
+]
+ReviewOption = Annotated[
+    str | None,
+    typer.Option(
+        "--review",
+        help="Review state: all, unreviewed, confirmed, rejected or flagged (default: all but rejected).",
+    ),
+]
 
 
 def _err(line: str) -> None:
@@ -89,8 +106,13 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _store(db: str, *, create: bool = False) -> Store:
-    return open_store(db, create=create)
+def _database(db: str | None, options: Options | None = None) -> str:
+    """The database named by --db, else the default ($WIREWATCH_DB, the config file's)."""
+    return db or default_database(options)
+
+
+def _store(db: str | None, *, create: bool = False, options: Options | None = None) -> Store:
+    return open_store(_database(db, options), create=create)
 
 
 def _version(value: bool) -> None:
@@ -110,36 +132,51 @@ def main(
 
 # -- run --------------------------------------------------------------------------------------------
 class _Progress:
-    """A progress line on stderr while a run goes on; silent when stderr is not a terminal."""
+    """Progress bars on stderr while a run goes on, one per stage with its total where the database
+    knows it; a stage's bar stops when the next begins. Silent when stderr is not a terminal."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.current: str | None = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self.progress = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} done"),
-                TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                TextColumn("{task.description:22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
             )  # fmt: skip
             self.progress.__enter__()
-            self.reading = self.progress.add_task("reading and cleaning", total=None)
-            self.stage_task: Any = None
         return self
 
-    def document(self) -> None:
-        if self.progress:
-            self.progress.advance(self.reading)
-
-    def stage(self, name: str, n: int) -> None:
+    def start(self, name: str, total: int | None) -> None:
+        """A stage begins (with its number of items, None when unknown): the previous one is done."""
         if not self.progress:
             return
-        if self.stage_task is None or self.progress.tasks[self.stage_task].description != name:
-            self.stage_task = self.progress.add_task(name, total=None)
-        self.progress.advance(self.stage_task, n)
+        self._finish_current()
+        self.tasks[name] = self.progress.add_task(name, total=total)
+        self.current = name
+
+    def _finish_current(self) -> None:
+        if self.current is None:
+            return
+        task = self.tasks[self.current]
+        done = self.progress.tasks[task].completed
+        self.progress.update(task, total=done, completed=done)  # a bar without a total ends full
+        self.progress.stop_task(task)
+        self.current = None
+
+    def document(self) -> None:
+        if self.progress and self.current:
+            self.progress.advance(self.tasks[self.current])
+
+    def stage(self, name: str, n: int) -> None:
+        if self.progress and name in self.tasks:
+            self.progress.advance(self.tasks[name], n)
 
     def print(self, line: str) -> None:
         if self.progress:
@@ -149,6 +186,7 @@ class _Progress:
 
     def __exit__(self, *exc: object) -> None:
         if self.progress:
+            self._finish_current()
             self.progress.__exit__(*exc)
 
 
@@ -162,6 +200,10 @@ def summary_lines(summary: Any, store: Store) -> list[str]:
         lines.append("skipped: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.skipped.items())))
     if s.warnings:
         lines.append("warnings: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.warnings.items())))
+    if s.not_coded:  # stored, but extraction reads English only
+        lines.append(
+            "not coded: " + ", ".join(f"language {lang} x{n}" for lang, n in sorted(s.not_coded.items()))
+        )
     lines.append(
         f"stories assigned {s.stories_assigned}, articles extracted {s.articles_extracted}, "
         f"mentions {s.mentions}, events touched {s.events_touched}"
@@ -173,28 +215,49 @@ def summary_lines(summary: Any, store: Store) -> list[str]:
     return lines
 
 
-def run_inputs(inputs: list[str], db: str, options: Options, *, quiet: bool = False) -> tuple[Any, Store]:
-    """Run the pipeline with one-line problems and a progress line on stderr."""
+def run_inputs(
+    inputs: list[str], db: str | None, options: Options, *, quiet: bool = False,
+    wait_s: float | None = None, re_extract: bool = False,
+) -> tuple[Any, Store]:  # fmt: skip
+    """Run the pipeline, holding the database's writer lock, with one-line problems and progress
+    bars on stderr. `wait_s`: how long to wait for another writer (default: [store] lock_wait_s)."""
     from wirewatch.pipeline import run_pipeline
+    from wirewatch.store.writer_lock import writer_lock
 
-    store = _store(db, create=True)
-    with _Progress(sys.stderr.isatty() and not quiet) as progress:
+    store = _store(db, create=True, options=options)
+    wait = options.store.lock_wait_s if wait_s is None else wait_s
+    with (
+        writer_lock(store, wait_s=wait, purpose="run"),
+        _Progress(sys.stderr.isatty() and not quiet) as progress,
+    ):
 
         def on_problem(problem: InputProblem) -> None:
             progress.print(problem.line())
 
+        if re_extract:
+            store.forget_extraction()
         summary = run_pipeline(
-            inputs, store, options,
-            on_problem=on_problem, on_document=progress.document, on_stage=progress.stage,
+            inputs, store, options, on_problem=on_problem, on_document=progress.document,
+            on_stage=progress.stage, on_stage_start=progress.start,
         )  # fmt: skip
     return summary, store
+
+
+WaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait",
+        help="Seconds to wait while another wirewatch process writes to the database "
+        "(default: [store] lock_wait_s, 0: refuse at once).",
+    ),
+]
 
 
 @app.command()
 @user_errors
 def run(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feed URLs, or - for stdin.")],
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     config: ConfigOption = None,
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Skip inputs larger than this (default 5 MB).")
@@ -209,8 +272,18 @@ def run(
     ] = True,
     feed_limit: Annotated[int | None, typer.Option("--feed-limit", help="Pages fetched per feed.")] = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    wait: WaitOption = None,
+    re_extract: Annotated[
+        bool,
+        typer.Option(
+            "--re-extract", help="Extract every stored article again (after changing dictionaries or rules)."
+        ),
+    ] = False,
 ) -> None:
-    """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store."""
+    """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store.
+
+    One writer at a time: while another run or watch writes to the database, this one refuses
+    (W022, exit 2) or, with --wait, waits for it."""
     options = load_options(config)
     for name, value in (("max_bytes", max_bytes), ("timeout_s", timeout), ("retries", retries),
                         ("feed_item_limit", feed_limit)):  # fmt: skip
@@ -218,7 +291,7 @@ def run(
             setattr(options.ingest, name, value)
     if not robots:
         options.ingest.respect_robots = False
-    summary, store = run_inputs(inputs, db, options)
+    summary, store = run_inputs(inputs, db, options, wait_s=wait, re_extract=re_extract)
     if summary_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     else:
@@ -234,9 +307,7 @@ ARTICLE_COLUMNS = ["article_id", "published_at", "agency", "outlet", "language",
 
 @app.command()
 @user_errors
-def articles(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
-) -> None:
+def articles(db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
     """List stored articles (jsonl: every field of records.md, with the clean text)."""
     store = _store(db)
     rows = (a.to_dict() for a in store.iter_articles(limit=limit))
@@ -245,9 +316,7 @@ def articles(
 
 @app.command()
 @user_errors
-def stories(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
-) -> None:
+def stories(db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
     """List stories: copies of one text grouped, with canonical copy, agency and first seen (jsonl: members)."""
     from wirewatch.dedup.stories import STORY_COLUMNS, story_rows
 
@@ -258,7 +327,7 @@ def stories(
 @user_errors
 def show(
     article_id: Annotated[str, typer.Argument(help="An article id (or a unique prefix of one).")],
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON object.")] = False,
 ) -> None:
     """Show one article: clean text, metadata and where each field came from, what was removed."""
@@ -314,11 +383,11 @@ EVENT_COLUMNS = [
 @app.command()
 @user_errors
 def mentions(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None,
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
 ) -> None:  # fmt: skip
     """List event mentions: one article's report of one event, with sentence and spans (jsonl).
     The filters apply to each mention's own date, place, type, actors and toll."""
@@ -328,6 +397,7 @@ def mentions(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources, review=review,
     )  # fmt: skip
     rows = (m.to_dict() for m in find_mentions(_store(db), flt, limit=limit))
     emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
@@ -336,22 +406,29 @@ def mentions(
 @app.command()
 @user_errors
 def events(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None,
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
 ) -> None:  # fmt: skip
-    """List events fused from mentions (jsonl: every field, with sources and spans); the filters
-    are those of the API's /events."""
+    """List events fused from mentions (jsonl: every field, with sources and spans; csv: the ACLED-style
+    CSV of `export`); the filters are those of the API's /events."""
     from wirewatch.store.events_query import iter_matching_events
     from wirewatch.views import event_filter
 
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources, review=review,
     )  # fmt: skip
-    rows = (e.to_dict() for e in iter_matching_events(_store(db), flt, limit=limit))
+    store = _store(db)
+    if fmt is Format.csv:  # the same ACLED-style CSV as `wirewatch export`
+        from wirewatch.export import export_events
+
+        export_events(store, "csv", "-", flt, limit=limit)
+        return
+    rows = (e.to_dict() for e in iter_matching_events(store, flt, limit=limit))
     emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 
@@ -359,7 +436,7 @@ def events(
 @app.command()
 @user_errors
 def export(
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson or parquet.")
     ] = "csv",
@@ -367,7 +444,7 @@ def export(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
 ) -> None:  # fmt: skip
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
@@ -376,6 +453,7 @@ def export(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources, review=review,
     )  # fmt: skip
     result = export_events(_store(db), fmt, output, flt)
     skipped = (
@@ -389,7 +467,7 @@ def export(
 @app.command()
 @user_errors
 def serve(
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     host: Annotated[
         str | None, typer.Option("--host", help="Interface to listen on (default from config: 127.0.0.1).")
     ] = None,
@@ -442,7 +520,7 @@ def demo(
 @user_errors
 def eval_(
     gold: Annotated[Path, typer.Argument(help="Gold file in the format of seeds/gold.json.")],
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     fmt: FormatOption = Format.table,
     details: Annotated[
         bool, typer.Option("--details", help="List every gold event: found, wrong and missing fields.")

@@ -91,7 +91,9 @@ class Store:
         except sa.exc.ArgumentError as exc:
             raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
         except sa.exc.DBAPIError as exc:  # not a database, unreachable server, bad credentials, ...
-            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot open database ({_one_line(exc.orig)})") from None
+            raise WirewatchError(
+                errors.DATABASE_ERROR, f"{db}: cannot open database ({_one_line(exc.orig)})"
+            ) from None
         except sa.exc.NoSuchModuleError as exc:
             raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
 
@@ -296,6 +298,30 @@ class Store:
         with self.engine.connect() as conn:
             for row in conn.execute(q):
                 yield Article.from_dict(row[0])
+
+    def count_articles(self, *, without_story: bool = False, needs_extraction: str | None = None) -> int:
+        """How many articles `iter_articles` would give with the same arguments (progress totals)."""
+        q = sa.select(sa.func.count()).select_from(s.articles)
+        if without_story:
+            q = q.where(s.articles.c.story_id.is_(None))
+        if needs_extraction is not None:
+            col = s.articles.c.extracted_with
+            q = q.where(sa.or_(col.is_(None), col != needs_extraction))
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def count_pending_mentions(self) -> int:
+        """Mentions no event holds yet: what the next fusion pass fuses."""
+        q = sa.select(sa.func.count()).select_from(s.mentions).where(s.mentions.c.event_id.is_(None))
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def forget_extraction(self) -> int:
+        """Mark every article for extraction again (after a change of dictionaries or rules); the
+        next run re-extracts them all and fusion revises their events. Returns the article count."""
+        with self.engine.begin() as conn:
+            result = conn.execute(s.articles.update().values(extracted_with=None))
+        return max(result.rowcount or 0, 0)
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:

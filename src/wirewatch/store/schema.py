@@ -261,7 +261,9 @@ def _review_and_watch_v8(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[corrections, watch_sources, watch_seen], checkfirst=True)
     _add_missing_columns(conn, events, ["review_status", "needs_review", "disputed_count"])
     _add_missing_columns(conn, event_history, ["author", "reason"])
-    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_review ON events (needs_review, review_status)"))
+    conn.execute(
+        sa.text("CREATE INDEX IF NOT EXISTS ix_events_review ON events (needs_review, review_status)")
+    )
     # the covering index answers counts of the default listing (rejected events left out) alone
     conn.execute(sa.text("DROP INDEX IF EXISTS ix_events_cover"))
     conn.execute(sa.text(
