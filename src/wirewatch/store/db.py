@@ -100,10 +100,7 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("meta"):
-                return 0
-            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
-            return int(row[0]) if row else 0
+            return _schema_version(conn)
 
     def _check_is_ours(self) -> None:
         """Refuse a database that holds another program's tables (no wirewatch schema), or one made
@@ -123,16 +120,51 @@ class Store:
             )
 
     def migrate(self) -> int:
-        """Apply every migration newer than the database; returns the version reached."""
-        current = self.schema_version()
+        """Apply every migration newer than the database; returns the version reached.
+
+        Two processes opening a new or older database at once must not both migrate it: each
+        migration runs under a lock (SQLite: one IMMEDIATE transaction for all of them, DDL
+        included; PostgreSQL: a transaction-level advisory lock), and the version is read again
+        under that lock, so the second finds the work done."""
+        if self.schema_version() >= s.SCHEMA_VERSION:
+            return s.SCHEMA_VERSION
+        if self.dialect == "sqlite":
+            return self._migrate_sqlite()
+        current = 0
         for version, _desc, fn in s.MIGRATIONS:
-            if version <= current:
-                continue
             with self.engine.begin() as conn:
-                fn(conn)
-                self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
-            current = version
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+                current = _schema_version(conn)
+                if version > current:
+                    self._apply(conn, version, fn)
+                    current = version
         return current
+
+    def _migrate_sqlite(self) -> int:
+        # pysqlite commits DDL on its own; in autocommit mode with an explicit BEGIN IMMEDIATE the
+        # whole migration is one transaction that holds the write lock (others wait, then re-read)
+        private = ":memory:" in self.url or self.url == "sqlite://"  # no one else can open it
+        engine = self.engine if private else sa.create_engine(
+            self.url, connect_args={"isolation_level": None, "timeout": 120}
+        )  # fmt: skip
+        if not private:
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        try:
+            with engine.begin() as conn:
+                current = _schema_version(conn)
+                for version, _desc, fn in s.MIGRATIONS:
+                    if version > current:
+                        self._apply(conn, version, fn)
+                        current = version
+        finally:
+            if not private:
+                engine.dispose()
+        return current
+
+    def _apply(self, conn: sa.Connection, version: int, fn: Any) -> None:
+        fn(conn)
+        self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
 
     def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
@@ -469,6 +501,16 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+MIGRATION_LOCK_KEY = 0x5757_6D69_6772_6174  # PostgreSQL advisory lock key while migrating ("WWmigrat")
+
+
+def _schema_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("meta"):
+        return 0
+    row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
 
 
 def _one_line(exc: BaseException | None) -> str:
