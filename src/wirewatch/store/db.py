@@ -485,9 +485,26 @@ class Store:
                 conn.execute(s.events.delete().where(s.events.c.event_id.in_(ids)))
 
     def get_event(self, event_id: str) -> Event | None:
+        """An event by its id, or by a unique prefix of it (4 characters at least)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(s.events.c.data).where(s.events.c.event_id == event_id)).first()
+            if row is None and len(event_id) >= 4:
+                rows = conn.execute(
+                    sa.select(s.events.c.data).where(s.events.c.event_id.like(event_id + "%")).limit(2)
+                ).all()
+                row = rows[0] if len(rows) == 1 else None
         return Event.from_dict(row[0]) if row else None
+
+    def get_story_by_prefix(self, story_id: str) -> Story | None:
+        """A story by its id, or by a unique prefix of it (4 characters at least)."""
+        story = self.get_story(story_id)
+        if story is None and len(story_id) >= 4:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(s.stories.c.data).where(s.stories.c.story_id.like(story_id + "%")).limit(2)
+                ).all()
+            story = Story.from_dict(rows[0][0]) if len(rows) == 1 else None
+        return story
 
     def iter_events(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Event]:
         q = sa.select(s.events.c.data).order_by(s.events.c.event_date, s.events.c.event_id)

@@ -255,6 +255,26 @@ def _add_missing_columns(conn: sa.Connection, table: sa.Table, names: list[str])
             conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
 
 
+def _backfill_disputed(conn: sa.Connection) -> None:
+    """Events fused before migration 8: the fields their sources disagree on, for the review queue."""
+    from wirewatch.records import Event
+    from wirewatch.review.overlay import disputed_fields
+
+    ids = [r[0] for r in conn.execute(sa.select(events.c.event_id).where(events.c.disputed_count.is_(None)))]
+    for start in range(0, len(ids), 500):  # a chunk of records in memory at a time
+        chunk = ids[start : start + 500]
+        for event_id, data in conn.execute(
+            sa.select(events.c.event_id, events.c.data).where(events.c.event_id.in_(chunk))
+        ).all():
+            event = Event.from_dict(dict(data))
+            event.disputed_fields = disputed_fields(event)
+            conn.execute(
+                events.update()
+                .where(events.c.event_id == event_id)
+                .values(disputed_count=len(event.disputed_fields), needs_review=False, data=event.to_dict())
+            )
+
+
 def _review_and_watch_v8(conn: sa.Connection) -> None:
     # corrections and the watch state are new tables; events carry their review state in columns
     # the filters and the review queue read, history rows say who made a correction and why
@@ -264,6 +284,7 @@ def _review_and_watch_v8(conn: sa.Connection) -> None:
     conn.execute(
         sa.text("CREATE INDEX IF NOT EXISTS ix_events_review ON events (needs_review, review_status)")
     )
+    _backfill_disputed(conn)
     # the covering index answers counts of the default listing (rejected events left out) alone
     conn.execute(sa.text("DROP INDEX IF EXISTS ix_events_cover"))
     conn.execute(sa.text(
