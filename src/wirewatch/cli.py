@@ -432,6 +432,176 @@ def events(
     emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 
+# -- review and corrections -------------------------------------------------------------------------
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who makes the correction (default: $WIREWATCH_ANALYST, else your user name)."),
+]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why (kept in the event's history).")]
+CorrectionWaitOption = Annotated[
+    float, typer.Option("--wait", help="Seconds to wait while a run or watch writes to the database.")
+]
+
+
+def _analyst(by: str | None) -> str:
+    import getpass
+    import os
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this user id (containers)
+        user = ""
+    return by or os.environ.get("WIREWATCH_ANALYST", "") or user
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def _print_correction(done: dict[str, Any]) -> None:
+    changed = {k: v for k, v in done.get("changes", {}).items() if isinstance(v, list) and len(v) == 2}
+    shown = [f"{name} {_shown(old)} -> {_shown(new)}" for name, (old, new) in changed.items()
+             if name not in ("hand_set", "review_flags", "notes")]  # fmt: skip
+    typer.echo(f"{done['action']} event {done['event_id']}" + (": " + "; ".join(shown) if shown else "")
+               + f" (correction {done['correction_id']})")  # fmt: skip
+    for flag in done.get("review_flags") or []:
+        typer.echo(f"  flagged: {flag}")
+
+
+@app.command()
+@user_errors
+def review(
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: Annotated[int, typer.Option("--limit")] = 50,
+    since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
+    admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
+    actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """List the events that most need a look, with why: flagged (the sources changed their view of a
+    corrected field), low confidence, sources that disagree, high tolls. Then: `show`, `correct`,
+    `confirm`, `reject`, `merge`, `split`."""
+    from wirewatch.review.queue import QUEUE_COLUMNS, review_queue
+    from wirewatch.views import event_filter
+
+    options = load_options(config)
+    flt = event_filter(
+        since=since, until=until, country=country, admin1=admin1, event_type=event_type,
+        sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
+    )  # fmt: skip
+    page = review_queue(_store(db, options=options), flt, options=options.review, limit=limit)
+    rows = page["events"]
+    if fmt is not Format.jsonl:
+        rows = [r | {"reasons": "; ".join(r["reasons"])} for r in rows]
+    emit(rows, fmt, QUEUE_COLUMNS, widths={"reasons": 90, "location": 20})
+    if fmt is Format.table:
+        typer.echo(f"{len(rows)} of {page['total']} events to review")
+
+
+@app.command()
+@user_errors
+def correct(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    assignments: Annotated[
+        list[str], typer.Argument(help="FIELD=VALUE, e.g. fatalities=3 location=Nyala sub_event_type='Armed clash'.")
+    ],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+) -> None:  # fmt: skip
+    """Set fields of an event by hand (type, sub-type, actors, place, date, fatalities, ...), with a
+    reason. The value stays through every rerun; if the sources later say otherwise, the event is
+    flagged for review."""
+    from wirewatch.review.actions import correct_event
+    from wirewatch.review.fields import parse_assignments
+
+    done = correct_event(_store(db), event_id, parse_assignments(assignments), author=_analyst(by), reason=reason,
+                         wait_s=wait)  # fmt: skip
+    _print_correction(done)
+
+
+@app.command()
+@user_errors
+def reject(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+) -> None:  # fmt: skip
+    """Reject an event as not an event: listings and exports leave it out (--review rejected shows
+    it); new copies of its story join it rather than coming back."""
+    from wirewatch.review.actions import reject_event
+
+    _print_correction(reject_event(_store(db), event_id, author=_analyst(by), reason=reason, wait_s=wait))
+
+
+@app.command()
+@user_errors
+def confirm(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+) -> None:  # fmt: skip
+    """Confirm an event as it stands: it leaves the review queue, a rejection is undone, and flags
+    are cleared."""
+    from wirewatch.review.actions import confirm_event
+
+    _print_correction(confirm_event(_store(db), event_id, author=_analyst(by), reason=reason, wait_s=wait))
+
+
+@app.command()
+@user_errors
+def merge(
+    event_ids: Annotated[list[str], typer.Argument(help="Two or more event ids (or unique prefixes).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+    config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """Merge events that report one event; their sources stay together through every rerun."""
+    from wirewatch.review.actions import merge_events
+
+    options = load_options(config)
+    done = merge_events(_store(db, options=options), event_ids, author=_analyst(by), reason=reason,
+                        options=options.fuse, wait_s=wait)  # fmt: skip
+    typer.echo(
+        f"merged {', '.join(done['merged'])} into {done['event_id']} (correction {done['correction_id']})"
+    )
+
+
+@app.command()
+@user_errors
+def split(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Article or mention ids (or prefixes) of the sources to take out.")
+    ],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+    config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """Split sources out of an event into an event of their own; they stay apart through every rerun."""
+    from wirewatch.review.actions import split_event
+
+    options = load_options(config)
+    done = split_event(_store(db, options=options), event_id, sources, author=_analyst(by), reason=reason,
+                       options=options.fuse, wait_s=wait)  # fmt: skip
+    typer.echo(f"split {', '.join(done['new_event_ids']) or 'nothing'} out of {done['event_id']} "
+               f"(correction {done['correction_id']})")  # fmt: skip
+
+
+@app.command()
+@user_errors
+def withdraw(
+    correction_id: Annotated[str, typer.Argument(help="A correction id (shown by `show EVENT_ID`).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+    config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """Withdraw a correction: the event goes back to what its sources and the other corrections say
+    (a withdrawn merge or split leaves the grouping to fusion). The history keeps both."""
+    from wirewatch.review.actions import withdraw_correction
+
+    options = load_options(config)
+    done = withdraw_correction(_store(db, options=options), correction_id, author=_analyst(by), reason=reason,
+                               options=options.fuse, wait_s=wait)  # fmt: skip
+    if "changes" in done:
+        _print_correction(done)
+    else:
+        typer.echo(f"withdrew correction {done['correction_id']}; events now: {', '.join(done['event_ids'])}")
+
+
 # -- export and serve -------------------------------------------------------------------------------
 @app.command()
 @user_errors

@@ -109,6 +109,12 @@ class StoreOptions:
 
 
 @dataclass(slots=True)
+class ReviewOptions:
+    low_confidence: float = 0.5  # `wirewatch review` lists events below this confidence
+    high_fatalities: int = 10  # ... and events with at least this many killed
+
+
+@dataclass(slots=True)
 class WatchOptions:
     every: str = "15m"  # how often a source is polled when the sources file names no interval
 
@@ -123,6 +129,7 @@ class Options:
     api: ApiOptions = field(default_factory=ApiOptions)
     store: StoreOptions = field(default_factory=StoreOptions)
     watch: WatchOptions = field(default_factory=WatchOptions)
+    review: ReviewOptions = field(default_factory=ReviewOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Every setting, by section (bookkeeping fields left out)."""
