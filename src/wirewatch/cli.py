@@ -643,13 +643,16 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default from config: 8765).")] = None,
     config_file: ConfigOption = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the dashboard in a web browser once the server is up.")
+    ] = False,
 ) -> None:
-    """Serve the REST API (events, stories, articles, stats, ingest) with uvicorn."""
+    """Serve the dashboard (at /) and the REST API (events, stories, articles, stats, ingest) with uvicorn."""
     from wirewatch.api import serve as serve_api
 
     options = load_options(config_file)
     _store(db).close()  # a missing database is a one-line error before the server starts
-    serve_api(db, options, host=host, port=port)
+    serve_api(db, options, host=host, port=port, open_browser=open_browser, announce=typer.echo)
 
 
 # -- demo and config --------------------------------------------------------------------------------
@@ -658,8 +661,12 @@ def serve(
 def demo(
     db: DbOption = "wirewatch-demo.db",
     fresh: Annotated[bool, typer.Option("--fresh/--keep", help="Start from an empty database.")] = True,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Then serve the dashboard and open it in a web browser.")
+    ] = False,
 ) -> None:
-    """Run the whole pipeline on the bundled demo corpus and print what it found."""
+    """Run the whole pipeline on the bundled demo corpus, print what it found and where to see it
+    on the dashboard (on a terminal, offer to serve and open it)."""
     from wirewatch.demo import corpus_path
 
     if fresh and "://" not in db:
@@ -684,6 +691,20 @@ def demo(
         widths={"actor1": 28, "actor2": 28},
     )
     typer.echo(f"\nnext: wirewatch events --db {db} --format jsonl ; wirewatch show ARTICLE_ID --db {db}")
+    _offer_dashboard(db, open_browser)
+
+
+def _offer_dashboard(db: str, open_browser: bool) -> None:
+    """Print the dashboard's address; serve it when asked (--open, or yes at a terminal's prompt)."""
+    from wirewatch.api import serve as serve_api
+    from wirewatch.api.server import dashboard_url
+
+    options = Options()
+    typer.echo(f"dashboard: wirewatch serve --db {db} , then open {dashboard_url(options)}")
+    if not open_browser and sys.stdin.isatty() and sys.stdout.isatty():
+        open_browser = typer.confirm("Serve the dashboard now and open it in a browser?", default=False)
+    if open_browser:
+        serve_api(db, options, open_browser=True, announce=typer.echo)
 
 
 @app.command("eval")

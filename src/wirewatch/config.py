@@ -87,7 +87,7 @@ class ExtractOptions:
 @dataclass(slots=True)
 class FuseOptions:
     date_slack_days: int = 1
-    max_km: float = 50.0
+    max_km: float = 25.0  # two places of one name further apart are namesakes: two events
     text_similarity_weight: float = 0.2
 
 
@@ -120,6 +120,15 @@ class WatchOptions:
 
 
 @dataclass(slots=True)
+class WebOptions:
+    # the dashboard's map draws country outlines shipped with wirewatch (offline); a tile server
+    # URL here ("https://tiles.example.org/{z}/{x}/{y}.png") adds its tiles under them, and its
+    # origin is allowed by the pages' Content-Security-Policy
+    tile_url: str | None = None
+    tile_attribution: str | None = None  # shown in the map's corner with the tiles
+
+
+@dataclass(slots=True)
 class Options:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
@@ -130,6 +139,7 @@ class Options:
     store: StoreOptions = field(default_factory=StoreOptions)
     watch: WatchOptions = field(default_factory=WatchOptions)
     review: ReviewOptions = field(default_factory=ReviewOptions)
+    web: WebOptions = field(default_factory=WebOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Every setting, by section (bookkeeping fields left out)."""

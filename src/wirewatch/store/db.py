@@ -83,7 +83,10 @@ class Store:
         if self.dialect == "sqlite":
             _check_sqlite_path(db, self.url.removeprefix("sqlite:///"), create=create)
         try:
-            self.engine = sa.create_engine(self.url, future=True)
+            # SQLite: wait for another process's write (a migration, a run's commit) as long as a
+            # migration may take on a loaded machine, rather than pysqlite's 5 seconds
+            connect_args = {"timeout": 60} if self.dialect == "sqlite" else {}
+            self.engine = sa.create_engine(self.url, future=True, connect_args=connect_args)
             if self.dialect == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self._check_is_ours()

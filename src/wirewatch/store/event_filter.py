@@ -80,6 +80,8 @@ class EventFilter:
             out.append(c.latitude.between(min_lat, max_lat))
         if self.min_fatalities is not None:
             out.append(c.fatalities >= self.min_fatalities)
+        if self.min_sources is not None:
+            out.append(c.independent_source_count >= self.min_sources)
         if self.q:
             like = f"%{_escape_like(self.q.strip().lower())}%"
             out.append(
@@ -115,15 +117,16 @@ def mention_columns() -> SimpleNamespace:
     own columns where it has them, the rest read from its stored record."""
     m = s.mentions.c
     text = {name: m.data[name].as_string() for name in _MENTION_TEXT_FIELDS}
-    # what a mention's event says: its independent sources and review state (None: no event yet)
+    # what a mention's event says of its review state (None: no event yet)
     of_event = {
         name: sa.select(s.events.c[name]).where(s.events.c.event_id == m.event_id).scalar_subquery()
-        for name in ("independent_source_count", "review_status", "needs_review")
+        for name in ("review_status", "needs_review")
     }
     return SimpleNamespace(
         event_date=m.event_date, country=m.country, event_type=m.event_type, **text,
         longitude=m.data["longitude"].as_float(), latitude=m.data["latitude"].as_float(),
         fatalities=m.data["fatalities"].as_integer(), **of_event,
+        independent_source_count=sa.literal(1),  # a mention is one article's report
     )  # fmt: skip
 
 
