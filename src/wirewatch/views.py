@@ -53,7 +53,7 @@ def event_view(store: Store, event_id: str) -> dict[str, Any]:
     event = store.get_event(event_id)
     if event is None:
         raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{event_id}'")
-    return event.to_dict() | {"history": event_history(store, event_id)}
+    return event.to_dict() | {"history": event_history(store, event.event_id)}
 
 
 # -- pages ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ events involved carries out, and that every later pass keeps.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,10 +24,16 @@ from wirewatch.review.corrections import CONSTRAINT_ACTIONS, HISTORY_ACTION, Cor
 from wirewatch.review.fields import expand_changes
 from wirewatch.review.overlay import machine_view, overlay
 from wirewatch.store import corrections as qc
-from wirewatch.store.db import Store, now_iso
+from wirewatch.store.db import Store
 from wirewatch.store.writer_lock import writer_lock
 
 DEFAULT_WAIT_S = 30.0
+
+
+def _moment() -> str:
+    """When a correction is made, to the microsecond: corrections apply in the order they were
+    made, and two made within one second must not be ordered by their ids."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _event(store: Store, event_id: str) -> Event:
@@ -65,7 +72,7 @@ def correct_event(
         event = _event(store, event_id)
         machine = machine_view(event)
         changes = expand_changes(given, event)
-        at = now_iso()
+        at = _moment()
         correction = _new(
             event.event_id, "set", who, why, at, fields=sorted(given), changes=changes,
             machine={name: getattr(machine, name) for name in changes},
@@ -82,7 +89,7 @@ def reject_event(
     with writer_lock(store, wait_s=wait_s, purpose="correction"):
         event = _event(store, event_id)
         correction = _new(
-            event.event_id, "reject", who, why, now_iso(), machine={"source_count": event.source_count}
+            event.event_id, "reject", who, why, _moment(), machine={"source_count": event.source_count}
         )
         return _apply(store, event, correction)
 
@@ -101,7 +108,7 @@ def confirm_event(
     with writer_lock(store, wait_s=wait_s, purpose="correction"):
         event = _event(store, event_id)
         seen = dict(event.machine_values) | {"source_count": event.source_count}
-        correction = _new(event.event_id, "confirm", who, why, now_iso(), machine=seen)
+        correction = _new(event.event_id, "confirm", who, why, _moment(), machine=seen)
         return _apply(store, event, correction)
 
 
@@ -110,7 +117,8 @@ def _apply(
 ) -> dict[str, Any]:
     """Lay every active correction of the event, this one included, over its sources' view; write
     the correction, the event and a history row together."""
-    active = qc.corrections_of_events(store, [event.event_id]).get(event.event_id, [])
+    stored = qc.corrections_of_events(store, [event.event_id]).get(event.event_id, [])
+    active = [c for c in stored if c.correction_id != correction.correction_id]  # as it is now
     if correction.active:
         active = [*active, correction]
     corrected = overlay(machine_view(event), active)
@@ -151,7 +159,7 @@ def merge_events(
         if len(events) < 2:
             raise WirewatchError(errors.BAD_OPTION, "merge needs two or more different events")
         mentions = _mentions_of(store, events)
-        correction = _new(events[0].event_id, "merge", who, why, now_iso(),
+        correction = _new(events[0].event_id, "merge", who, why, _moment(),
                           together=[mention_key(m) for m in mentions])  # fmt: skip
         qc.record_history(store, [], [correction])
         fuse_pending(
@@ -196,7 +204,7 @@ def split_event(
             raise WirewatchError(
                 errors.BAD_OPTION, "split would leave the event with no source: reject it instead"
             )
-        correction = _new(event.event_id, "split", who, why, now_iso(),
+        correction = _new(event.event_id, "split", who, why, _moment(),
                           apart=[mention_key(m) for m in apart], rest=[mention_key(m) for m in rest])  # fmt: skip
         qc.record_history(store, [], [correction])
         fuse_pending(store, options, refuse=[event.event_id], attribution={"author": who, "reason": why})
@@ -223,7 +231,7 @@ def withdraw_correction(
                 errors.BAD_OPTION, f"correction {correction.correction_id} was already withdrawn"
             )
         correction.active = False
-        correction.withdrawn_at, correction.withdrawn_by, correction.withdrawn_reason = now_iso(), who, why
+        correction.withdrawn_at, correction.withdrawn_by, correction.withdrawn_reason = _moment(), who, why
         if correction.action not in CONSTRAINT_ACTIONS:
             return _apply(store, _event(store, correction.event_id), correction)
         named = [k["mention_id"] for k in (*correction.together, *correction.apart, *correction.rest)]
