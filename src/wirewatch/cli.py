@@ -10,16 +10,17 @@ Exit codes (docs/cli.md):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from wirewatch import __version__
+from wirewatch import __version__, errors
 from wirewatch.config import Options, default_config_toml, default_database, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
@@ -301,6 +302,79 @@ def run(
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[Callable[[], bool]]:
+    """SIGINT and SIGTERM ask the work to stop between articles (a second SIGINT stops at once);
+    yields the check the pipeline calls."""
+    import signal
+
+    asked: list[int] = []
+
+    def ask(signum: int, _frame: Any) -> None:
+        if asked and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        asked.append(signum)
+        _err("stopping after the current article (Ctrl-C again to stop at once)")
+
+    before = {sig: signal.signal(sig, ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield lambda: bool(asked)
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+@app.command()
+@user_errors
+def watch(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders, URLs and RSS/Atom feed URLs to poll.")
+    ] = None,
+    sources_file: Annotated[
+        str | None,
+        typer.Option("--sources", help="A file listing sources, one a line, each optionally with its interval "
+                     "('https://example.org/feed.xml 5m'); '#' starts a comment."),
+    ] = None,
+    every: Annotated[
+        str | None, typer.Option("--every", help="Poll interval: 30s, 15m, 1h, 1d (default: [watch] every, 15m).")
+    ] = None,
+    db: DbOption = None, config: ConfigOption = None,
+    wait: Annotated[
+        float | None,
+        typer.Option("--wait", help="Seconds a cycle waits while another process writes to the database "
+                     "(default: [store] lock_wait_s); a cycle that could not wait tries again next time."),
+    ] = None,
+    cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many cycles.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="One cycle, then stop (for cron).")] = False,
+    robots: Annotated[
+        bool, typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds.")
+    ] = True,
+) -> None:  # fmt: skip
+    """Poll SOURCES on a schedule and run the pipeline over what is new: a conditional GET for URLs
+    (ETag, Last-Modified), a feed's new items, a folder's new or changed files. One line per cycle
+    (new articles, new and changed events, failed sources); one source failing does not stop the
+    others. Ctrl-C or SIGTERM stops between articles; a restart resumes where it stopped."""
+    from wirewatch.watch import Watcher, WatchSource, parse_interval, read_sources_file
+
+    options = load_options(config)
+    default_every = parse_interval(every or options.watch.every, "--every" if every else "[watch] every")
+    listed = [WatchSource(name, default_every) for name in sources or []]
+    if sources_file:
+        listed += read_sources_file(sources_file, default_every)
+    if not listed:
+        raise WirewatchError(errors.BAD_OPTION, "nothing to watch: give SOURCES or --sources FILE")
+    if not robots:
+        options.ingest.respect_robots = False
+    store = _store(db, create=True, options=options)
+    with _stop_on_signals() as should_stop:
+        watcher = Watcher(
+            store, listed, options, wait_s=options.store.lock_wait_s if wait is None else wait,
+            should_stop=should_stop, on_problem=lambda problem: _err(problem.line()),
+        )  # fmt: skip
+        typer.echo(f"watching {len(listed)} source(s) into {store.db}; Ctrl-C stops", err=True)
+        watcher.run(cycles=1 if once else cycles, on_cycle=lambda report: typer.echo(report.line()))
+
+
 # -- articles and show ------------------------------------------------------------------------------
 ARTICLE_COLUMNS = ["article_id", "published_at", "agency", "outlet", "language", "story_id", "title"]
 
@@ -326,14 +400,28 @@ def stories(db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitO
 @app.command()
 @user_errors
 def show(
-    article_id: Annotated[str, typer.Argument(help="An article id (or a unique prefix of one).")],
+    article_id: Annotated[
+        str, typer.Argument(help="An event, story or article id (or a unique prefix of one).")
+    ],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON object.")] = False,
 ) -> None:
-    """Show one article: clean text, metadata and where each field came from, what was removed."""
+    """Show one event (each field beside the sentence and source that support it, fatalities by
+    source, sources by story, corrections, history), one story (its copies and events) or one
+    article (clean text, metadata and where each field came from, what was removed)."""
+    from wirewatch.show import event_lines, event_show_view, record_kind, story_lines, story_show_view
     from wirewatch.views import article_view
 
-    view = article_view(_store(db), article_id)
+    store = _store(db)
+    kind = record_kind(store, article_id)
+    if kind != "article":
+        record = event_show_view(store, article_id) if kind == "event" else story_show_view(store, article_id)
+        if as_json:
+            typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        else:
+            typer.echo("\n".join(event_lines(record) if kind == "event" else story_lines(record)))
+        return
+    view = article_view(store, article_id)
     if as_json:
         typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
         return
