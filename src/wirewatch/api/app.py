@@ -117,7 +117,9 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         ] = None,
         review: Annotated[
             str | None,
-            Query(description="review state: all, unreviewed, confirmed, rejected, flagged (default: all but rejected)"),
+            Query(
+                description="review state: all, unreviewed, confirmed, rejected, flagged (default: all but rejected)"
+            ),
         ] = None,
     ) -> EventFilter:
         return event_filter(
