@@ -30,9 +30,14 @@ from wirewatch.fuse.compat import (
 )
 from wirewatch.fuse.fields import _FAR_FUTURE, changed_fields, fuse_fields, instant, mention_order_key
 from wirewatch.records import Event, EventMention, content_id
-from wirewatch.review.constraints import constraint_mention_ids, constraints_touching, respect_constraints
+from wirewatch.review.constraints import (
+    adopt_corrected,
+    constraint_mention_ids,
+    constraints_touching,
+    respect_constraints,
+)
 from wirewatch.review.corrections import Correction
-from wirewatch.review.overlay import overlay
+from wirewatch.review.overlay import overlay, review_changes
 from wirewatch.store import corrections as qc
 from wirewatch.store import fusion_queries as q
 from wirewatch.store.db import Store, now_iso
@@ -244,7 +249,7 @@ def fuse_pending(
     now = now or now_iso()
     result = FuseResult()
     pending = q.pending_mentions(store)
-    stale = q.stale_event_ids(store) | set(refuse)  # events a re-extraction took mentions from
+    stale = q.stale_event_ids(store) | set(refuse)  # events a re-extraction took mentions from, or named
     if not pending and not stale:
         return result
     result.mentions_fused = len(pending)
@@ -363,7 +368,7 @@ class _FusionPass:
         self.corrections = qc.corrections_of_events(store, hood.old_ids)  # laid over each event fused
         self.moved: dict[str, str] = {}  # corrected events merged away -> the event that absorbed them
         self.inherit = _inheritance(hood, clusters)
-        _adopt_corrected_orphans(self.inherit, hood, clusters, set(self.corrections))
+        adopt_corrected(self.inherit.heir, hood.old_events, clusters, set(self.corrections))
         heir, old_ids = self.inherit.heir, hood.old_ids
         fresh_firsts = [cl[0].mention_id for ci, cl in enumerate(clusters) if ci not in heir.values()]
         self.taken = q.existing_event_ids(store, [new_event_id(f) for f in fresh_firsts]) | set(old_ids)
@@ -398,7 +403,7 @@ class _FusionPass:
         new = fuse_fields(event_id, cluster, self.hood.meta)
         new = overlay(new, [c for old_id in inherited for c in self.corrections.get(old_id, [])])
         old = self.hood.old_events.get(event_id) if inherited else None
-        changes = changed_fields(old, new) | _review_changes(old, new)
+        changes = changed_fields(old, new) | review_changes(old, new)
         if old is None:
             self._record_new(ci, cluster, event_id, cause, changes)
         else:
@@ -473,37 +478,3 @@ class _FusionPass:
                     {"mention_ids": [sorted(s.mention_id for s in old_events[old].sources), []]},
                 )
                 self.result.events_removed += 1
-
-
-def _review_changes(old: Event | None, new: Event) -> dict[str, list[Any]]:
-    """Changes of the review state (a flag raised or cleared) that history and the save must see."""
-    if old is None:
-        return {}
-    return {
-        name: [getattr(old, name), getattr(new, name)]
-        for name in ("review_status", "hand_set", "review_flags")
-        if getattr(old, name) != getattr(new, name)
-    }
-
-
-def _adopt_corrected_orphans(
-    inherit: _Inheritance, hood: _Neighbourhood, clusters: list[list[EventMention]], corrected: set[str]
-) -> None:
-    """An event an analyst corrected keeps its id (and so its corrections) when a new extractor
-    gave all its mentions new ids: the cluster holding most of its articles, if no other old event
-    passes to that cluster, inherits it."""
-    taken = set(inherit.heir.values())
-    for old_id in sorted(corrected - set(inherit.heir)):
-        event = hood.old_events.get(old_id)
-        if event is None:
-            continue
-        articles = {src.article_id for src in event.sources}
-        shared = [
-            (len(articles & {m.article_id for m in cl}), -ci)
-            for ci, cl in enumerate(clusters)
-            if ci not in taken
-        ]
-        best = max(shared, default=(0, 0))
-        if best[0] > 0:
-            inherit.heir[old_id] = -best[1]
-            taken.add(-best[1])

@@ -12,10 +12,10 @@ sentence offset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from wirewatch.records import EventMention
+from wirewatch.records import Event, EventMention
 from wirewatch.review.corrections import Correction
 
 
@@ -101,3 +101,28 @@ def constraints_touching(
     """The constraints that name any of these mentions (by id, or by article and sentence)."""
     keys = _Keys(mentions)
     return [c for c in constraints if keys.find([*c.together, *c.apart, *c.rest])]
+
+
+def adopt_corrected(
+    heir: dict[str, int], old_events: Mapping[str, Event], clusters: Sequence[Sequence[EventMention]],
+    corrected: set[str],
+) -> None:  # fmt: skip
+    """An event an analyst corrected keeps its id (and so its corrections) when a new extractor
+    gave all its mentions new ids: the cluster holding most of its articles, if no other old event
+    passes to that cluster, inherits it. `heir` (old event id -> cluster index, fusion's choice)
+    is completed in place."""
+    taken = set(heir.values())
+    for old_id in sorted(corrected - set(heir)):
+        event = old_events.get(old_id)
+        if event is None:
+            continue
+        articles = {src.article_id for src in event.sources}
+        shared = [
+            (len(articles & {m.article_id for m in cluster}), -ci)
+            for ci, cluster in enumerate(clusters)
+            if ci not in taken
+        ]
+        best = max(shared, default=(0, 0))
+        if best[0] > 0:
+            heir[old_id] = -best[1]
+            taken.add(-best[1])

@@ -140,3 +140,15 @@ def _baseline(name: str, setting: Correction, confirms: Sequence[Correction]) ->
 
 def _shown(value: Any) -> str:
     return "nothing" if value is None else repr(value) if isinstance(value, str) else str(value)
+
+
+def review_changes(old: Event | None, new: Event) -> dict[str, list[Any]]:
+    """Changes of the review state (a flag raised or cleared) that fusion's history and save must
+    see beside the fields' changes."""
+    if old is None:
+        return {}
+    return {
+        name: [getattr(old, name), getattr(new, name)]
+        for name in ("review_status", "hand_set", "review_flags")
+        if getattr(old, name) != getattr(new, name)
+    }
