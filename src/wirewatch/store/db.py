@@ -123,25 +123,25 @@ class Store:
             )
 
     def migrate(self) -> int:
-        """Apply every migration newer than the database; returns the version reached.
+        """Apply every migration the database has not had; returns the version reached.
 
-        Two processes opening a new or older database at once must not both migrate it: each
+        Migrations are applied by number, each once: a database keeps the list it has had (a
+        migration merged after a higher-numbered one is applied too, see `_applied`). Two
+        processes opening a new or older database at once must not both migrate it: each
         migration runs under a lock (SQLite: one IMMEDIATE transaction for all of them, DDL
-        included; PostgreSQL: a transaction-level advisory lock), and the version is read again
-        under that lock, so the second finds the work done."""
-        if self.schema_version() >= s.SCHEMA_VERSION:
-            return s.SCHEMA_VERSION
+        included; PostgreSQL: a transaction-level advisory lock), and what was applied is read
+        again under that lock, so the second finds the work done."""
+        with self.engine.connect() as conn:
+            if not _pending(conn):
+                return _schema_version(conn)
         if self.dialect == "sqlite":
             return self._migrate_sqlite()
-        current = 0
         for version, _desc, fn in s.MIGRATIONS:
             with self.engine.begin() as conn:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
-                current = _schema_version(conn)
-                if version > current:
+                if version in dict(_pending(conn)):
                     self._apply(conn, version, fn)
-                    current = version
-        return current
+        return self.schema_version()
 
     def _migrate_sqlite(self) -> int:
         # pysqlite commits DDL on its own; in autocommit mode with an explicit BEGIN IMMEDIATE the
@@ -155,19 +155,18 @@ class Store:
             sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         try:
             with engine.begin() as conn:
-                current = _schema_version(conn)
-                for version, _desc, fn in s.MIGRATIONS:
-                    if version > current:
-                        self._apply(conn, version, fn)
-                        current = version
+                for version, fn in _pending(conn):
+                    self._apply(conn, version, fn)
+                return _schema_version(conn)
         finally:
             if not private:
                 engine.dispose()
-        return current
 
     def _apply(self, conn: sa.Connection, version: int, fn: Any) -> None:
+        applied = sorted(_applied(conn) | {version})
         fn(conn)
-        self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
+        self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(max(applied))})
+        self._upsert(conn, s.meta, ["key"], {"key": APPLIED_KEY, "value": json.dumps(applied)})
 
     def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
@@ -524,6 +523,28 @@ class Store:
 
 
 MIGRATION_LOCK_KEY = 0x5757_6D69_6772_6174  # PostgreSQL advisory lock key while migrating ("WWmigrat")
+
+
+APPLIED_KEY = "migrations_applied"  # meta row: the migrations a database has had (JSON list)
+
+
+def _applied(conn: sa.Connection) -> set[int]:
+    """The migrations a database has had: its list, or, for a database from before the list was
+    kept, every one up to its version save those that landed after a higher-numbered one and whose
+    work it lacks (`schema.LATE_MIGRATIONS`)."""
+    if not sa.inspect(conn).has_table("meta"):
+        return set()
+    row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == APPLIED_KEY)).first()
+    if row:
+        return set(json.loads(row[0]))
+    current = _schema_version(conn)
+    done = {version for version, _desc, _fn in s.MIGRATIONS if version <= current}
+    return {v for v in done if v not in s.LATE_MIGRATIONS or s.LATE_MIGRATIONS[v](conn)}
+
+
+def _pending(conn: sa.Connection) -> list[tuple[int, Any]]:
+    applied = _applied(conn)
+    return [(version, fn) for version, _desc, fn in s.MIGRATIONS if version not in applied]
 
 
 def _schema_version(conn: sa.Connection) -> int:

@@ -320,4 +320,10 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (10, "event indexes for the dashboard's map, timeline and filter values", _dashboard_indexes_v10),
 ]
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
+
+# Migrations merged after a higher-numbered one had reached users, each with how to tell whether a
+# database (from before databases kept the list of their migrations) has had it.
+LATE_MIGRATIONS: dict[int, Callable[[sa.Connection], bool]] = {
+    8: lambda conn: sa.inspect(conn).has_table("corrections"),
+}
