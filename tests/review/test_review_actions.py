@@ -153,3 +153,11 @@ def test_withdrawing_a_correction_gives_the_sources_value_back(store):
     assert event_history(store, ev.event_id)[-1]["action"] == "withdrawn"
     with pytest.raises(WirewatchError, match="already withdrawn"):
         withdraw_correction(store, done["correction_id"], author="ana", reason="again")
+
+
+def test_a_type_may_be_named_by_the_start_of_its_name(store):
+    ev = event_at(store, "Quetta")
+    correct_event(store, ev.event_id, {"sub_event_type": "shelling"}, author="ana", reason="artillery, not rifles")
+    assert store.get_event(ev.event_id).sub_event_type == "Shelling/artillery/missile attack"
+    with pytest.raises(WirewatchError, match="sub_event_type 'a': expected one of"):  # several begin with it
+        correct_event(store, ev.event_id, {"sub_event_type": "a"}, author="ana", reason="r")

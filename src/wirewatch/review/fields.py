@@ -39,8 +39,13 @@ def taxonomy() -> dict[str, dict[str, str]]:
 
 
 def _canonical(value: str, names: list[str], name: str) -> str:
+    """The name `value` stands for: the same name in any case, or the only one it begins."""
+    wanted = value.strip().casefold()
     by_fold = {n.casefold(): n for n in names}
-    found = by_fold.get(value.strip().casefold())
+    found = by_fold.get(wanted)
+    begun = [n for fold, n in by_fold.items() if wanted and fold.startswith(wanted)]
+    if found is None and len(begun) == 1:
+        found = begun[0]
     if found is None:
         raise _bad(name, value, "one of " + "; ".join(sorted(names)))
     return found
