@@ -38,6 +38,7 @@ from wirewatch.store.writer_lock import writer_lock
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNIT_S = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 MIN_INTERVAL_S = 1.0
+BUSY_RETRY_S = 30.0  # a cycle that found the database held by another writer tries again after this
 Document = RawDocument | InputProblem
 
 
@@ -170,7 +171,7 @@ class Watcher:
                 on_cycle(report)
                 if report.stopped or (cycles is not None and self.cycles >= cycles):
                     break
-                self._wait(self.seconds_to_next())
+                self._wait(max(self.seconds_to_next(), BUSY_RETRY_S if report.busy else 0.0))
         finally:
             self.fetcher.close()
         return self.cycles

@@ -252,3 +252,28 @@ def test_cli_bad_interval_is_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "error W040: --every 'often': expected an interval like 30s, 15m, 1h or 1d (at least 1s)"
     ]
+
+
+def test_a_cycle_finding_another_writer_says_so_and_waits_before_trying_again(tmp_path):
+    from wirewatch.store.writer_lock import writer_lock
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORTS["goma"][1], encoding="utf-8")
+    store, other = open_store(str(tmp_path / "busy.db")), open_store(str(tmp_path / "busy.db"))
+    slept: list[float] = []
+    clock = Clock()
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    w = Watcher(store, [WatchSource(str(folder), 60)], Options(), clock=clock, sleep=sleep)
+    lines: list[str] = []
+    with writer_lock(other, purpose="run"):
+        w.run(cycles=2, on_cycle=lambda report: lines.append(report.line()))
+    assert all("database busy" in line and "trying again next cycle" in line for line in lines)
+    assert sum(slept) >= 30  # not a tight loop against the lock
+    assert w.cycle().articles_new == 1  # the lock is free again
+    store.close()
+    other.close()
