@@ -57,6 +57,8 @@ def test_an_unknown_id_is_one_line(demo_db):
     result = runner.invoke(app, ["show", "0123456789", "--db", demo_db])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error W042: no event, story or article with id '0123456789'"
+    wildcards = runner.invoke(app, ["show", "%%%%", "--db", demo_db])  # a prefix, not a LIKE pattern
+    assert wildcards.exit_code == 2 and "W042" in wildcards.stderr
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")

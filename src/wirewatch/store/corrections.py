@@ -64,7 +64,7 @@ def get_correction(store: Store, correction_id: str) -> Correction | None:
     """A correction by its id or a unique prefix of it."""
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(c.data).where(c.correction_id == correction_id)).all()
-        if not rows and len(correction_id) >= 4:
+        if not rows and len(correction_id) >= 4 and correction_id.isalnum():  # no LIKE wildcards
             rows = conn.execute(
                 sa.select(c.data).where(c.correction_id.like(correction_id + "%")).limit(2)
             ).all()

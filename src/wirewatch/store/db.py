@@ -490,7 +490,7 @@ class Store:
         """An event by its id, or by a unique prefix of it (4 characters at least)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(s.events.c.data).where(s.events.c.event_id == event_id)).first()
-            if row is None and len(event_id) >= 4:
+            if row is None and len(event_id) >= 4 and event_id.isalnum():  # no LIKE wildcards
                 rows = conn.execute(
                     sa.select(s.events.c.data).where(s.events.c.event_id.like(event_id + "%")).limit(2)
                 ).all()
@@ -500,7 +500,7 @@ class Store:
     def get_story_by_prefix(self, story_id: str) -> Story | None:
         """A story by its id, or by a unique prefix of it (4 characters at least)."""
         story = self.get_story(story_id)
-        if story is None and len(story_id) >= 4:
+        if story is None and len(story_id) >= 4 and story_id.isalnum():  # no LIKE wildcards
             with self.engine.connect() as conn:
                 rows = conn.execute(
                     sa.select(s.stories.c.data).where(s.stories.c.story_id.like(story_id + "%")).limit(2)
