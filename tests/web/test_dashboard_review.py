@@ -93,3 +93,24 @@ def test_set_a_field_be_refused_without_the_token_and_reject(browser, review_ser
     assert [(h["author"], h["reason"]) for h in corrected] == [("ana", "the hospital's list")]
     listed = httpx.get(review_server + "/events", params={"limit": 1000}, timeout=30).json()["events"]
     assert nyala["event_id"] not in {e["event_id"] for e in listed}
+
+
+def test_the_review_filter_shows_rejected_events(browser, review_server, screenshot_dir):
+    from selenium.webdriver.support.ui import Select
+
+    events = httpx.get(review_server + "/events", params={"limit": 1000}, timeout=30).json()["events"]
+    target = events[0]["event_id"]
+    answer = httpx.post(f"{review_server}/events/{target}/reject", headers={"Authorization": f"Bearer {TOKEN}"},
+                        json={"author": "ana", "reason": "an opinion piece"}, timeout=30)  # fmt: skip
+    assert answer.status_code == 201
+    browser.get(review_server + "/")
+    _wait(browser, lambda d: d.find_elements("css selector", "#map[data-cells]")
+          and d.find_elements("css selector", "#events tbody tr[data-event-id]"), "dashboard drawn")  # fmt: skip
+    shown = lambda d: d.execute_script(  # noqa: E731 - read in one script: the table is redrawn meanwhile
+        "return [...document.querySelectorAll('#events tbody tr[data-event-id]')].map(r => r.dataset.eventId)"
+    )
+    assert target not in shown(browser)
+    Select(_by_id(browser, "f-review")).select_by_value("rejected")
+    _wait(browser, lambda d: shown(d) == [target], "only the rejected event")
+    assert "review=rejected" in browser.current_url
+    browser.save_screenshot(str(screenshot_dir / "13-review-filter-rejected.png"))
