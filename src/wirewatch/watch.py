@@ -284,6 +284,8 @@ class Watcher:
         if problem is not None and problem.fatal and problem.code != errors.INPUT_EMPTY:
             poll.failure, poll.complete = f"{problem.code} {problem.message}", True
             return
+        if problem is not None and not problem.fatal:
+            yield problem  # broken XML, yet items came through: a warning, and the items are read
         seen = ws.seen_items(self.store, name)
         links = [
             i for i in dict.fromkeys(i.link for i in items if i.link and is_url(i.link)) if i not in seen
