@@ -21,9 +21,17 @@ TOKEN = "review-secret"
 
 
 def _wait(driver, condition, message: str):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message)
+    # the page is redrawn after each action: an element found a moment ago may be gone
+    wait = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(lambda d: condition(d), message)
+
+
+def _text(driver, name: str) -> str:
+    """An element's text read in one script (the panel is redrawn while a test waits on it)."""
+    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : '';", name)
 
 
 def _by_id(driver, name: str):
@@ -66,25 +74,25 @@ def test_set_a_field_be_refused_without_the_token_and_reject(browser, review_ser
     nyala = next(e for e in events if e["location"] == "Nyala")
     browser.get(f"{review_server}/event/{nyala['event_id']}")
     _wait(browser, lambda d: d.find_elements("id", "r-set"), "review panel")
-    assert "not reviewed" in _by_id(browser, "r-status").text
+    assert "not reviewed" in _text(browser, "r-status")
     for name, text in (("r-author", "ana"), ("r-token", TOKEN), ("r-reason", "the hospital's list")):
         _by_id(browser, name).clear()
         _by_id(browser, name).send_keys(text)
     Select(_by_id(browser, "r-field")).select_by_value("fatalities")
     _by_id(browser, "r-value").send_keys("14")
     _by_id(browser, "r-set").click()
-    _wait(browser, lambda d: "Saved" in _by_id(d, "r-message").text, "correction saved")
-    assert "set by hand: fatalities" in _by_id(browser, "r-status").text
+    _wait(browser, lambda d: "Saved" in _text(d, "r-message"), "correction saved")
+    assert "set by hand: fatalities" in _text(browser, "r-status")
     assert "14 best estimate" in browser.find_element("css selector", ".facts").text
     browser.save_screenshot(str(screenshot_dir / "11-review-field-set.png"))
 
     _by_id(browser, "r-token").clear()
     _by_id(browser, "r-reject").click()
-    _wait(browser, lambda d: "W041" in _by_id(d, "r-message").text, "refused without the token")
+    _wait(browser, lambda d: "W041" in _text(d, "r-message"), "refused without the token")
     _by_id(browser, "r-token").send_keys(TOKEN)
     _by_id(browser, "r-reason").send_keys(" and a duplicate")
     _by_id(browser, "r-reject").click()
-    _wait(browser, lambda d: "rejected" in _by_id(d, "r-status").text, "rejected")
+    _wait(browser, lambda d: "rejected" in _text(d, "r-status"), "rejected")
     browser.save_screenshot(str(screenshot_dir / "12-review-rejected.png"))
 
     stored = httpx.get(f"{review_server}/events/{nyala['event_id']}", timeout=30).json()
