@@ -92,7 +92,7 @@ def test_warning_scope_stops_at_in_the_wake_of():
 def test_background_war_reference_is_dropped_but_a_new_attack_is_kept():
     s = "Drones struck a depot in Kherson overnight, officials said, in the fighting that began in February 2022."
     texts = [t.text for t in kept(s)]
-    assert "Drones" in texts and "fighting" not in texts
+    assert any(t.startswith("Drones") for t in texts) and "fighting" not in texts
 
 
 def test_a_clause_dated_to_an_earlier_year_is_background():
@@ -204,3 +204,17 @@ def test_a_clause_dated_last_week_across_new_year_is_news():
     assert kept
     # without the article's day, the year alone still marks it as earlier
     assert not [t for t in apply_modality(s, find_triggers(s), 2024) if not t.dropped]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dead"),
+    [
+        ("Gunmen killed two women at a bus stop.", 2),
+        ("The bodies of two men were found in a ditch.", 2),
+        ("Police found three bodies near the river.", 3),
+        ("The body of a woman was found by the road.", 1),
+    ],
+)
+def test_plural_people_and_bodies_found_are_counted(sentence, dead):
+    tolls = [t for t in find_tolls(sentence) if t.field == "fatalities"]
+    assert tolls and tolls[0].best == dead

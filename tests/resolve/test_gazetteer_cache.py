@@ -84,7 +84,7 @@ def test_unreadable_cache_file_is_rebuilt_with_one_line_warning(cache_dir, capsy
 
     assert cached_file("thing", "k1", ".txt", lambda p: _text_file(p, "good"), load) == "good"
     err = capsys.readouterr().err.strip()
-    assert err.startswith("warning W022: ") and "thing-k1.txt" in err and "\n" not in err
+    assert err.startswith("warning W024: ") and "thing-k1.txt" in err and "\n" not in err
 
 
 def test_unwritable_cache_folder_builds_in_memory(tmp_path, monkeypatch):
@@ -102,7 +102,7 @@ def test_corrupt_gazetteer_index_is_rebuilt(fresh_gazetteer, capsys):
     path.write_bytes(b"this is not an SQLite file" * 100)
     assert places.resolve_place("Kandahar").iso3 == "AFG"
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("warning W022: ") and path.name in err[0]
+    assert len(err) == 1 and err[0].startswith("warning W024: ") and path.name in err[0]
 
 
 def test_stored_index_answers_like_the_in_memory_build():

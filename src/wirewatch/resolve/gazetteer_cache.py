@@ -5,7 +5,7 @@ its patterns takes seconds; a run loads them from a file built at first use inst
 in `$WIREWATCH_CACHE_DIR`, else `$XDG_CACHE_HOME/wirewatch`, else `~/.cache/wirewatch`, named by
 a hash of everything they are built from (data files, the code that builds them, versions), so a
 changed gazetteer or lexicon gets a new file and old ones are removed. A file that cannot be read
-is rebuilt with a one-line warning (W022); where no cache folder can be written the artefact is
+is rebuilt with a one-line warning (W024); where no cache folder can be written the artefact is
 built in memory for this process only.
 """
 
