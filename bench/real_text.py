@@ -48,7 +48,10 @@ from wirewatch.pipeline import run_pipeline
 from wirewatch.store import open_store
 
 # ../shared beside the checkout, or wherever WIREWATCH_SHARED points (a clone or worktree elsewhere)
-SHARED = Path(os.environ.get("WIREWATCH_SHARED") or Path(__file__).resolve().parents[1].parent / "shared") / "bench"
+SHARED = (
+    Path(os.environ.get("WIREWATCH_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
+    / "bench"
+)
 ACLED = SHARED / "acled_notes" / "acled_2020-04-27_to_05-09_dev.csv"
 GTD = SHARED / "gtd_us" / "gtd_us_2000-2017.csv"
 ACLED_TARGETS = {
