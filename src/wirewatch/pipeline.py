@@ -37,6 +37,7 @@ class RunSummary:
     articles_extracted: int = 0
     mentions: int = 0
     events_touched: int = 0
+    interrupted_runs: list[str] = field(default_factory=list)  # earlier runs found killed, now marked
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,8 +88,6 @@ def store_documents(
     *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
 ) -> list[str]:  # fmt: skip
     """Clean each document and store the new articles; returns the ids of new articles."""
-    from wirewatch.clean import clean_document
-
     new_ids: list[str] = []
     for batch in _batches(documents, BATCH_SIZE):
         problems: list[InputProblem] = []
@@ -110,23 +109,59 @@ def store_documents(
                     summary.articles_known += 1
                     continue
                 seen.add(raw.raw_id)
-                try:
-                    result = clean_document(raw, options.clean)
-                except Exception as exc:  # a bug must not stop the run or lose the rest
-                    result = InputProblem(
-                        raw.source, errors.INTERNAL_ERROR, f"cleaning failed: {type(exc).__name__}: {exc}"
-                    )
+                result = _clean_one(raw, options)
                 if isinstance(result, InputProblem):
                     _note_problem(summary, result, problems, on_problem)
                     continue
                 result.ingested_at = result.ingested_at or now_iso()
                 fresh.append(result)
         with _Timer(summary, "store"):
-            added = store.add_articles(fresh)
+            stored = store.store_articles(fresh)
+            for article in fresh:
+                for problem in _storage_problems(article, stored):
+                    _note_problem(summary, problem, problems, on_problem)
             store.add_problems(summary.run_id, problems)
-        summary.articles_new += added
-        new_ids.extend(a.article_id for a in fresh)
+        summary.articles_new += stored.added
+        new_ids.extend(a.article_id for a in fresh if a.article_id not in stored.refused)
     return new_ids
+
+
+def _clean_one(raw: RawDocument, options: Options) -> Article | InputProblem:
+    """One document cleaned within its time budget; a failure is a problem, never a stop."""
+    from wirewatch.budget import OverBudget, time_budget
+    from wirewatch.clean import clean_document
+
+    try:
+        with time_budget(options.clean.time_budget_s):
+            return clean_document(raw, options.clean)
+    except OverBudget as over:
+        return InputProblem(
+            raw.source, errors.OVER_TIME_BUDGET, f"cleaning {over} (clean.time_budget_s); skipped"
+        )
+    except Exception as exc:  # a bug must not stop the run or lose the rest
+        return InputProblem(
+            raw.source, errors.INTERNAL_ERROR, f"cleaning failed: {type(exc).__name__}: {exc}"
+        )
+
+
+def _storage_problems(article: Article, stored: Any) -> list[InputProblem]:
+    """What storing one article needed (characters repaired) or could not do (refused)."""
+    out = []
+    repaired = stored.repaired.get(article.article_id)
+    if repaired:
+        out.append(InputProblem(
+            article.source, errors.TEXT_REPAIRED,
+            f"{repaired} invalid character{'s' if repaired != 1 else ''} (lone surrogate or NUL) "
+            "replaced with U+FFFD before storing", fatal=False,
+        ))  # fmt: skip
+    refused = stored.refused.get(article.article_id)
+    if refused:
+        out.append(
+            InputProblem(
+                article.source, errors.DATABASE_ERROR, f"not stored: the database refused it ({refused})"
+            )
+        )
+    return out
 
 
 def process_pending(store: Store, options: Options, summary: RunSummary,
@@ -134,8 +169,7 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                     on_problem: ProblemHandler | None = None) -> None:  # fmt: skip
     """Run dedup, extract and fuse over everything the database says is pending."""
     from wirewatch.dedup import assign_stories
-    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
-    from wirewatch.fuse import fuse_pending
+    from wirewatch.extract import EXTRACTOR_VERSION
 
     with _Timer(summary, "dedup"):
         for batch in _batches(store.iter_articles(without_story=True), 1000):
@@ -143,36 +177,90 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                 on_stage("dedup", len(batch))
             summary.stories_assigned += len(assign_stories(store, batch, options.dedup))
 
+    def report(problem: InputProblem) -> None:
+        _note_problem(summary, problem, [], on_problem)
+        store.add_problems(summary.run_id, [problem])
+
     with _Timer(summary, "extract"):
         for batch in _batches(store.iter_articles(needs_extraction=EXTRACTOR_VERSION), 100):
             if on_stage:
                 on_stage("extract", len(batch))
             for article in batch:
-                try:
-                    mentions = (
-                        extract_mentions(article, options.extract) if article.language in (None, "en") else []
-                    )
-                except Exception as exc:  # a bug must not stop the run; the article is retried next run
-                    problem = InputProblem(
-                        article.source,
-                        errors.INTERNAL_ERROR,
-                        f"extraction failed: {type(exc).__name__}: {exc}",
-                    )
-                    _note_problem(summary, problem, [], on_problem)
-                    store.add_problems(summary.run_id, [problem])
-                    continue
-                mentions = [m for m in mentions if m.confidence >= options.extract.min_confidence]
-                for m in mentions:
-                    m.story_id = article.story_id
-                store.replace_mentions(article.article_id, mentions, EXTRACTOR_VERSION)
-                summary.articles_extracted += 1
-                summary.mentions += len(mentions)
+                _extract_one(article, store, options, summary, EXTRACTOR_VERSION, report)
 
     with _Timer(summary, "fuse"):
         if on_stage:
             on_stage("fuse", 0)
-        result = fuse_pending(store, options.fuse)
-        summary.events_touched += int(getattr(result, "events_touched", 0) or 0)
+        _fuse(store, options, summary, report)
+
+
+def _extract_one(article: Article, store: Store, options: Options, summary: RunSummary, version: str,
+                 report: ProblemHandler) -> None:  # fmt: skip
+    """One article's mentions, stored; or, when it cannot finish, the article marked and skipped.
+
+    The attempt is counted before it starts, so an article that kills the process (out of
+    memory, or killed by a user who waited too long) is skipped after `extract.max_attempts`
+    tries instead of stalling every later run; one that runs past `extract.time_budget_s` is
+    interrupted and skipped at once. Both are W053 problems naming the article."""
+    from wirewatch.budget import OverBudget, time_budget
+    from wirewatch.extract import extract_mentions
+    from wirewatch.limits import extraction_view
+
+    opts = options.extract
+    if article.language not in (None, "en"):
+        store.replace_mentions(article.article_id, [], version)
+        summary.articles_extracted += 1
+        return
+    attempts = store.begin_extraction(article.article_id)
+    if attempts > max(opts.max_attempts, 1):
+        reason = f"extraction did not finish in {attempts - 1} attempts (killed or failing each time); skipped"
+        store.skip_extraction(article.article_id, version, f"{errors.OVER_TIME_BUDGET}: {reason}")
+        report(InputProblem(article.source, errors.OVER_TIME_BUDGET, f"{reason} (extract.max_attempts)"))
+        return
+    view, capped = extraction_view(article, opts)
+    if capped:
+        report(capped)
+    try:
+        with time_budget(opts.time_budget_s):
+            mentions = extract_mentions(view, opts)
+    except OverBudget as over:
+        reason = f"extraction {over} (extract.time_budget_s); marked and skipped"
+        store.skip_extraction(article.article_id, version, f"{errors.OVER_TIME_BUDGET}: {reason}")
+        report(InputProblem(article.source, errors.OVER_TIME_BUDGET, reason))
+        return
+    except Exception as exc:  # a bug must not stop the run; the article is retried next run
+        report(
+            InputProblem(
+                article.source, errors.INTERNAL_ERROR, f"extraction failed: {type(exc).__name__}: {exc}"
+            )
+        )
+        return
+    mentions = [m for m in mentions if m.confidence >= opts.min_confidence]
+    for m in mentions:
+        m.story_id = article.story_id
+    try:
+        store.replace_mentions(article.article_id, mentions, version)
+    except Exception as exc:  # the database refused this article's mentions: the others go on
+        report(
+            InputProblem(article.source, errors.DATABASE_ERROR, f"mentions not stored ({type(exc).__name__})")
+        )
+        return
+    summary.articles_extracted += 1
+    summary.mentions += len(mentions)
+
+
+def _fuse(store: Store, options: Options, summary: RunSummary, report: ProblemHandler) -> None:
+    from wirewatch.fuse import fuse_pending
+
+    result = fuse_pending(store, options.fuse)
+    summary.events_touched += int(getattr(result, "events_touched", 0) or 0)
+    for story_id, count in sorted(getattr(result, "capped_stories", {}).items()):
+        report(InputProblem(
+            f"story {story_id}", errors.PART_SKIPPED,
+            f"{count} more distinct mentions of this story's copies than fuse.max_story_variants "
+            f"({options.fuse.max_story_variants}): each joined the event of the story's first mention of its type",
+            fatal=False,
+        ))  # fmt: skip
 
 
 def run_documents(
@@ -182,7 +270,7 @@ def run_documents(
 ) -> RunSummary:  # fmt: skip
     """The whole pipeline over documents already read (the API and tests use this)."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:16], inputs=list(inputs or []))
-    store.start_run(summary.run_id, summary.inputs)
+    summary.interrupted_runs = store.start_run(summary.run_id, summary.inputs)
     store_documents(documents, store, options, summary, on_problem=on_problem, on_document=on_document)
     process_pending(store, options, summary, on_stage=on_stage, on_problem=on_problem)
     store.finish_run(summary.run_id, summary.to_dict())
