@@ -23,6 +23,7 @@ from wirewatch import __version__
 from wirewatch.config import Options, default_config_toml, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
+from wirewatch.safe_text import terminal_text, valid_unicode
 from wirewatch.store import Store, open_store
 
 app = typer.Typer(
@@ -66,7 +67,12 @@ TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, loca
 
 
 def _err(line: str) -> None:
-    typer.echo(line, err=True)
+    typer.echo(_shown(line), err=True)
+
+
+def _shown(text: str) -> str:
+    """Text from articles and inputs as a terminal may show it: valid, no escape sequences."""
+    return terminal_text(valid_unicode(text)[0])
 
 
 def user_errors(fn: F) -> F:
@@ -87,6 +93,10 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _echo_shown(line: str) -> None:
+    typer.echo(_shown(line))
 
 
 def _store(db: str, *, create: bool = False) -> Store:
@@ -143,7 +153,7 @@ class _Progress:
 
     def print(self, line: str) -> None:
         if self.progress:
-            self.progress.console.print(line, markup=False, highlight=False)
+            self.progress.console.print(_shown(line), markup=False, highlight=False)
         else:
             _err(line)
 
@@ -266,34 +276,35 @@ def show(
 
     view = article_view(_store(db), article_id)
     if as_json:
-        typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        typer.echo(valid_unicode(json.dumps(view, indent=2, ensure_ascii=False))[0])
         return
+    echo = _echo_shown
     a = view["article"]
-    typer.echo(f"article {a['article_id']}  ({a['source']})")
+    echo(f"article {a['article_id']}  ({a['source']})")
     sources = a.get("field_sources") or {}
     for name in ("title", "url", "outlet", "author", "agency", "dateline_place", "published_at", "language"):
         value = a.get(name)
         where = sources.get(name) or (a.get("published_at_source") if name == "published_at" else None)
-        typer.echo(f"  {name:15} {value if value is not None else '-'}" + (f"   [{where}]" if where else ""))
+        echo(f"  {name:15} {value if value is not None else '-'}" + (f"   [{where}]" if where else ""))
     if view["story"]:
         st = view["story"]
-        typer.echo(
+        echo(
             f"  {'story':15} {st['story_id']} ({len(st['members'])} copies, canonical {st['canonical_article_id']})"
         )
         for sib in view["siblings"]:
-            typer.echo(
+            echo(
                 f"    sibling {sib.get('article_id')}  {sib.get('outlet') or '-'}  similarity {sib.get('similarity')}"
             )
-    typer.echo("\n--- text ---")
-    typer.echo(a["text"])
+    echo("\n--- text ---")
+    echo(a["text"])
     if a.get("removed"):
-        typer.echo("\n--- removed ---")
+        echo("\n--- removed ---")
         for r in a["removed"]:
-            typer.echo(f"  [{r['reason']}] {r['text'][:100]}")
+            echo(f"  [{r['reason']}] {r['text'][:100]}")
     if view["mentions"]:
-        typer.echo("\n--- event mentions ---")
+        echo("\n--- event mentions ---")
         for m in view["mentions"]:
-            typer.echo(
+            echo(
                 f"  {m['event_date'] or '?'}  {m['sub_event_type'] or m['event_type']}  "
                 f"{m['actor1'] or '?'} -> {m['actor2'] or '-'}  {m['location'] or '?'}, {m['country'] or '?'}  "
                 f"fatalities {m['fatalities'] if m['fatalities'] is not None else '-'}"
@@ -459,7 +470,7 @@ def eval_(
         emit(report.table_rows(), fmt, TABLE_COLUMNS)
         typer.echo(report.summary_line())
         for hit in report.not_event_hits:
-            typer.echo(f"not_event coded: {hit.article}: {hit.text[:90]}")
+            _echo_shown(f"not_event coded: {hit.article}: {hit.text[:90]}")
     else:
         emit(report.rows(), fmt, [*TABLE_COLUMNS, "count", "of"])
 

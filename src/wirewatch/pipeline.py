@@ -302,6 +302,7 @@ def ingest_record(
     `source` names the record in that problem and in the stored article."""
     from wirewatch.ingest.records import record_to_document
 
+    _check_record_size(record, options.ingest.max_bytes, source)
     items = list(record_to_document(record, source))
     fatal = [p for p in items if isinstance(p, InputProblem) and p.fatal]
     if fatal:
@@ -324,3 +325,18 @@ def ingest_record(
         "event_ids": sorted({m.event_id for m in mentions if m.event_id}),
         "warnings": summary.warnings,
     }
+
+
+def _check_record_size(record: Any, cap: int, source: str) -> None:
+    """A posted record's text or HTML over ingest.max_bytes is refused (W005), as a file is."""
+    if not isinstance(record, dict):
+        return
+    for name in ("text", "html"):
+        value = record.get(name)
+        if isinstance(value, str) and len(value) * 4 > cap:  # only long texts are measured exactly
+            size = len(value.encode("utf-8", "surrogatepass"))
+            if size > cap:
+                raise WirewatchError(
+                    errors.INPUT_TOO_LARGE,
+                    f"{source}: '{name}' is {size:,} bytes, over the size cap of {cap:,} (ingest.max_bytes)",
+                )
