@@ -10,7 +10,6 @@ import random
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
