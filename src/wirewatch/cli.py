@@ -41,7 +41,9 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
 ]
-LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many rows.")]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", min=0, max=2**62, help="Show at most this many rows.")
+]
 
 # the event filter: the API's query parameters, as options of `events`, `mentions` and `export`
 SinceOption = Annotated[
@@ -218,10 +220,22 @@ def run(
         typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds."),
     ] = True,
     feed_limit: Annotated[int | None, typer.Option("--feed-limit", help="Pages fetched per feed.")] = None,
+    allow_network: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-network",
+            help="Fetch from this address range although it is not public (e.g. 127.0.0.0/8); repeatable.",
+        ),
+    ] = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store."""
     options = load_options(config)
+    if allow_network:
+        from wirewatch.ingest.netguard import parse_networks
+
+        parse_networks(allow_network)  # a bad range is a one-line W021 error before anything runs
+        options.ingest.allow_networks = [*options.ingest.allow_networks, *allow_network]
     for name, value in (("max_bytes", max_bytes), ("timeout_s", timeout), ("retries", retries),
                         ("feed_item_limit", feed_limit)):  # fmt: skip
         if value is not None:

@@ -214,7 +214,9 @@ def _extract_one(article: Article, store: Store, options: Options, summary: RunS
     _warm_up_extraction(opts)
     attempts = store.begin_extraction(article.article_id)
     if attempts > max(opts.max_attempts, 1):
-        reason = f"extraction did not finish in {attempts - 1} attempts (killed or failing each time); skipped"
+        reason = (
+            f"extraction did not finish in {attempts - 1} attempts (killed or failing each time); skipped"
+        )
         store.skip_extraction(article.article_id, version, f"{errors.OVER_TIME_BUDGET}: {reason}")
         report(InputProblem(article.source, errors.OVER_TIME_BUDGET, f"{reason} (extract.max_attempts)"))
         return

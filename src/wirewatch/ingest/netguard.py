@@ -75,13 +75,12 @@ def _embedded(address: IPAddress) -> IPAddress:
 
 def kind_of(address: IPAddress) -> str | None:
     """Why an address is not a public one ('loopback', 'private', ...), or None when it is."""
-    inner = _embedded(address)
-    for candidate in (address, inner) if inner != address else (address,):
-        for kind in ("loopback", "link_local", "multicast", "unspecified", "private", "reserved"):
-            if getattr(candidate, f"is_{kind}"):
-                return kind.replace("_", "-")
-        if not candidate.is_global:  # carrier-grade NAT, benchmarking, documentation ranges
-            return "non-public"
+    candidate = _embedded(address)  # an IPv6 form of an IPv4 address is judged as that address
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "private", "reserved"):
+        if getattr(candidate, f"is_{kind}"):
+            return kind.replace("_", "-")
+    if not candidate.is_global:  # carrier-grade NAT, benchmarking, documentation ranges
+        return "non-public"
     return None
 
 

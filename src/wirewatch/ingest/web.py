@@ -132,6 +132,8 @@ class Fetcher:
             except AddressNotAllowed as exc:  # a connection to an address we do not fetch from
                 return InputProblem(source, errors.ADDRESS_NOT_ALLOWED, str(exc))
             except httpx.TimeoutException as exc:
+                if end is not None and self.clock() >= end - 0.05:  # cut short by the deadline
+                    return self._past_deadline(source, end, None)
                 problem = InputProblem(
                     source,
                     errors.FETCH_FAILED,

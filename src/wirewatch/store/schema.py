@@ -224,9 +224,13 @@ def _add_columns(conn: sa.Connection, table: str, columns: dict[str, str]) -> No
 def _hardening_v11(conn: sa.Connection) -> None:
     # an article's unfinished extraction attempts (a run killed on it) and why it was skipped;
     # a run's status and process, so the next run can tell a killed run from a live one
-    _add_columns(conn, "articles", {"extract_attempts": "INTEGER NOT NULL DEFAULT 0", "extract_skipped": "TEXT"})
+    _add_columns(
+        conn, "articles", {"extract_attempts": "INTEGER NOT NULL DEFAULT 0", "extract_skipped": "TEXT"}
+    )
     _add_columns(conn, "runs", {"status": "VARCHAR(16)", "host": "VARCHAR(255)", "pid": "INTEGER"})
-    conn.execute(sa.text("UPDATE runs SET status = 'finished' WHERE finished_at IS NOT NULL AND status IS NULL"))
+    conn.execute(
+        sa.text("UPDATE runs SET status = 'finished' WHERE finished_at IS NOT NULL AND status IS NULL")
+    )
 
 
 # (version, description, function). Append only.
