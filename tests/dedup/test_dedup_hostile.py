@@ -4,9 +4,6 @@ reference, and a story two writers add copies to keeps both writers' members and
 
 from __future__ import annotations
 
-import struct
-
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
