@@ -171,7 +171,8 @@ def filter_date(value: str | None, name: str) -> str | None:
         when = None
     if when is None:
         raise WirewatchError(
-            errors.BAD_OPTION, f"{name} '{value}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time"
+            errors.BAD_OPTION,
+            f"{name} '{_quoted(value or '')}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time",
         )
     return when.date().isoformat()
 
@@ -185,7 +186,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if len(parts) != 4 or not _valid_box(*parts):
         raise WirewatchError(
             errors.BAD_OPTION,
-            f"bbox '{text}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
+            f"bbox '{_quoted(text)}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
             "latitude -90..90) with min <= max",
         )
     return parts  # type: ignore[return-value]

@@ -99,12 +99,22 @@ class AddressPolicy:
     def resolve(self, host: str, port: int) -> list[str]:
         """The addresses of `host` to connect to, every one of them checked; AddressNotAllowed
         when any is refused (a name that also points inside is not fetched at all)."""
+        literal = self.resolve_literal(host)
+        if literal is not None:
+            return literal
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        return self._checked(host, [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos])
+
+    def resolve_literal(self, host: str) -> list[str] | None:
+        """For a host that is an address itself ("10.0.0.1", "[::1]"): that address, checked;
+        None for a name (which only DNS can answer)."""
         try:
-            literal = ipaddress.ip_address(host.strip("[]"))
-            candidates = [literal]
+            address = ipaddress.ip_address(host.strip("[]"))
         except ValueError:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-            candidates = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+            return None
+        return self._checked(host, [address])
+
+    def _checked(self, host: str, candidates: list[IPAddress]) -> list[str]:
         seen: list[str] = []
         for address in candidates:
             kind = self.refusal(address)
