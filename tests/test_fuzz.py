@@ -154,15 +154,21 @@ def test_extraction(extraction_options, text, published):
 
 # -- crashes found by fuzzing, kept as regression cases ----------------------------------------------------
 FOUND: list[tuple[str, bytes]] = [
-    # a filter date with a newline was named across two lines (Hypothesis, test_properties)
     ("story.txt", b"Gunmen killed three police officers in Bannu on Monday.\x00\x00"),
     ("records.jsonl", b'{"text": "x \\udfff", "id": {"a": "\\ud800"}}\n{"html": 5}\n'),
+    # lxml parsed a page with a control character, then refused it in a text the cleaner set
+    ("page.html", b"\x01!<script>alert(1)</script>&#xD800;"),
+    ("page.html", b"<html><body><p>Gunmen \x01killed\x02 three in Bannu.</p>\x0b<p>x</p></body></html>"),
 ]
 
 
 @pytest.mark.parametrize(("name", "data"), FOUND)
 def test_found_cases(tmp_path, name, data):
-    _read(tmp_path, name, data)
+    from wirewatch.clean import clean_document
+
+    for doc in _read(tmp_path, name, data):
+        result = clean_document(doc, Options().clean)
+        assert isinstance(result, Article) or result.code in errors.CODES
 
 
 def test_gzip_bomb_is_capped(tmp_path):
