@@ -138,6 +138,8 @@ TEXT_PARTS = [f.decode("utf-8", "replace") for f in FRAGMENTS] + [
     text=st.lists(st.sampled_from(TEXT_PARTS) | st.text(max_size=12), max_size=60).map("".join),
     published=st.none() | st.sampled_from(["2024-02-08", "2024-02-08T23:59:59+14:00", "0001-01-01", "9999-12-31", "x"]),
 )
+@example(text="Protesters clashed with police in Nairobi; 4 were injured. yesterday ", published="0001-01-01")
+@example(text="Rebels will attack Goma tomorrow, killing 3. next month ", published="9999-12-31")
 @FUZZ
 def test_extraction(extraction_options, text, published):
     from wirewatch.extract import extract_mentions

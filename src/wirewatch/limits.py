@@ -1,4 +1,5 @@
-"""What a stage looks at of one input, capped: an article's text for extraction.
+"""What a stage looks at of one input, capped: an article's text for extraction (and a publication
+date it can reckon from).
 
 Real articles hold tens of sentences with event words; a hostile or broken one (a 400 KB
 paragraph of event sentences, a 5 MB line) holds thousands, and extraction's cost grows faster
@@ -23,6 +24,8 @@ def extraction_view(article, options: ExtractOptions):  # type: ignore[no-untype
     """(the article as extraction should see it, a W054 warning or None). The article itself is
     not changed: a capped view is a copy with a shorter text."""
     text = article.text or ""
+    if not _reckonable(article.published_at):  # found by fuzzing: "yesterday" of 0001-01-01
+        article = dataclasses.replace(article, published_at=None)
     cut = _cut(text, options)
     if cut is None:
         return article, None
@@ -35,6 +38,16 @@ def extraction_view(article, options: ExtractOptions):  # type: ignore[no-untype
         fatal=False,
     )
     return view, warning
+
+
+# a publication date extraction can count days and months from (dates near the ends of the
+# calendar overflow when "yesterday" or "last month" is resolved against them)
+_YEARS = range(1000, 9000)
+
+
+def _reckonable(published_at: str | None) -> bool:
+    year = (published_at or "")[:4]
+    return not year.isdigit() or int(year) in _YEARS
 
 
 def _cut(text: str, options: ExtractOptions) -> int | None:
