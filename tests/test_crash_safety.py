@@ -21,23 +21,42 @@ from wirewatch.demo import corpus_path
 from wirewatch.store import open_store
 
 WIREWATCH = [sys.executable, "-m", "wirewatch.cli"]
-KILLS = 3
 TIME_FIELDS = {"ingested_at", "updated_at", "at", "fetched_at"}  # wall-clock stamps differ run to run
 
 
-def _run(db: str, *, kill_after: float | None = None) -> int | None:
-    """A `wirewatch run` over the demo corpus; killed with SIGKILL after `kill_after` seconds.
-    Returns its exit code, or None when it was killed."""
+def _run(db: str, *, kill_after: float | None = None) -> tuple[int | None, float]:
+    """A `wirewatch run` over the demo corpus: (its exit code or None when killed, how long it
+    worked). With `kill_after`, it is killed with SIGKILL that many seconds after its work began
+    (its run recorded in the database: start-up before that writes nothing worth killing)."""
     cmd = [*WIREWATCH, "run", str(corpus_path()), "--db", db]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    began = _work_began(db, proc)
     if kill_after is None:
-        return proc.wait(timeout=300)
+        code = proc.wait(timeout=300)
+        return code, time.monotonic() - began
     try:
-        return proc.wait(timeout=kill_after)  # it finished first: nothing to kill
+        return proc.wait(timeout=kill_after), time.monotonic() - began  # it finished first
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-        return None
+        return None, time.monotonic() - began
+
+
+def _work_began(db: str, proc: subprocess.Popen) -> float:  # type: ignore[type-arg]
+    """When the run's row appeared (polled; a bounded wait), or now if the process ended first."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            store = open_store(db, create=False)
+            try:
+                if any(r["pid"] == proc.pid and r["status"] == "running" for r in store.runs()):
+                    return time.monotonic()
+            finally:
+                store.close()
+        except Exception:  # noqa: BLE001 - not created or migrated yet: look again
+            pass
+        time.sleep(0.05)
+    return time.monotonic()
 
 
 def _strip(value: Any) -> Any:
@@ -64,40 +83,41 @@ def snapshot(db: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> tuple[dict[str, Any], float]:  # type: ignore[no-untyped-def]
-    """An uninterrupted run's database (on SQLite: records are the same in both databases) and
-    how long that run took here, now."""
+    """An uninterrupted run's records (from SQLite: records are the same in both databases) and
+    how long that run worked here, now."""
     db = str(tmp_path_factory.mktemp("reference") / "reference.db")
-    started = time.monotonic()
-    assert _run(db) in (0, 1)
-    whole = time.monotonic() - started
+    code, whole = _run(db)
+    assert code in (0, 1)
     expected = snapshot(db)
     assert expected["events"], "the demo corpus gives events"
     return expected, whole
 
 
-def _kill_and_rerun(reference: tuple[dict[str, Any], float], db: str, seed: int) -> None:
+def _kill_and_rerun(reference: tuple[dict[str, Any], float], db: str, seed: int, kills: int) -> None:
     expected, whole = reference
     rng = random.Random(seed)
     killed = 0
-    for _ in range(KILLS):
-        if _run(db, kill_after=rng.uniform(0.15, 0.95) * whole) is None:
+    for _ in range(kills):
+        if _run(db, kill_after=rng.uniform(0.05, 0.95) * whole)[0] is None:
             killed += 1
-    assert _run(db) in (0, 1)  # the rerun to the end
+    assert _run(db)[0] in (0, 1)  # the rerun to the end
     assert snapshot(db) == expected
     store = open_store(db, create=False)
     runs = store.runs()
     store.close()
-    assert killed >= 1 and sum(r["status"] == "interrupted" for r in runs) == killed
-    assert runs[-1]["status"] == "finished"
+    interrupted = sum(r["status"] == "interrupted" for r in runs)
+    # a kill after the run wrote "finished" (while it printed its summary) leaves it finished
+    assert killed >= 1 and 1 <= interrupted <= killed
+    assert all(r["status"] in ("interrupted", "finished") for r in runs) and runs[-1]["status"] == "finished"
 
 
 def test_sigkill_at_random_points_on_sqlite(reference, tmp_path: Path):  # type: ignore[no-untyped-def]
-    _kill_and_rerun(reference, str(tmp_path / "killed.db"), seed=14)
+    _kill_and_rerun(reference, str(tmp_path / "killed.db"), seed=14, kills=3)
 
 
 @pytest.mark.postgres
 def test_sigkill_at_random_points_on_postgres(reference, postgres_url: str):  # type: ignore[no-untyped-def]
-    _kill_and_rerun(reference, postgres_url, seed=41)
+    _kill_and_rerun(reference, postgres_url, seed=41, kills=2)
 
 
 def test_atheris_harness_runs(tmp_path: Path):

@@ -267,9 +267,9 @@ class Store:
         return dead
 
     def runs(self) -> list[dict[str, Any]]:
-        """Every run, oldest first: id, times, inputs, status and summary."""
+        """Every run, oldest first: id, times, inputs, status, its host and process id, summary."""
         r = s.runs.c
-        q = sa.select(r.run_id, r.started_at, r.finished_at, r.status, r.inputs, r.summary)
+        q = sa.select(r.run_id, r.started_at, r.finished_at, r.status, r.host, r.pid, r.inputs, r.summary)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(q.order_by(r.started_at, r.run_id))]
 
