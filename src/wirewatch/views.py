@@ -34,7 +34,7 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
     "article" (as `show --json` has always printed them)."""
     article = store.get_article(article_id) if plausible_id(article_id) else None
     if article is None:
-        raise WirewatchError(errors.NO_SUCH_RECORD, f"no article with id '{_quoted(article_id)}'")
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no article with id '{quoted_value(article_id)}'")
     record = article.to_dict()
     mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
     skipped = {"extraction_skipped": store.extraction_skipped(article.article_id)}
@@ -59,7 +59,7 @@ def event_view(store: Store, event_id: str) -> dict[str, Any]:
     revision history."""
     event = store.get_event(event_id) if plausible_id(event_id) else None
     if event is None:
-        raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{_quoted(event_id)}'")
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{quoted_value(event_id)}'")
     return event.to_dict() | {"history": event_history(store, event_id)}
 
 
@@ -72,7 +72,7 @@ def plausible_id(text: str) -> bool:
     return 0 < len(text) <= MAX_ID_CHARS and text.isprintable()
 
 
-def _quoted(value: str) -> str:
+def quoted_value(value: str) -> str:
     """A user's value inside a message: printable, and not a page long."""
     shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")
     return shown if len(shown) <= 80 else shown[:77] + "..."
@@ -147,7 +147,9 @@ def filter_text(value: str | None, name: str) -> None:
     if value is None:
         return
     if not value.isprintable():
-        raise WirewatchError(errors.BAD_OPTION, f"{name} '{_quoted(value)}': contains control characters")
+        raise WirewatchError(
+            errors.BAD_OPTION, f"{name} '{quoted_value(value)}': contains control characters"
+        )
     if len(value) > MAX_FILTER_CHARS:
         raise WirewatchError(
             errors.BAD_OPTION,
@@ -174,7 +176,7 @@ def filter_date(value: str | None, name: str) -> str | None:
     if when is None:
         raise WirewatchError(
             errors.BAD_OPTION,
-            f"{name} '{_quoted(value or '')}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time",
+            f"{name} '{quoted_value(value or '')}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time",
         )
     return when.date().isoformat()
 
@@ -188,7 +190,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if len(parts) != 4 or not _valid_box(*parts):
         raise WirewatchError(
             errors.BAD_OPTION,
-            f"bbox '{_quoted(text)}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
+            f"bbox '{quoted_value(text)}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
             "latitude -90..90) with min <= max",
         )
     return parts  # type: ignore[return-value]

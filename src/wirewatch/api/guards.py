@@ -6,7 +6,8 @@ before a request body is read, a rate limit, and the security headers of every a
   W043): a 200 MB POST costs the server nothing.
 - `POST /articles` is refused before its body is read when ingest is off, the token is missing
   or wrong (401/403, W041): anyone can send a body, only the token holder makes us read it.
-- With `[api] read_token`, every other route but `/health` needs it (or the ingest token).
+- With `[api] read_token`, every other route but `/health` needs it (or the ingest token); the
+  dashboard's pages and files hold no data and load without it (the page then asks for it).
 - With `[api] rate_limit_per_minute`, each client address has a bucket of that many requests,
   refilled evenly over the minute; an empty bucket answers 429 (W044) with Retry-After.
 - Every answer gets the headers browsers use to keep a page from being framed, sniffed or
@@ -27,6 +28,7 @@ from starlette.exceptions import HTTPException
 
 from wirewatch import errors
 from wirewatch.config import ApiOptions
+from wirewatch.web import is_dashboard_path
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -164,7 +166,7 @@ class Guard:
             if refused:
                 return refused[0], errors.NOT_AUTHORISED, refused[1], _challenge(refused[0])
             return None
-        if self.options.read_token and path not in OPEN_PATHS:
+        if self.options.read_token and path not in OPEN_PATHS and not is_dashboard_path(path):
             if not token_matches(authorization, self.options.read_token, self.options.ingest_token):
                 message = "this server needs a read token (Authorization: Bearer TOKEN)"
                 return 401, errors.NOT_AUTHORISED, message, _challenge(401)

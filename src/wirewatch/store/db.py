@@ -367,10 +367,13 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(sql, rows)
 
-    def article_texts(self, ids: Sequence[str]) -> dict[str, str]:
+    def article_texts(self, ids: Sequence[str], *, max_chars: int | None = None) -> dict[str, str]:
         """article_id -> clean text, read without parsing the rest of each record (dedup's
-        verification reads many candidates' texts)."""
+        verification reads many candidates' texts); only its first `max_chars` when given (a page
+        showing sentences of many articles never holds them all whole)."""
         text = s.articles.c.data["text"].as_string()
+        if max_chars is not None:
+            text = sa.func.substr(text, 1, max_chars)
         out: dict[str, str] = {}
         wanted = list(dict.fromkeys(ids))
         with self.engine.connect() as conn:
