@@ -11,10 +11,13 @@ records reached 9.8 GB.
   fusion copies   fuse_pending over N copies of one wire story (200, 800, 2,000)
   extract para    extract_mentions over a paragraph of event sentences, uncapped (25, 50, 100 KB),
                   and the 400 KB one as the pipeline hands it over (capped: extraction_view)
-  run records     `wirewatch run` on N near-identical JSONL records (peak RSS of the whole run)
+  run copies      `wirewatch run` on N near-identical JSONL records, copies of one wire article
+                  (peak RSS of the whole run: bounded by batch size)
+  run reports     the same on N one-sentence reports of one event that dedup keeps apart (each
+                  its own story): fusion still compares every pair of them (see the README)
 Our own generated text throughout.
 
-Run: python bench/hostile_sizes.py [--records 3000] [--skip run]
+Run: python bench/hostile_sizes.py [--records 1000,4000] [--reports 300,1000] [--skip run]
 """
 
 from __future__ import annotations
@@ -81,12 +84,22 @@ def measure(kind: str, size: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_records(n: int) -> dict:
-    """`wirewatch run` on n near-identical records: one article, the same event, an id each."""
+# one wire article of five sentences (our own words): its copies are one story to dedup
+WIRE = (
+    "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said. "
+    "The attackers fled into the hills after a gunfight that lasted nearly an hour, according to a district "
+    "official. Residents said the shooting began shortly after dawn and that shops in the main bazaar stayed "
+    "closed for the rest of the day. Security forces sealed the roads leading out of the town and began a search "
+    "of nearby villages. No group has said it carried out the attack, which came a week after a similar raid on "
+    "a checkpoint in the same district."
+)
+# one sentence: too short for dedup to call two of them copies, so each is its own story
+SHORT = "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said."
+
+
+def run_records(n: int, text: str) -> dict:
+    """`wirewatch run` on n near-identical records: the same article and event, an id each."""
     folder = Path(tempfile.mkdtemp())
-    text = (
-        "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said. " * 4
-    ).strip()
     with open(folder / "records.jsonl", "w") as out:
         for i in range(n):
             out.write(
@@ -101,7 +114,12 @@ def run_records(n: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=3000)
+    parser.add_argument(
+        "--records", default="1000,4000", help="copies of one article (whole runs), comma-separated"
+    )
+    parser.add_argument(
+        "--reports", default="300,1000", help="one-sentence reports (whole runs), comma-separated"
+    )
     parser.add_argument("--skip", nargs="*", default=[])
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -131,10 +149,13 @@ def main() -> None:
             print(f"{kind:18} {size:>12,}  {r['cpu']:>8.2f}  {size / first[0]:>7.1f}  "
                   f"{max(r['cpu'], 1e-3) / first[1]:>7.1f}  {r['cpu'] / size * 1e6:>8.2f}  {r['rss']:>11.0f}   {unit}")  # fmt: skip
     if "run" not in args.skip:
-        r = run_records(args.records)
-        print(f"{'run records':18} {args.records:>12,}  {r['cpu']:>8.2f}  {'':>7}  {'':>7}  "
-              f"{r['cpu'] / args.records * 1e6:>8.0f}  {r['rss']:>11.0f}   "
-              "near-identical JSONL records, whole `wirewatch run`")  # fmt: skip
+        runs = [("run copies", WIRE, args.records, "copies of one wire article: one story, one event"),
+                ("run reports", SHORT, args.reports, "one-sentence reports, each its own story, of one event")]  # fmt: skip
+        for kind, text, counts, what in runs:
+            for n in (int(x) for x in counts.split(",")):
+                r = run_records(n, text)
+                print(f"{kind:18} {n:>12,}  {r['cpu']:>8.2f}  {'':>7}  {'':>7}  "
+                      f"{r['cpu'] / n * 1e6:>8.0f}  {r['rss']:>11.0f}   {what}, whole `wirewatch run`")  # fmt: skip
 
 
 if __name__ == "__main__":
