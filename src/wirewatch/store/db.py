@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import socket
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,9 +179,25 @@ class Store:
             row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
             return int(row[0]) if row else 0
 
+    MIGRATION_ATTEMPTS = 8
+
     def migrate(self) -> int:
-        """Apply every migration newer than the database; returns the version reached."""
-        current = self.schema_version()
+        """Apply every migration newer than the database; returns the version reached.
+
+        Two processes opening one new database at once (two runs, or a run and a reader) both
+        start migrating it: the one that loses the race fails on a table the other just created.
+        It then reads the version again and goes on from there (a few times, briefly waiting);
+        a migration that fails on its own still fails."""
+        for attempt in range(1, self.MIGRATION_ATTEMPTS + 1):
+            try:
+                return self._migrate_from(self.schema_version())
+            except sa.exc.DBAPIError:
+                if attempt == self.MIGRATION_ATTEMPTS:
+                    raise
+                time.sleep(0.25 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _migrate_from(self, current: int) -> int:
         for version, _desc, fn in s.MIGRATIONS:
             if version <= current:
                 continue
