@@ -12,7 +12,8 @@ each, loopback only:
            token, bad parameters (2^63 offsets, 5,000 sort terms, q=%00), unknown ids, a map of the
            world at zoom 20, a 5,000-character story id.
 Per phase it prints requests, requests/s, p50/p95/p99 (ms), errors (a read that was not 200, or
-a hostile request that got a 5xx), the server's CPU seconds and its RSS (start, peak, end).
+a hostile request answered with a 5xx, or with a 2xx when it must be refused; a map of the world at
+zoom 20 is a valid request, answered on a coarser grid), the server's CPU seconds and its RSS (start, peak, end).
 The quiet phase is the baseline beside the other two, in the same run.
 
 Run: python bench/api_load.py [--events 5000] [--clients 8] [--seconds 20]
@@ -124,15 +125,16 @@ def announce_huge_body(base: str) -> int:
         return int(sock.recv(64).split()[1])
 
 
+# (what, how to send it, whether it must be refused with a 4xx)
 HOSTILE = [
-    ("POST 200 MB, no token", lambda c: httpx.Response(announce_huge_body(str(c.base_url).rstrip("/")))),
-    ("offset=2^63", lambda c: c.get("/events", params={"offset": 2**63})),
-    ("sort x5000", lambda c: c.get("/events", params={"sort": ",".join(["event_date"] * 5000)})),
-    ("q=%00", lambda c: c.get("/events", params={"q": "\x00"})),
-    ("since=2025-13-45", lambda c: c.get("/events", params={"since": "2025-13-45"})),
-    ("/articles/XY%%", lambda c: c.get("/articles/ab%25%25")),
-    ("/map zoom=20 world", lambda c: c.get("/map", params={"zoom": 20})),
-    ("/stories/<5000 chars>", lambda c: c.get("/stories/" + "y" * 5000)),
+    ("POST 200 MB, no token", lambda c: httpx.Response(announce_huge_body(str(c.base_url).rstrip("/"))), True),
+    ("offset=2^63", lambda c: c.get("/events", params={"offset": 2**63}), True),
+    ("sort x5000", lambda c: c.get("/events", params={"sort": ",".join(["event_date"] * 5000)}), True),
+    ("q=%00", lambda c: c.get("/events", params={"q": "\x00"}), True),
+    ("since=2025-13-45", lambda c: c.get("/events", params={"since": "2025-13-45"}), True),
+    ("/articles/XY%%", lambda c: c.get("/articles/ab%25%25"), True),
+    ("/map zoom=20 world", lambda c: c.get("/map", params={"zoom": 20}), False),
+    ("/stories/<5000 chars>", lambda c: c.get("/stories/" + "y" * 5000), True),
 ]
 
 
@@ -141,6 +143,7 @@ def phase(server: ServerProcess, clients: int, seconds: float, ids: dict[str, li
     times: dict[str, list[float]] = defaultdict(list)
     errors = defaultdict(int)
     side = {"ingested": 0, "ingest_errors": 0, "hostile": 0, "hostile_5xx": 0}
+    first_errors: dict[str, str] = {}  # route -> its first failed answer, printed under the tables
     lock = threading.Lock()
 
     def reader(seed: int) -> None:
@@ -151,12 +154,15 @@ def phase(server: ServerProcess, clients: int, seconds: float, ids: dict[str, li
                 try:
                     name, answer = read_requests(client, rng, ids)
                     ok = answer.status_code == 200
-                except httpx.HTTPError:
-                    name, ok = "transport", False
+                    what = f"{answer.status_code} {answer.text[:160]}"
+                except httpx.HTTPError as exc:
+                    name, ok, what = "transport", False, repr(exc)[:160]
                 ms = (time.perf_counter() - t0) * 1000
                 with lock:
                     times[name].append(ms)
                     errors[name] += not ok
+                    if not ok:
+                        first_errors.setdefault(name, what)
 
     def ingester() -> None:
         from news_feed import generate_feed
@@ -178,12 +184,16 @@ def phase(server: ServerProcess, clients: int, seconds: float, ids: dict[str, li
     def attacker() -> None:
         with httpx.Client(base_url=server.base, timeout=60) as client:
             while time.monotonic() < stop_at:
-                for _name, send in HOSTILE:
+                for name, send, refused in HOSTILE:
                     try:
                         answer = send(client)
-                        bad = answer.status_code >= 500 or answer.status_code < 400
-                    except httpx.HTTPError:
-                        bad = True
+                        bad = answer.status_code >= 500 or (refused and answer.status_code < 400)
+                        what = f"{answer.status_code} {answer.text[:160]}"
+                    except httpx.HTTPError as exc:
+                        bad, what = True, repr(exc)[:160]
+                    if bad:
+                        with lock:
+                            first_errors.setdefault(f"hostile: {name}", what)
                     with lock:
                         side["hostile"] += 1
                         side["hostile_5xx"] += bad
@@ -216,7 +226,7 @@ def phase(server: ServerProcess, clients: int, seconds: float, ids: dict[str, li
         "p95": percentile(everything, 95), "p99": percentile(everything, 99), "errors": sum(errors.values()),
         "cpu": server.cpu_s() - cpu0, "rss0": rss0, "peak": server.peak, "rss1": server.rss_mb(),
         "by_route": {k: (len(v), percentile(v, 50), percentile(v, 95), errors[k]) for k, v in sorted(times.items())},
-        **side,
+        "first_errors": first_errors, **side,
     }  # fmt: skip
 
 
@@ -269,7 +279,7 @@ def main() -> None:
     print("-" * len(head))
     for name, r in results.items():
         side = {"ingest": f"{r['ingested']} articles ingested, {r['ingest_errors']} refused",
-                "hostile": f"{r['hostile']} hostile requests, {r['hostile_5xx']} not a 4xx"}.get(name, "")  # fmt: skip
+                "hostile": f"{r['hostile']} hostile requests, {r['hostile_5xx']} answered wrongly"}.get(name, "")  # fmt: skip
         print(f"{name:8} {r['requests']:>8,} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
               f"{r['errors']:>6} {r['cpu']:>9.1f} {r['rss0']:>6.0f} /{r['peak']:>6.0f} /{r['rss1']:>6.0f}  {side}")  # fmt: skip
     print("\nby route, each phase: requests, p50 / p95 ms, errors")
@@ -279,7 +289,10 @@ def main() -> None:
         for r in results.values():
             n, p50, p95, bad = r["by_route"].get(route, (0, 0.0, 0.0, 0))
             cells.append(f"{n:>6} {p50:>6.1f} / {p95:>6.1f} {bad:>4}")
-        print(f"  {route:16} " + "  |".join(cells))
+        print(f"  {route:22} " + "  |".join(cells))
+    for name, r in results.items():
+        for route, what in r["first_errors"].items():
+            print(f"first error, {name}, {route}: {what}")
 
 
 if __name__ == "__main__":
