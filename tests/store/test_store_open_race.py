@@ -45,7 +45,7 @@ def _open_at_once(db: str, places: int) -> tuple[list[int], list[BaseException]]
 
 
 def test_opening_one_new_database_at_once_from_many_places(new_database):  # type: ignore[no-untyped-def]
-    rounds = 3 if new_database(0) != new_database(1) else 1
+    rounds = 6 if new_database(0) != new_database(1) else 1
     for i in range(rounds):
         versions, failures = _open_at_once(new_database(i), 4)
         assert not failures, failures

@@ -203,9 +203,20 @@ class Store:
                 continue
             with self.engine.begin() as conn:
                 fn(conn)
-                self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
+                self._raise_version(conn, version)
             current = version
         return current
+
+    def _raise_version(self, conn: sa.Connection, version: int) -> None:
+        """The stored schema version raised to `version`, never lowered: a slower process that
+        opened the database at the same time may finish an older migration after a newer one."""
+        self._insert_ignore(conn, s.meta, [{"key": "schema_version", "value": "0"}])
+        m = s.meta.c
+        conn.execute(
+            sa.update(s.meta)
+            .where(m.key == "schema_version", sa.cast(m.value, sa.Integer) < version)
+            .values(value=str(version))
+        )
 
     def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
