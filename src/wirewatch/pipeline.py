@@ -39,6 +39,10 @@ class RunSummary:
     events_touched: int = 0
     interrupted_runs: list[str] = field(default_factory=list)  # earlier runs found killed, now marked
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    not_coded: dict[str, int] = field(default_factory=dict)  # language -> articles stored but not coded
+    events_new: int = 0  # events created (or split off) by this run
+    events_changed: int = 0  # events revised, merged or removed by this run
+    stopped: bool = False  # asked to stop (a signal): what was read is stored, the rest resumes next time
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,6 +53,9 @@ class RunSummary:
 
 
 ProblemHandler = Callable[[InputProblem], None]
+StageStart = Callable[[str, "int | None"], None]  # a stage begins: its name and how many items it has
+StopCheck = Callable[[], bool]  # True once the caller wants the run to stop (between articles)
+CODED_LANGUAGES = (None, "en")  # extraction reads English; an article of unknown language is tried
 
 
 class _Timer:
@@ -164,34 +171,64 @@ def _storage_problems(article: Article, stored: Any) -> list[InputProblem]:
     return out
 
 
+def _stop_requested(summary: RunSummary, should_stop: StopCheck | None) -> bool:
+    if should_stop is not None and should_stop():
+        summary.stopped = True
+    return summary.stopped
+
+
+def _until_stopped(items: Iterable[Any], summary: RunSummary, should_stop: StopCheck | None) -> Iterator[Any]:
+    """The items, until the caller asks to stop (checked before each one)."""
+    for item in items:
+        if _stop_requested(summary, should_stop):
+            return
+        yield item
+
+
 def process_pending(store: Store, options: Options, summary: RunSummary,
                     *, on_stage: Callable[[str, int], None] | None = None,
-                    on_problem: ProblemHandler | None = None) -> None:  # fmt: skip
-    """Run dedup, extract and fuse over everything the database says is pending."""
+                    on_problem: ProblemHandler | None = None, on_stage_start: StageStart | None = None,
+                    should_stop: StopCheck | None = None) -> None:  # fmt: skip
+    """Run dedup, extract and fuse over everything the database says is pending.
+
+    `on_stage_start(name, total)` announces each stage with its number of items; `should_stop`
+    is checked between articles: once it says stop, the rest stays pending for the next run."""
     from wirewatch.dedup import assign_stories
     from wirewatch.extract import EXTRACTOR_VERSION
 
+    if on_stage_start:
+        on_stage_start("dedup", store.count_articles(without_story=True))
     with _Timer(summary, "dedup"):
-        for batch in _batches(store.iter_articles(without_story=True), 1000):
+        for batch in _batches(
+            _until_stopped(store.iter_articles(without_story=True), summary, should_stop), 1000
+        ):
             if on_stage:
                 on_stage("dedup", len(batch))
             summary.stories_assigned += len(assign_stories(store, batch, options.dedup))
+    if summary.stopped:
+        return
 
     def report(problem: InputProblem) -> None:
         _note_problem(summary, problem, [], on_problem)
         store.add_problems(summary.run_id, [problem])
 
+    if on_stage_start:
+        on_stage_start("extract", store.count_articles(needs_extraction=EXTRACTOR_VERSION))
     with _Timer(summary, "extract"):
-        for batch in _batches(store.iter_articles(needs_extraction=EXTRACTOR_VERSION), 100):
+        pending = _until_stopped(
+            store.iter_articles(needs_extraction=EXTRACTOR_VERSION), summary, should_stop
+        )
+        for batch in _batches(pending, 100):
             if on_stage:
                 on_stage("extract", len(batch))
             for article in batch:
                 _extract_one(article, store, options, summary, EXTRACTOR_VERSION, report)
+    if summary.stopped:
+        return
 
-    with _Timer(summary, "fuse"):
-        if on_stage:
-            on_stage("fuse", 0)
-        _fuse(store, options, summary, report)
+    if on_stage_start:
+        on_stage_start("fuse", store.count_pending_mentions())
+    _fuse(store, options, summary, on_stage, report)
 
 
 def _extract_one(article: Article, store: Store, options: Options, summary: RunSummary, version: str,
@@ -207,7 +244,9 @@ def _extract_one(article: Article, store: Store, options: Options, summary: RunS
     from wirewatch.limits import extraction_view
 
     opts = options.extract
-    if article.language not in (None, "en"):
+    if article.language not in CODED_LANGUAGES:
+        language = str(article.language)
+        summary.not_coded[language] = summary.not_coded.get(language, 0) + 1
         store.replace_mentions(article.article_id, [], version)
         summary.articles_extracted += 1
         return
@@ -267,12 +306,20 @@ def _warm_up_extraction(opts: Any) -> None:
     _WARMED.add(opts.spacy_model)
 
 
-def _fuse(store: Store, options: Options, summary: RunSummary, report: ProblemHandler) -> None:
+def _fuse(
+    store: Store, options: Options, summary: RunSummary, on_stage: Callable[[str, int], None] | None,
+    report: ProblemHandler,
+) -> None:  # fmt: skip
     from wirewatch.fuse import fuse_pending
 
-    result = fuse_pending(store, options.fuse)
-    summary.events_touched += int(getattr(result, "events_touched", 0) or 0)
-    for story_id, count in sorted(getattr(result, "capped_stories", {}).items()):
+    with _Timer(summary, "fuse"):
+        result = fuse_pending(store, options.fuse)
+        if on_stage:
+            on_stage("fuse", result.mentions_fused)
+        summary.events_touched += result.events_touched
+        summary.events_new += result.events_created + result.events_split
+        summary.events_changed += result.events_updated + result.events_merged + result.events_removed
+    for story_id, count in sorted(result.capped_stories.items()):
         report(InputProblem(
             f"story {story_id}", errors.PART_SKIPPED,
             f"{count} more distinct mentions of this story's copies than fuse.max_story_variants "
@@ -285,12 +332,21 @@ def run_documents(
     documents: Iterable[RawDocument | InputProblem], store: Store, options: Options,
     *, inputs: list[str] | None = None, on_problem: ProblemHandler | None = None,
     on_document: Callable[[], None] | None = None, on_stage: Callable[[str, int], None] | None = None,
+    on_stage_start: StageStart | None = None, should_stop: StopCheck | None = None,
 ) -> RunSummary:  # fmt: skip
-    """The whole pipeline over documents already read (the API and tests use this)."""
+    """The whole pipeline over documents already read (the API and tests use this).
+
+    `should_stop` is checked between documents and between articles in every stage: once it
+    says stop, what was read is stored and the rest is left pending for the next run."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:16], inputs=list(inputs or []))
     summary.interrupted_runs = store.start_run(summary.run_id, summary.inputs)
+    if on_stage_start:
+        on_stage_start("reading and cleaning", None)
+    documents = _until_stopped(documents, summary, should_stop)
     store_documents(documents, store, options, summary, on_problem=on_problem, on_document=on_document)
-    process_pending(store, options, summary, on_stage=on_stage, on_problem=on_problem)
+    if not summary.stopped:
+        process_pending(store, options, summary, on_stage=on_stage, on_problem=on_problem,
+                        on_stage_start=on_stage_start, should_stop=should_stop)  # fmt: skip
     store.finish_run(summary.run_id, summary.to_dict())
     return summary
 
@@ -298,7 +354,8 @@ def run_documents(
 def run_pipeline(
     inputs: list[str], store: Store, options: Options | None = None,
     *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
-    on_stage: Callable[[str, int], None] | None = None,
+    on_stage: Callable[[str, int], None] | None = None, on_stage_start: StageStart | None = None,
+    should_stop: StopCheck | None = None,
 ) -> RunSummary:  # fmt: skip
     """Read `inputs` (paths, folders, URLs, feeds, "-") and run every stage; returns counts."""
     from wirewatch.ingest import read_inputs
@@ -307,6 +364,7 @@ def run_pipeline(
     return run_documents(
         read_inputs(inputs, options.ingest), store, options, inputs=inputs,
         on_problem=on_problem, on_document=on_document, on_stage=on_stage,
+        on_stage_start=on_stage_start, should_stop=should_stop,
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ library error's code decides its HTTP status (`STATUS_OF_CODE`).
 """
 
 # no `from __future__ import annotations`: FastAPI resolves the route signatures at runtime
+import hmac
 import logging
 import threading
 import uuid
@@ -19,7 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirewatch import __version__, errors
 from wirewatch.aggregate import facets_view, map_view, timeline_view
-from wirewatch.api.guards import Guard, ingest_refusal
+from wirewatch.api.guards import Guard
+from wirewatch.api.review import add_review_routes
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
 from wirewatch.evidence import event_evidence, story_page_view
@@ -41,7 +43,7 @@ from wirewatch.web import mount_dashboard
 
 # HTTP status of a library error by its code; any other code is a rejected article (422)
 STATUS_OF_CODE = {
-    errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500,
+    errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500, errors.DATABASE_BUSY: 503,
     errors.INPUT_TOO_LARGE: 413, errors.REQUEST_TOO_LARGE: 413,
 }  # fmt: skip
 INGEST_SOURCE = "api:POST /articles"  # names a posted record in problems and in its article
@@ -150,10 +152,16 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
             int | None,
             Query(ge=0, le=MAX_INTEGER, description="at least this many independent sources (stories)"),
         ] = None,
+        review: Annotated[
+            str | None,
+            Query(
+                description="review state: all, unreviewed, confirmed, rejected, flagged (default: all but rejected)"
+            ),
+        ] = None,
     ) -> EventFilter:
         return event_filter(
             since=since, until=until, country=country, admin1=admin1, event_type=type, sub_event_type=sub_type,
-            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q, min_sources=min_sources,
+            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q, min_sources=min_sources, review=review,
         )  # fmt: skip
 
     FilterDep = Annotated[EventFilter, Depends(query_filter)]
@@ -266,6 +274,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         with ingest_lock:
             return ingest_record(store, options, record, source=INGEST_SOURCE)
 
+    add_review_routes(app, store, options, FilterDep, Limit, _check_token)
     mount_dashboard(app, options.web)
     # added last, so outermost: sizes, tokens and the rate limit are checked before a route (or the
     # dashboard's files) reads anything, and the dashboard's own CSP is set before Guard's headers
@@ -273,7 +282,13 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     return app
 
 
-def _check_token(expected: str | None, header: str | None) -> None:
-    refused = ingest_refusal(expected, header)
-    if refused:
-        raise ApiError(refused[0], errors.NOT_AUTHORISED, refused[1])
+def _check_token(expected: str | None, header: str | None, what: str = "ingest") -> None:
+    if not expected:
+        setting = "ingest_token" if what == "ingest" else "review_token"
+        raise ApiError(
+            403, errors.NOT_AUTHORISED, f"{what} is disabled: set [api] {setting} in the configuration"
+        )
+    if not header or not header.lower().startswith("bearer "):
+        raise ApiError(401, errors.NOT_AUTHORISED, "missing bearer token (Authorization: Bearer TOKEN)")
+    if not hmac.compare_digest(header[7:].strip().encode(), expected.encode()):
+        raise ApiError(403, errors.NOT_AUTHORISED, "token rejected")

@@ -6,7 +6,7 @@ before a request body is read, a rate limit, and the security headers of every a
   W043): a 200 MB POST costs the server nothing.
 - `POST /articles` is refused before its body is read when ingest is off, the token is missing
   or wrong (401/403, W041): anyone can send a body, only the token holder makes us read it.
-- With `[api] read_token`, every other route but `/health` needs it (or the ingest token); the
+- With `[api] read_token`, every other route but `/health` needs it (or the ingest or review token); the
   dashboard's pages and files hold no data and load without it (the page then asks for it).
 - With `[api] rate_limit_per_minute`, each client address has a bucket of that many requests,
   refilled evenly over the minute; an empty bucket answers 429 (W044) with Retry-After.
@@ -167,7 +167,8 @@ class Guard:
                 return refused[0], errors.NOT_AUTHORISED, refused[1], _challenge(refused[0])
             return None
         if self.options.read_token and path not in OPEN_PATHS and not is_dashboard_path(path):
-            if not token_matches(authorization, self.options.read_token, self.options.ingest_token):
+            tokens = (self.options.read_token, self.options.ingest_token, self.options.review_token)
+            if not token_matches(authorization, *tokens):
                 message = "this server needs a read token (Authorization: Bearer TOKEN)"
                 return 401, errors.NOT_AUTHORISED, message, _challenge(401)
         return None
