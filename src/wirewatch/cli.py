@@ -373,6 +373,13 @@ def watch(
     robots: Annotated[
         bool, typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds.")
     ] = True,
+    allow_network: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-network",
+            help="Fetch from this address range although it is not public (e.g. 127.0.0.0/8); repeatable.",
+        ),
+    ] = None,
 ) -> None:  # fmt: skip
     """Poll SOURCES on a schedule and run the pipeline over what is new: a conditional GET for URLs
     (ETag, Last-Modified), a feed's new items, a folder's new or changed files. One line per cycle
@@ -381,6 +388,11 @@ def watch(
     from wirewatch.watch import Watcher, WatchSource, parse_interval, read_sources_file
 
     options = load_options(config)
+    if allow_network:
+        from wirewatch.ingest.netguard import parse_networks
+
+        parse_networks(allow_network)  # a bad range is a one-line W021 error before anything runs
+        options.ingest.allow_networks = [*options.ingest.allow_networks, *allow_network]
     default_every = parse_interval(every or options.watch.every, "--every" if every else "[watch] every")
     listed = [WatchSource(name, default_every) for name in sources or []]
     if sources_file:
@@ -441,9 +453,9 @@ def show(
     if kind != "article":
         record = event_show_view(store, article_id) if kind == "event" else story_show_view(store, article_id)
         if as_json:
-            typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+            typer.echo(valid_unicode(json.dumps(record, indent=2, ensure_ascii=False))[0])
         else:
-            typer.echo("\n".join(event_lines(record) if kind == "event" else story_lines(record)))
+            _echo_shown("\n".join(event_lines(record) if kind == "event" else story_lines(record)))
         return
     view = article_view(store, article_id)
     if as_json:
@@ -567,13 +579,13 @@ def _analyst(by: str | None) -> str:
     return by or os.environ.get("WIREWATCH_ANALYST", "") or user
 
 
-def _shown(value: Any) -> str:
+def _value_shown(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
 def _print_correction(done: dict[str, Any]) -> None:
     changed = {k: v for k, v in done.get("changes", {}).items() if isinstance(v, list) and len(v) == 2}
-    shown = [f"{name} {_shown(old)} -> {_shown(new)}" for name, (old, new) in changed.items()
+    shown = [f"{name} {_value_shown(old)} -> {_value_shown(new)}" for name, (old, new) in changed.items()
              if name not in ("hand_set", "review_flags", "notes")]  # fmt: skip
     typer.echo(f"{done['action']} event {done['event_id']}" + (": " + "; ".join(shown) if shown else "")
                + f" (correction {done['correction_id']})")  # fmt: skip

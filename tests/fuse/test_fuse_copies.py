@@ -82,6 +82,6 @@ def test_the_run_reports_a_capped_story(tmp_path, event_world, baghdad_fields):
         world.article(f"r{i}", [dict(baghdad_fields, fatalities=i + 1, sentence=LINE)], story_id="st-many")
     options, summary, seen = Options(), RunSummary("run", []), []
     options.fuse.max_story_variants = 3
-    _fuse(store, options, summary, seen.append)
+    _fuse(store, options, summary, None, seen.append)
     assert [(p.code, p.fatal) for p in seen] == [(errors.PART_SKIPPED, False)]
     assert seen[0].source == "story st-many" and "5 more distinct mentions" in seen[0].message

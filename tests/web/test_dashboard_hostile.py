@@ -121,7 +121,7 @@ def test_evidence_reads_only_the_start_of_each_text(store, monkeypatch):  # type
 
 
 def test_a_read_token_keeps_the_data_not_the_pages(store):  # type: ignore[no-untyped-def]
-    with _client(store, read_token=READ) as client:
+    with _client(store, read_token=READ, review_token="review-token") as client:
         for path in ("/", "/event/abc", "/story/abc", "/static/app.js", "/static/api.js"):
             answer = client.get(path)
             assert answer.status_code == 200, path
@@ -129,7 +129,8 @@ def test_a_read_token_keeps_the_data_not_the_pages(store):  # type: ignore[no-un
             assert answer.headers["x-frame-options"] == "DENY"
         for path in ("/map", "/timeline", "/facets", "/dashboard/settings", "/stories/st-wire"):
             _coded(client.get(path), 401, errors.NOT_AUTHORISED)
-            assert client.get(path, headers={"Authorization": f"Bearer {READ}"}).status_code == 200
+            for token in (READ, "review-token"):  # an analyst's review token reads too
+                assert client.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
 # -- in the browser ---------------------------------------------------------------------------------
