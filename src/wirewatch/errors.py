@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wirewatch.safe_text import storable
+
 INPUT_NOT_FOUND = "W001"
 INPUT_NOT_READABLE = "W002"
 INPUT_BINARY = "W003"
@@ -35,6 +37,13 @@ GOLD_FILE_MALFORMED = "W030"
 BAD_OPTION = "W040"
 NOT_AUTHORISED = "W041"
 NO_SUCH_RECORD = "W042"
+REQUEST_TOO_LARGE = "W043"
+TOO_MANY_REQUESTS = "W044"
+TEXT_REPAIRED = "W050"
+ADDRESS_NOT_ALLOWED = "W051"
+DEADLINE_PASSED = "W052"
+OVER_TIME_BUDGET = "W053"
+PART_SKIPPED = "W054"
 INTERNAL_ERROR = "W090"
 
 # code -> short meaning (docs/errors.md is generated from it; a test checks both agree)
@@ -62,6 +71,13 @@ CODES: dict[str, str] = {
     BAD_OPTION: "bad filter, sort or export option",
     NOT_AUTHORISED: "authentication required or token rejected",
     NO_SUCH_RECORD: "no such record",
+    REQUEST_TOO_LARGE: "request body larger than the API accepts ([api] max_body_bytes)",
+    TOO_MANY_REQUESTS: "too many requests from one client ([api] rate_limit_per_minute)",
+    TEXT_REPAIRED: "invalid Unicode (lone surrogates) or NUL characters replaced with U+FFFD",
+    ADDRESS_NOT_ALLOWED: "fetch refused: the address is loopback, private, link-local or reserved",
+    DEADLINE_PASSED: "a source's or item's deadline passed: the rest of it was skipped",
+    OVER_TIME_BUDGET: "an article took longer than its time budget: marked and skipped",
+    PART_SKIPPED: "only part of an input was looked at (a stage's cap); the rest was skipped",
     INTERNAL_ERROR: "internal error on one document (a bug: please report it); the run went on",
 }
 
@@ -75,6 +91,11 @@ class InputProblem:
     message: str
     fatal: bool = True  # False: a warning, the document was still processed
 
+    def __post_init__(self) -> None:
+        # a problem names its input as the input named itself (a file name that is not UTF-8, a
+        # JSON key with a lone surrogate): made printable and storable here, once
+        self.source, self.message = storable(self.source) or "", storable(self.message) or ""
+
     def line(self) -> str:
         kind = "error" if self.fatal else "warning"
         return f"{kind} {self.code}: {self.source}: {self.message}"
@@ -84,6 +105,7 @@ class WirewatchError(Exception):
     """An error the user can act on; the CLI prints it as one line and exits non-zero."""
 
     def __init__(self, code: str, message: str, exit_code: int = 2):
+        message = storable(message) or ""
         super().__init__(message)
         self.code = code
         self.message = message

@@ -14,7 +14,7 @@ from wirewatch.errors import WirewatchError
 from wirewatch.records import EVENT_FIELDS, EventSource, Span
 from wirewatch.store import Store
 from wirewatch.store.dashboard_queries import article_titles
-from wirewatch.views import event_view
+from wirewatch.views import event_view, plausible_id, quoted_value
 
 # the kind of span (extract's field names) that supports each event field; fields filled from the
 # same words (a place's country and coordinates, a toll's low and high) share it
@@ -42,6 +42,13 @@ SPAN_OF_FIELD = {
     "injuries": "injuries",
 }
 CONTEXT_CHARS = 320  # a supporting sentence longer than this is cut around its highlighted words
+# one page's work stays bounded whatever was fused or syndicated (issue 14): an event reported by
+# thousands of articles shows the sentences of its first sources, read from the start of each text
+# (extraction reads no further than extract.max_chars, 200,000 by default), and a story of
+# thousands of copies lists its earliest ones; the totals are always given
+MAX_EVIDENCE_SOURCES = 100
+EVIDENCE_TEXT_CHARS = 250_000
+MAX_LISTED_COPIES = 500
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n+")
 
 
@@ -54,8 +61,9 @@ def event_evidence(store: Store, event_id: str) -> dict[str, Any]:
     sources = [EventSource.from_dict(s) for s in view["sources"]]
     ids = list(dict.fromkeys(s.article_id for s in sources))
     titles = article_titles(store, ids)
-    texts = store.article_texts(ids)
-    evidence = {kind: _evidence_of(kind, sources, texts, titles) for kind in set(SPAN_OF_FIELD.values())}
+    cited = sources[:MAX_EVIDENCE_SOURCES]
+    texts = store.article_texts([s.article_id for s in cited], max_chars=EVIDENCE_TEXT_CHARS)
+    evidence = {kind: _evidence_of(kind, cited, texts, titles) for kind in set(SPAN_OF_FIELD.values())}
     fields = [
         {"field": name, "value": view.get(name), "support": SPAN_OF_FIELD.get(name),
          "evidence": evidence.get(SPAN_OF_FIELD.get(name, ""), [])}
@@ -64,6 +72,7 @@ def event_evidence(store: Store, event_id: str) -> dict[str, Any]:
     return view | {
         "fields": fields, "fatalities_by_source": _tolls(view, sources, titles),
         "stories": story_groups(store, sources), "articles": [titles.get(i, {"article_id": i}) for i in ids],
+        "evidence_sources": {"shown": len(cited), "total": len(sources)},
     }  # fmt: skip
 
 
@@ -161,7 +170,8 @@ def story_groups(store: Store, sources: list[EventSource]) -> list[dict[str, Any
         )  # fmt: skip
         out.append({
             "story_id": story.story_id if story else None, "agency": story.agency if story else None,
-            "title": story.title if story else None, "cited": sorted(cited), "copies": copies,
+            "title": story.title if story else None, "cited": sorted(cited),
+            "copies": _listed(copies), "copy_count": len(copies),
         })  # fmt: skip
     return out
 
@@ -169,15 +179,28 @@ def story_groups(store: Store, sources: list[EventSource]) -> list[dict[str, Any
 def story_page_view(store: Store, story_id: str) -> dict[str, Any]:
     """A story: its canonical copy, and every member with outlet, title, similarity and
     publication time (earliest first)."""
-    story = store.get_story(story_id)
+    story = store.get_story(story_id) if plausible_id(story_id) else None
     if story is None:
-        raise WirewatchError(errors.NO_SUCH_RECORD, f"no story with id '{story_id}'")
-    titles = article_titles(store, [m.article_id for m in story.members])
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no story with id '{quoted_value(story_id)}'")
+    listed = sorted(story.members, key=lambda m: (m.published_at is None, m.published_at or "", m.article_id))
+    listed = listed[:MAX_LISTED_COPIES]
+    titles = article_titles(store, [m.article_id for m in listed])
     members = [
         m.to_dict() | {"canonical": m.article_id == story.canonical_article_id,
                        "title": m.title or titles.get(m.article_id, {}).get("title"),
                        "url": titles.get(m.article_id, {}).get("url")}
-        for m in story.members
+        for m in listed
     ]  # fmt: skip
-    members.sort(key=lambda m: (m["published_at"] is None, m["published_at"] or "", m["article_id"]))
-    return story.to_dict() | {"members": members, "canonical": titles.get(story.canonical_article_id)}
+    canonical = article_titles(store, [story.canonical_article_id]).get(story.canonical_article_id)
+    return story.to_dict() | {"members": members, "member_count": len(story.members), "canonical": canonical}
+
+
+def _listed(copies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A story's copies as listed: all in the story's order, or past the cap, the ones this event
+    cites first and then the rest, each earliest first."""
+    if len(copies) <= MAX_LISTED_COPIES:
+        return copies
+    order = sorted(
+        copies, key=lambda c: (not c["cited"], c.get("published_at") is None, c.get("published_at") or "")
+    )
+    return order[:MAX_LISTED_COPIES]

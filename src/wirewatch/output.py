@@ -1,4 +1,8 @@
-"""Shared output options for every list command: --format table|jsonl|csv (sqlite-utils style)."""
+"""Shared output options for every list command: --format table|jsonl|csv (sqlite-utils style).
+
+Article text is untrusted, so every format makes it safe for its reader (`safe_text`): a table
+shows no control characters or escape sequences (they could rewrite the analyst's terminal), a
+CSV cell never starts like a spreadsheet formula, and JSON lines hold valid UTF-8 only."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TextIO
 
 from wirewatch.records import Record
+from wirewatch.safe_text import spreadsheet_cell, terminal_text, valid_unicode
 
 
 class Format(StrEnum):
@@ -23,15 +28,25 @@ def _json_value(value: Any) -> Any:
     return value.to_dict() if isinstance(value, Record) else str(value)
 
 
-def _cell(value: Any, width: int | None) -> str:
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False, default=_json_value)
-    text = str(value).replace("\n", " ")
+    return valid_unicode(str(value))[0]
+
+
+def _cell(value: Any, width: int | None) -> str:
+    """One table cell: one line, no control characters, cut to `width`."""
+    text = terminal_text(_text(value), keep_newlines=False)
     if width and len(text) > width:
         text = text[: width - 1] + "…"
     return text
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: the whole value, never read as a formula by a spreadsheet."""
+    return spreadsheet_cell(_text(value))
 
 
 def emit(
@@ -47,20 +62,21 @@ def emit(
     n = 0
     if fmt is Format.jsonl:
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False, default=_json_value) + "\n")
+            line = json.dumps(row, ensure_ascii=False, default=_json_value)
+            out.write(valid_unicode(line)[0] + "\n")  # a record stored before text was repaired
             n += 1
         return n
     if fmt is Format.csv:
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(c), None) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
             n += 1
         return n
     widths = widths or {}
     table = [[_cell(row.get(c), widths.get(c, 40)) for c in columns] for row in rows]
     sizes = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
-    out.write("  ".join(c.ljust(sizes[i]) for i, c in enumerate(columns)).rstrip() + "\n")
+    out.write("  ".join(c.ljust(sizes[i]) for i, c in enumerate(columns)).rstrip() + "\n")  # our own names
     out.write("  ".join("-" * sizes[i] for i in range(len(columns))) + "\n")
     for r in table:
         out.write("  ".join(v.ljust(sizes[i]) for i, v in enumerate(r)).rstrip() + "\n")

@@ -37,6 +37,7 @@ class RunSummary:
     articles_extracted: int = 0
     mentions: int = 0
     events_touched: int = 0
+    interrupted_runs: list[str] = field(default_factory=list)  # earlier runs found killed, now marked
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     not_coded: dict[str, int] = field(default_factory=dict)  # language -> articles stored but not coded
     events_new: int = 0  # events created (or split off) by this run
@@ -94,8 +95,6 @@ def store_documents(
     *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
 ) -> list[str]:  # fmt: skip
     """Clean each document and store the new articles; returns the ids of new articles."""
-    from wirewatch.clean import clean_document
-
     new_ids: list[str] = []
     for batch in _batches(documents, BATCH_SIZE):
         problems: list[InputProblem] = []
@@ -117,23 +116,59 @@ def store_documents(
                     summary.articles_known += 1
                     continue
                 seen.add(raw.raw_id)
-                try:
-                    result = clean_document(raw, options.clean)
-                except Exception as exc:  # a bug must not stop the run or lose the rest
-                    result = InputProblem(
-                        raw.source, errors.INTERNAL_ERROR, f"cleaning failed: {type(exc).__name__}: {exc}"
-                    )
+                result = _clean_one(raw, options)
                 if isinstance(result, InputProblem):
                     _note_problem(summary, result, problems, on_problem)
                     continue
                 result.ingested_at = result.ingested_at or now_iso()
                 fresh.append(result)
         with _Timer(summary, "store"):
-            added = store.add_articles(fresh)
+            stored = store.store_articles(fresh)
+            for article in fresh:
+                for problem in _storage_problems(article, stored):
+                    _note_problem(summary, problem, problems, on_problem)
             store.add_problems(summary.run_id, problems)
-        summary.articles_new += added
-        new_ids.extend(a.article_id for a in fresh)
+        summary.articles_new += stored.added
+        new_ids.extend(a.article_id for a in fresh if a.article_id not in stored.refused)
     return new_ids
+
+
+def _clean_one(raw: RawDocument, options: Options) -> Article | InputProblem:
+    """One document cleaned within its time budget; a failure is a problem, never a stop."""
+    from wirewatch.budget import OverBudget, time_budget
+    from wirewatch.clean import clean_document
+
+    try:
+        with time_budget(options.clean.time_budget_s):
+            return clean_document(raw, options.clean)
+    except OverBudget as over:
+        return InputProblem(
+            raw.source, errors.OVER_TIME_BUDGET, f"cleaning {over} (clean.time_budget_s); skipped"
+        )
+    except Exception as exc:  # a bug must not stop the run or lose the rest
+        return InputProblem(
+            raw.source, errors.INTERNAL_ERROR, f"cleaning failed: {type(exc).__name__}: {exc}"
+        )
+
+
+def _storage_problems(article: Article, stored: Any) -> list[InputProblem]:
+    """What storing one article needed (characters repaired) or could not do (refused)."""
+    out = []
+    repaired = stored.repaired.get(article.article_id)
+    if repaired:
+        out.append(InputProblem(
+            article.source, errors.TEXT_REPAIRED,
+            f"{repaired} invalid character{'s' if repaired != 1 else ''} (lone surrogate or NUL) "
+            "replaced with U+FFFD before storing", fatal=False,
+        ))  # fmt: skip
+    refused = stored.refused.get(article.article_id)
+    if refused:
+        out.append(
+            InputProblem(
+                article.source, errors.DATABASE_ERROR, f"not stored: the database refused it ({refused})"
+            )
+        )
+    return out
 
 
 def _stop_requested(summary: RunSummary, should_stop: StopCheck | None) -> bool:
@@ -173,6 +208,10 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
     if summary.stopped:
         return
 
+    def report(problem: InputProblem) -> None:
+        _note_problem(summary, problem, [], on_problem)
+        store.add_problems(summary.run_id, [problem])
+
     if on_stage_start:
         on_stage_start("extract", store.count_articles(needs_extraction=EXTRACTOR_VERSION))
     with _Timer(summary, "extract"):
@@ -182,73 +221,139 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         for batch in _batches(pending, 100):
             if on_stage:
                 on_stage("extract", len(batch))
-            results = _extract_batch(batch, options)
-            for article in batch:
-                extracted = results.get(article.article_id, [])
-                _extract_one(store, options, summary, article, on_problem, extracted)
+            ready = [
+                prepared
+                for article in batch
+                if (
+                    prepared := _prepare_extraction(
+                        article, store, options, summary, EXTRACTOR_VERSION, report
+                    )
+                )
+            ]
+            results = _extract_batch(ready, options)
+            for article, view in ready:
+                _extract_one(article, view, results.get(article.article_id), store, options, summary,
+                             EXTRACTOR_VERSION, report)  # fmt: skip
     if summary.stopped:
         return
 
     if on_stage_start:
         on_stage_start("fuse", store.count_pending_mentions())
-    _fuse(store, options, summary, on_stage)
+    _fuse(store, options, summary, on_stage, report)
 
 
-def _extract_batch(batch: list[Article], options: Options) -> dict[str, list | Exception]:
-    """Mentions (or the exception extracting them raised) of each article of a batch in a coded
-    language, the model run once over the whole batch's sentences; article by article if that fails."""
-    from wirewatch.extract.mentions import extract_many, extract_mentions
+def _prepare_extraction(
+    article: Article, store: Store, options: Options, summary: RunSummary, version: str, report: ProblemHandler
+) -> tuple[Article, Article] | None:  # fmt: skip
+    """(article, the capped view extraction reads) for an article to extract; None when it is
+    done with here: a language extraction does not read (stored with no mentions, counted as not
+    coded), or an article whose extraction never finished `extract.max_attempts` times.
 
-    coded = [a for a in batch if a.language in CODED_LANGUAGES]
-    try:
-        return dict(zip([a.article_id for a in coded], extract_many(coded, options.extract), strict=True))
-    except Exception:  # the model failed on the batch: find which article makes it fail
-        results: dict[str, list | Exception] = {}
-        for article in coded:
-            try:
-                results[article.article_id] = extract_mentions(article, options.extract)
-            except Exception as exc:
-                results[article.article_id] = exc
-        return results
+    The attempt is counted before it starts, so an article that kills the process (out of
+    memory, or killed by a user who waited too long) is skipped after that many tries instead of
+    stalling every later run (W053, naming the article)."""
+    from wirewatch.limits import extraction_view
 
-
-def _extract_one(
-    store: Store, options: Options, summary: RunSummary, article: Article, on_problem: ProblemHandler | None,
-    extracted: list | Exception,
-) -> None:  # fmt: skip
-    """One article's mentions (`extracted` by _extract_batch), replacing what an older extractor
-    stored; an article in a language extraction does not read is stored with none and counted as
-    not coded."""
-    from wirewatch.extract import EXTRACTOR_VERSION
-
+    opts = options.extract
     if article.language not in CODED_LANGUAGES:
         language = str(article.language)
         summary.not_coded[language] = summary.not_coded.get(language, 0) + 1
-        store.replace_mentions(article.article_id, [], EXTRACTOR_VERSION)
+        store.replace_mentions(article.article_id, [], version)
         summary.articles_extracted += 1
-        return
+        return None
+    _warm_up_extraction(opts)
+    attempts = store.begin_extraction(article.article_id)
+    if attempts > max(opts.max_attempts, 1):
+        reason = (
+            f"extraction did not finish in {attempts - 1} attempts (killed or failing each time); skipped"
+        )
+        store.skip_extraction(article.article_id, version, f"{errors.OVER_TIME_BUDGET}: {reason}")
+        report(InputProblem(article.source, errors.OVER_TIME_BUDGET, f"{reason} (extract.max_attempts)"))
+        return None
+    view, capped = extraction_view(article, opts)
+    if capped:
+        report(capped)
+    return article, view
+
+
+def _extract_batch(ready: list[tuple[Article, Article]], options: Options) -> dict[str, list | Exception]:
+    """Mentions (or the exception extracting them raised) of each article's view, the model run
+    once over the whole batch's sentences within one article's time budget; when the batch fails
+    or runs over, nothing: each article is then extracted on its own, with its own budget."""
+    from wirewatch.budget import OverBudget, time_budget
+    from wirewatch.extract.mentions import extract_many
+
+    if not ready:
+        return {}
+    try:
+        with time_budget(options.extract.time_budget_s):
+            found = extract_many([view for _article, view in ready], options.extract)
+    except (OverBudget, Exception):  # one article is slow or breaks the model: find which, alone
+        return {}
+    return {article.article_id: result for (article, _view), result in zip(ready, found, strict=True)}
+
+
+def _extract_one(article: Article, view: Article, extracted: list | Exception | None, store: Store,
+                 options: Options, summary: RunSummary, version: str, report: ProblemHandler) -> None:  # fmt: skip
+    """One article's mentions (`extracted` by the batch, else extracted here from its `view`
+    within `extract.time_budget_s`), stored; one that runs past its budget is marked and skipped
+    (W053); a failure is reported and the article retried next run."""
+    from wirewatch.budget import OverBudget, time_budget
+    from wirewatch.extract import extract_mentions
+
+    opts = options.extract
     try:
         if isinstance(extracted, Exception):
             raise extracted
+        if extracted is None:
+            with time_budget(opts.time_budget_s):
+                extracted = extract_mentions(view, opts)
         mentions = extracted
-    except Exception as exc:  # a bug must not stop the run; the article is retried next run
-        problem = InputProblem(
-            article.source, errors.INTERNAL_ERROR, f"extraction failed: {type(exc).__name__}: {exc}"
-        )
-        _note_problem(summary, problem, [], on_problem)
-        store.add_problems(summary.run_id, [problem])
+    except OverBudget as over:
+        reason = f"extraction {over} (extract.time_budget_s); marked and skipped"
+        store.skip_extraction(article.article_id, version, f"{errors.OVER_TIME_BUDGET}: {reason}")
+        report(InputProblem(article.source, errors.OVER_TIME_BUDGET, reason))
         return
-    mentions = [m for m in mentions if m.confidence >= options.extract.min_confidence]
+    except Exception as exc:  # a bug must not stop the run; the article is retried next run
+        report(
+            InputProblem(
+                article.source, errors.INTERNAL_ERROR, f"extraction failed: {type(exc).__name__}: {exc}"
+            )
+        )
+        return
+    mentions = [m for m in mentions if m.confidence >= opts.min_confidence]
     for m in mentions:
         m.story_id = article.story_id
-    store.replace_mentions(article.article_id, mentions, EXTRACTOR_VERSION)
+    try:
+        store.replace_mentions(article.article_id, mentions, version)
+    except Exception as exc:  # the database refused this article's mentions: the others go on
+        report(
+            InputProblem(article.source, errors.DATABASE_ERROR, f"mentions not stored ({type(exc).__name__})")
+        )
+        return
     summary.articles_extracted += 1
     summary.mentions += len(mentions)
 
 
+_WARMED: set[str] = set()  # spaCy models this process has loaded for extraction
+_WARM_UP_TEXT = "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said."
+
+
+def _warm_up_extraction(opts: Any) -> None:
+    """Load the model, lexicons and gazetteer once, outside any article's time budget: the
+    first article of a process must not pay seconds of loading against its own budget."""
+    if opts.spacy_model in _WARMED:
+        return
+    from wirewatch.extract import extract_mentions
+
+    extract_mentions(Article(article_id="warm-up", source="<warm-up>", text=_WARM_UP_TEXT), opts)
+    _WARMED.add(opts.spacy_model)
+
+
 def _fuse(
-    store: Store, options: Options, summary: RunSummary, on_stage: Callable[[str, int], None] | None
-) -> None:
+    store: Store, options: Options, summary: RunSummary, on_stage: Callable[[str, int], None] | None,
+    report: ProblemHandler,
+) -> None:  # fmt: skip
     from wirewatch.fuse import fuse_pending
 
     with _Timer(summary, "fuse"):
@@ -258,6 +363,13 @@ def _fuse(
         summary.events_touched += result.events_touched
         summary.events_new += result.events_created + result.events_split
         summary.events_changed += result.events_updated + result.events_merged + result.events_removed
+    for story_id, count in sorted(result.capped_stories.items()):
+        report(InputProblem(
+            f"story {story_id}", errors.PART_SKIPPED,
+            f"{count} more distinct mentions of this story's copies than fuse.max_story_variants "
+            f"({options.fuse.max_story_variants}): each joined the event of the story's first mention of its type",
+            fatal=False,
+        ))  # fmt: skip
 
 
 def run_documents(
@@ -271,7 +383,7 @@ def run_documents(
     `should_stop` is checked between documents and between articles in every stage: once it
     says stop, what was read is stored and the rest is left pending for the next run."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:16], inputs=list(inputs or []))
-    store.start_run(summary.run_id, summary.inputs)
+    summary.interrupted_runs = store.start_run(summary.run_id, summary.inputs)
     if on_stage_start:
         on_stage_start("reading and cleaning", None)
     documents = _until_stopped(documents, summary, should_stop)
@@ -310,6 +422,7 @@ def ingest_record(
     `source` names the record in that problem and in the stored article."""
     from wirewatch.ingest.records import record_to_document
 
+    _check_record_size(record, options.ingest.max_bytes, source)
     items = list(record_to_document(record, source))
     fatal = [p for p in items if isinstance(p, InputProblem) and p.fatal]
     if fatal:
@@ -332,3 +445,18 @@ def ingest_record(
         "event_ids": sorted({m.event_id for m in mentions if m.event_id}),
         "warnings": summary.warnings,
     }
+
+
+def _check_record_size(record: Any, cap: int, source: str) -> None:
+    """A posted record's text or HTML over ingest.max_bytes is refused (W005), as a file is."""
+    if not isinstance(record, dict):
+        return
+    for name in ("text", "html"):
+        value = record.get(name)
+        if isinstance(value, str) and len(value) * 4 > cap:  # only long texts are measured exactly
+            size = len(value.encode("utf-8", "surrogatepass"))
+            if size > cap:
+                raise WirewatchError(
+                    errors.INPUT_TOO_LARGE,
+                    f"{source}: '{name}' is {size:,} bytes, over the size cap of {cap:,} (ingest.max_bytes)",
+                )

@@ -32,12 +32,19 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
 
     The article's fields sit at the top level (as the API has always answered) and under
     "article" (as `show --json` has always printed them)."""
-    article = store.get_article(article_id)
+    article = store.get_article(article_id) if plausible_id(article_id) else None
     if article is None:
-        raise WirewatchError(errors.NO_SUCH_RECORD, f"no article with id '{article_id}'")
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no article with id '{quoted_value(article_id)}'")
     record = article.to_dict()
     mentions = [m.to_dict() for m in store.iter_mentions(article_id=article.article_id)]
-    return record | {"article": record} | story_view(store, article.article_id) | {"mentions": mentions}
+    skipped = {"extraction_skipped": store.extraction_skipped(article.article_id)}
+    return (
+        record
+        | {"article": record}
+        | story_view(store, article.article_id)
+        | {"mentions": mentions}
+        | skipped
+    )
 
 
 def story_view(store: Store, article_id: str) -> dict[str, Any]:
@@ -50,19 +57,47 @@ def story_view(store: Store, article_id: str) -> dict[str, Any]:
 def event_view(store: Store, event_id: str) -> dict[str, Any]:
     """An event with its sources (article, sentence, spans and own values of each) and its
     revision history."""
-    event = store.get_event(event_id)
+    event = store.get_event(event_id) if plausible_id(event_id) else None
     if event is None:
-        raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{event_id}'")
+        raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{quoted_value(event_id)}'")
     return event.to_dict() | {"history": event_history(store, event.event_id)}
+
+
+MAX_ID_CHARS = 64
+
+
+def plausible_id(text: str) -> bool:
+    """Could this be a record id (or a prefix of one)? Ids are short hex strings, and a value
+    with control characters (a NUL, which PostgreSQL cannot even compare) is no id at all."""
+    return 0 < len(text) <= MAX_ID_CHARS and text.isprintable()
+
+
+def quoted_value(value: str) -> str:
+    """A user's value inside a message: printable, and not a page long."""
+    shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 # -- pages ------------------------------------------------------------------------------------------
 def event_page(store: Store, flt: EventFilter, *, sort: str, limit: int, offset: int) -> dict[str, Any]:
     """One page of the matching events, without their sources (the event view has them), and
     the total that match."""
+    check_page(limit=limit, offset=offset)
     ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)
     events = [_without_sources(record) for record in event_records(store, ids)]
     return {"total": count_events(store, flt), "limit": limit, "offset": offset, "events": events}
+
+
+# the largest integer every database here stores (PostgreSQL's and SQLite's 64-bit, and more than
+# any real offset or toll): a larger one is a W040 error, not a database overflow
+MAX_INTEGER = 2**62
+
+
+def check_page(*, limit: int | None, offset: int) -> None:
+    """A page's limit and offset, or a W040 error naming the one out of range."""
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and not 0 <= value <= MAX_INTEGER:
+            raise WirewatchError(errors.BAD_OPTION, f"{name} {value}: expected 0 to {MAX_INTEGER}")
 
 
 def _without_sources(event: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +106,7 @@ def _without_sources(event: dict[str, Any]) -> dict[str, Any]:
 
 def story_page(store: Store, *, limit: int, offset: int) -> dict[str, Any]:
     """One page of stories (copies of one wire text) with their canonical copy and members."""
+    check_page(limit=limit, offset=offset)
     stories = [s.to_dict() for s in store.iter_stories(limit=limit, offset=offset)]
     return {"total": store.count("stories"), "limit": limit, "offset": offset, "stories": stories}
 
@@ -85,19 +121,43 @@ def event_filter(
     """The filter for what a user typed, checked: a bad value is a W040 error naming it.
     An empty value filters nothing, as if it were not given (and rejected events stay out)."""
     for name, value in (("min_fatalities", min_fatalities), ("min_sources", min_sources)):
-        if value is not None and value < 0:
-            raise WirewatchError(errors.BAD_OPTION, f"{name} {value}: expected 0 or more")
+        if value is not None and not 0 <= value <= MAX_INTEGER:
+            raise WirewatchError(errors.BAD_OPTION, f"{name} {value}: expected 0 to {MAX_INTEGER}")
     state = (_given(review) or "").strip().lower() or None
     if state is not None and state not in REVIEW_STATES:
         raise WirewatchError(
-            errors.BAD_OPTION, f"review '{review}': expected one of {', '.join(REVIEW_STATES)}"
+            errors.BAD_OPTION,
+            f"review '{quoted_value(review or '')}': expected one of {', '.join(REVIEW_STATES)}",
         )
+    texts = {"country": country, "admin1": admin1, "type": event_type, "sub_type": sub_event_type,
+             "actor": actor, "bbox": bbox, "q": q}  # fmt: skip
+    for name, value in texts.items():
+        filter_text(value, name)
     return EventFilter(
         since=filter_date(since, "since"), until=filter_date(until, "until"), country=_given(country),
         admin1=_given(admin1), event_type=_given(event_type), sub_event_type=_given(sub_event_type),
         actor=_given(actor), bbox=parse_bbox(bbox) if _given(bbox) else None,
         min_fatalities=min_fatalities, q=_given(q), min_sources=min_sources, review=state,
     )  # fmt: skip
+
+
+MAX_FILTER_CHARS = 500
+
+
+def filter_text(value: str | None, name: str) -> None:
+    """A W040 error for a text filter no search means: control characters (a NUL ends the
+    pattern in SQLite, so `q=%00` matched everything; PostgreSQL refuses it), or pages of it."""
+    if value is None:
+        return
+    if not value.isprintable():
+        raise WirewatchError(
+            errors.BAD_OPTION, f"{name} '{quoted_value(value)}': contains control characters"
+        )
+    if len(value) > MAX_FILTER_CHARS:
+        raise WirewatchError(
+            errors.BAD_OPTION,
+            f"{name}: {len(value):,} characters, more than {MAX_FILTER_CHARS} to search for",
+        )
 
 
 def _given(value: str | None) -> str | None:
@@ -118,7 +178,8 @@ def filter_date(value: str | None, name: str) -> str | None:
         when = None
     if when is None:
         raise WirewatchError(
-            errors.BAD_OPTION, f"{name} '{value}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time"
+            errors.BAD_OPTION,
+            f"{name} '{quoted_value(value or '')}': expected a date (YYYY-MM-DD) or an ISO 8601 date and time",
         )
     return when.date().isoformat()
 
@@ -132,7 +193,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if len(parts) != 4 or not _valid_box(*parts):
         raise WirewatchError(
             errors.BAD_OPTION,
-            f"bbox '{text}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
+            f"bbox '{quoted_value(text)}': expected minlon,minlat,maxlon,maxlat in degrees (longitude -180..180, "
             "latitude -90..90) with min <= max",
         )
     return parts  # type: ignore[return-value]

@@ -186,8 +186,11 @@ def server() -> Iterator[LocalServer]:
         srv.server_close()
 
 
+LOOPBACK = ["127.0.0.0/8"]  # the test server's; every other internal address stays refused
+
+
 def read(inputs: list[str], **overrides):  # type: ignore[no-untyped-def]
-    settings = {"user_agent": AGENT, "backoff_s": 0.01, "timeout_s": 5.0} | overrides
+    settings = {"user_agent": AGENT, "backoff_s": 0.01, "timeout_s": 5.0, "allow_networks": LOOPBACK} | overrides
     items = list(read_inputs(inputs, IngestOptions(**settings)))
     docs = [i for i in items if isinstance(i, RawDocument)]
     problems = [i for i in items if isinstance(i, InputProblem)]
@@ -245,7 +248,7 @@ def test_redirects_are_followed_and_checked_against_robots(server: LocalServer):
 
 def test_retry_with_backoff_then_success(server: LocalServer):
     sleeps: list[float] = []
-    options = IngestOptions(user_agent=AGENT, retries=2, backoff_s=0.01)
+    options = IngestOptions(user_agent=AGENT, retries=2, backoff_s=0.01, allow_networks=LOOPBACK)
     fetcher = Fetcher(options, sleep=sleeps.append)
     items = list(read_inputs([server.base + "/flaky.html"], options, fetcher=fetcher))
     fetcher.close()
@@ -366,7 +369,7 @@ def test_crawl_delay_is_kept_between_pages_of_one_host(server: LocalServer):
         sleeps.append(seconds)
         now[0] += seconds
 
-    options = IngestOptions(user_agent=AGENT, backoff_s=0.01)
+    options = IngestOptions(user_agent=AGENT, backoff_s=0.01, allow_networks=LOOPBACK)
     fetcher = Fetcher(options, sleep=sleep, clock=lambda: now[0])
     items = list(read_inputs([server.base + "/atom"], options, fetcher=fetcher))
     fetcher.close()

@@ -129,7 +129,7 @@ class Clock:
 
 
 def watcher(store, sources: list[WatchSource], clock: Clock, **kw) -> Watcher:  # type: ignore[no-untyped-def]
-    return Watcher(store, sources, Options(), clock=clock, sleep=lambda s: None, **kw)
+    return Watcher(store, sources, _loopback_options(), clock=clock, sleep=lambda s: None, **kw)
 
 
 def test_a_feed_over_three_cycles_gives_each_item_once(server, db):
@@ -220,8 +220,16 @@ def test_sources_file_and_intervals(tmp_path):
         read_sources_file(str(listed), 900)
 
 
+def _loopback_options() -> Options:
+    """Options that fetch from this machine's test server (internal addresses are refused otherwise)."""
+    options = Options()
+    options.ingest.allow_networks = ["127.0.0.0/8"]
+    return options
+
+
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "wirewatch.cli", *args]
+    cmd = [sys.executable, "-m", "wirewatch.cli", *args]
+    return [*cmd, "--allow-network", "127.0.0.0/8"] if args[0] == "watch" else cmd
 
 
 def test_cli_prints_one_line_per_cycle_and_stops_on_sigterm(server, tmp_path):

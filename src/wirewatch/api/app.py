@@ -8,7 +8,9 @@ library error's code decides its HTTP status (`STATUS_OF_CODE`).
 
 # no `from __future__ import annotations`: FastAPI resolves the route signatures at runtime
 import hmac
+import logging
 import threading
+import uuid
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
@@ -18,22 +20,48 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirewatch import __version__, errors
 from wirewatch.aggregate import facets_view, map_view, timeline_view
+from wirewatch.api.guards import Guard
 from wirewatch.api.review import add_review_routes
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
 from wirewatch.evidence import event_evidence, story_page_view
 from wirewatch.pipeline import ingest_record
+from wirewatch.safe_text import valid_unicode
 from wirewatch.store import Store, open_store
 from wirewatch.store.event_filter import SORTABLE, EventFilter
 from wirewatch.store.events_query import event_stats
-from wirewatch.views import DATE_PATTERN, article_view, event_filter, event_page, event_view, story_page
+from wirewatch.views import (
+    DATE_PATTERN,
+    MAX_INTEGER,
+    article_view,
+    event_filter,
+    event_page,
+    event_view,
+    story_page,
+)
 from wirewatch.web import mount_dashboard
 
 # HTTP status of a library error by its code; any other code is a rejected article (422)
 STATUS_OF_CODE = {
     errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500, errors.DATABASE_BUSY: 503,
+    errors.INPUT_TOO_LARGE: 413, errors.REQUEST_TOO_LARGE: 413,
 }  # fmt: skip
 INGEST_SOURCE = "api:POST /articles"  # names a posted record in problems and in its article
+log = logging.getLogger("wirewatch.api")
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON as UTF-8 whatever a stored record holds (a lone surrogate from before text was
+    repaired on the way in becomes U+FFFD instead of a failed answer)."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            import json
+
+            text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            return valid_unicode(text)[0].encode("utf-8")
 
 
 class ApiError(Exception):
@@ -43,7 +71,7 @@ class ApiError(Exception):
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    return SafeJSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
 def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
@@ -59,6 +87,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         # FastAPI's /docs and /redoc pages load their scripts from a CDN: wirewatch stays offline
         docs_url=None,
         redoc_url=None,
+        default_response_class=SafeJSONResponse,
     )
     app.state.store = store
 
@@ -79,14 +108,19 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         return _error(422, errors.BAD_OPTION, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(Exception)
-    async def _bug(_request: Request, exc: Exception) -> JSONResponse:  # a bug: still a JSON answer
-        return _error(500, errors.INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}")
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:  # a bug: still a JSON answer
+        # the details (SQL, paths, a traceback) go to the server's log, never to the client
+        reference = uuid.uuid4().hex[:12]
+        log.error("internal error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
+        message = f"internal error (a bug: please report it with reference {reference})"
+        return _error(500, errors.INTERNAL_ERROR, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: errors.NO_SUCH_RECORD, 401: errors.NOT_AUTHORISED, 403: errors.NOT_AUTHORISED}.get(
-            exc.status_code, f"HTTP{exc.status_code}"
-        )
+        code = {
+            404: errors.NO_SUCH_RECORD, 401: errors.NOT_AUTHORISED, 403: errors.NOT_AUTHORISED,
+            413: errors.REQUEST_TOO_LARGE, 405: errors.BAD_OPTION,
+        }.get(exc.status_code, f"HTTP{exc.status_code}")  # fmt: skip
         return _error(exc.status_code, code, str(exc.detail))
 
     def query_filter(
@@ -110,10 +144,13 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         sub_type: Annotated[str | None, Query(description="ACLED sub-event type")] = None,
         actor: Annotated[str | None, Query(description="part of actor1 or actor2")] = None,
         bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
-        min_fatalities: Annotated[int | None, Query(ge=0, description="at least this many killed")] = None,
+        min_fatalities: Annotated[
+            int | None, Query(ge=0, le=MAX_INTEGER, description="at least this many killed")
+        ] = None,
         q: Annotated[str | None, Query(description="text in notes, location or actors")] = None,
         min_sources: Annotated[
-            int | None, Query(ge=0, description="at least this many independent sources (stories)")
+            int | None,
+            Query(ge=0, le=MAX_INTEGER, description="at least this many independent sources (stories)"),
         ] = None,
         review: Annotated[
             str | None,
@@ -132,7 +169,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         int | None,
         Query(ge=1, le=api_options.max_page_size, description="page size (default: [api] page_size)"),
     ]
-    Offset = Annotated[int, Query(ge=0, description="rows to skip, for the next page")]
+    Offset = Annotated[int, Query(ge=0, le=MAX_INTEGER, description="rows to skip, for the next page")]
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, Any]:
@@ -147,7 +184,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         """Events matching every filter given, one page at a time, without their sources:
         `{"total", "limit", "offset", "events"}`."""
         page = event_page(store, flt, sort=sort, limit=limit or api_options.page_size, offset=offset)
-        return JSONResponse(page)  # stored records are plain JSON already: skip re-encoding
+        return SafeJSONResponse(page)  # stored records are plain JSON already: skip re-encoding
 
     @app.get("/events/{event_id}", tags=["events"], responses={404: {"description": "no such event (W042)"}})
     def get_event(event_id: str) -> dict[str, Any]:
@@ -233,12 +270,15 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         """Run one article through the whole pipeline; returns its id, story, mention count and
         event ids. Needs the ingest token."""
-        _check_token(api_options.ingest_token, authorization)
+        _check_token(api_options.ingest_token, authorization)  # checked before the body too (Guard)
         with ingest_lock:
             return ingest_record(store, options, record, source=INGEST_SOURCE)
 
     add_review_routes(app, store, options, FilterDep, Limit, _check_token)
     mount_dashboard(app, options.web)
+    # added last, so outermost: sizes, tokens and the rate limit are checked before a route (or the
+    # dashboard's files) reads anything, and the dashboard's own CSP is set before Guard's headers
+    app.add_middleware(Guard, options=api_options)
     return app
 
 

@@ -55,8 +55,14 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     return tree
 
 
+# characters no XML or HTML tree may hold (C0 controls but tab, newline, carriage return): lxml
+# parses a page with them, then refuses them in a text it sets (found by fuzzing)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     rules = html_rules()
+    html = _NOT_XML.sub("", html)
     tree = parse_html(html)
     meta = read_meta(tree, rules)
     result = HtmlExtraction(text="", method="none", **meta)

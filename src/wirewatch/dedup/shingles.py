@@ -13,6 +13,7 @@ import codecs
 import hashlib
 import json
 import re
+import struct
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -241,17 +242,18 @@ class _Chunk:
 
     @staticmethod
     def _sentence_ends(other: np.ndarray, other_cls: np.ndarray) -> np.ndarray:
-        """Indexes into `other` of the stops that end a sentence."""
+        """Indexes into `other` of the stops that end a sentence: a stop, then a run of closers
+        with no word byte between, then white space. Found for every stop at once (a text of
+        a stop and a million closers is one search, not a million steps)."""
         stops = np.flatnonzero(other_cls == _C_STOP)
-        cur, alive = stops, np.ones(len(stops), dtype=bool)
-        ended = np.zeros(len(stops), dtype=bool)
-        while alive.any():  # one step per closer after a stop: a handful at most
-            nxt = cur + 1  # a stop or closer is never last: the chunk ends with a newline
-            adjacent = other[nxt] == other[cur] + 1  # no word byte between
-            c = other_cls[nxt]
-            ended |= alive & adjacent & ((c == _C_SPACE) | (c == _C_NEWLINE) | (c == _C_WHITE))
-            alive &= adjacent & (c == _C_CLOSER)
-            cur = np.where(alive, nxt, cur)
+        adjacent = np.zeros(len(other), dtype=bool)  # no word byte between this and the one before
+        adjacent[1:] = other[1:] == other[:-1] + 1
+        # where each stop's run of closers ends: the first later position that does not go on with
+        # an adjacent closer (there is one: the chunk ends with a newline, and a stop is never last)
+        breaks = np.flatnonzero(~((other_cls == _C_CLOSER) & adjacent))
+        after = breaks[np.searchsorted(breaks, stops, side="right")]
+        c = other_cls[after]
+        ended = adjacent[after] & ((c == _C_SPACE) | (c == _C_NEWLINE) | (c == _C_WHITE))
         return stops[ended]
 
     def _word_hashes(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -269,17 +271,42 @@ class _Chunk:
         octets = np.ndarray(shape=(len(self.raw),), dtype="<u8", buffer=padded, strides=(1,))
         lengths = ends - starts
         with np.errstate(over="ignore"):
-            words = np.take(octets, starts) & _FIRST_BYTES[np.minimum(lengths, 8)]
+            words = octets[starts] & _FIRST_BYTES[np.minimum(lengths, 8)]
             words = _mix64(words ^ lengths.astype(_U64) * _LENGTH_MIX)
             longer = np.flatnonzero(lengths > 8)
             done = 8
-            while len(longer):  # one step per further 8 bytes of the longest word: a handful
+            while len(longer) and done < _VECTOR_WORD_BYTES:  # one step per further 8 bytes: a handful
                 rest = lengths[longer] - done
-                piece = np.take(octets, starts[longer] + done) & _FIRST_BYTES[np.minimum(rest, 8)]
+                piece = octets[starts[longer] + done] & _FIRST_BYTES[np.minimum(rest, 8)]
                 words[longer] = _mix64(words[longer] * _PIECE_MIX ^ piece)
                 longer, done = longer[rest > 8], done + 8
+        for i in longer.tolist():  # the rare longer "words" (a run of letters with no space): one by one
+            words[i] = _finish_long_word(int(words[i]), self.raw, int(starts[i]) + done, int(ends[i]))
         offsets = np.searchsorted(starts, self.text_starts)
         return words, np.append(offsets, len(starts))
+
+
+_VECTOR_WORD_BYTES = 256  # words are hashed 8 bytes a numpy step up to this length, then one by one
+_M64 = (1 << 64) - 1
+
+
+def _finish_long_word(h: int, raw: bytes, pos: int, end: int) -> int:
+    """The rest of a long word's hash from byte `pos` on, the same as the numpy steps would give,
+    with plain integers: a numpy step over one word costs as much as over thousands, and a
+    hostile text can be one word of megabytes."""
+    mix, a, b = int(_PIECE_MIX), 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+    whole = pos + (end - pos) // 8 * 8
+    pieces = [p for (p,) in struct.iter_unpack("<Q", raw[pos:whole])]
+    if whole < end:
+        pieces.append(int.from_bytes(raw[whole:end], "little"))
+    for piece in pieces:
+        h = ((h * mix) & _M64) ^ piece
+        h ^= h >> 30
+        h = (h * a) & _M64
+        h ^= h >> 27
+        h = (h * b) & _M64
+        h ^= h >> 31
+    return h
 
 
 class _ChunkLines:

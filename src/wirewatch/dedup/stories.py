@@ -72,6 +72,20 @@ def refresh_story(story: Story) -> Story:
     return story
 
 
+def merge_story_copies(stored: Story, ours: Story) -> Story:
+    """A story as another writer stored it, combined with this writer's version of it: every
+    member either knows (stored first, then ours), and for a copy both list, the record that
+    knows its words of prose (a writer that found the copy already indexed does not); then the
+    canonical copy, title, first_seen and agency are chosen again."""
+    members = {m.article_id: m for m in stored.members}
+    for m in ours.members:
+        have = members.get(m.article_id)
+        if have is None or (have.prose_words is None and m.prose_words is not None):
+            members[m.article_id] = m
+    ours.members = list(members.values())
+    return refresh_story(ours)
+
+
 def verify(a: Fingerprint, b: Fingerprint, opts: DedupOptions) -> tuple[float, float] | None:
     """(similarity, share of `a` found in `b`) when two long texts are copies of one text, else None."""
     jaccard, containment, shared = overlap(a.shingles, b.shingles)
@@ -245,7 +259,7 @@ class _Assigner:
         if gone:
             self.index.move_stories({sid: self.resolve(sid) for sid in gone})
         touched = {self.resolve(sid) for sid in gone} | set(result.values())
-        self.store.save_stories([self.stories[sid] for sid in sorted(touched)])
+        self.store.save_stories([self.stories[sid] for sid in sorted(touched)], merge=merge_story_copies)
         self.store.delete_stories(gone)
         moved: dict[str, str] = {}
         for sid in {self.resolve(g) for g in gone}:  # earlier members of merged stories move too

@@ -19,6 +19,7 @@ from wirewatch import errors
 from wirewatch.errors import WirewatchError
 from wirewatch.export.columns import COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, event_row
 from wirewatch.records import Event
+from wirewatch.safe_text import spreadsheet_cell, valid_unicode, valid_value
 from wirewatch.store.db import Store
 from wirewatch.store.event_filter import EventFilter
 from wirewatch.store.events_query import find_events
@@ -35,11 +36,15 @@ class ExportResult:
 
 
 def _cell(value: Any) -> str:
+    """A CSV cell: numbers as they are, text never read as a formula (OWASP's CSV injection rule:
+    notes, actors and places come from article text, which anyone can write)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return spreadsheet_cell(valid_unicode(str(value))[0])
 
 
 def write_csv(events: Iterable[Event], out: BinaryIO) -> ExportResult:
@@ -57,7 +62,8 @@ def write_csv(events: Iterable[Event], out: BinaryIO) -> ExportResult:
 
 
 def _json_line(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    line = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return (valid_unicode(line)[0] + "\n").encode("utf-8")
 
 
 def write_jsonl(events: Iterable[Event], out: BinaryIO) -> ExportResult:
@@ -83,9 +89,8 @@ def write_geojson(events: Iterable[Event], out: BinaryIO) -> ExportResult:
             "geometry": {"type": "Point", "coordinates": [float(ev.longitude), float(ev.latitude)]},
             "properties": event_row(ev),
         }
-        out.write(
-            (b"" if first else b",\n") + json.dumps(feature, ensure_ascii=False, allow_nan=False).encode()
-        )
+        line = valid_unicode(json.dumps(feature, ensure_ascii=False, allow_nan=False))[0]
+        out.write((b"" if first else b",\n") + line.encode())
         first = False
         result.written += 1
     out.write(b"\n]}\n")
@@ -100,7 +105,7 @@ def write_parquet(events: Iterable[Event], out: BinaryIO) -> ExportResult:
         return pa.int64() if name in INT_COLUMNS else pa.float64() if name in FLOAT_COLUMNS else pa.string()
 
     schema = pa.schema([pa.field(c, kind(c)) for c in COLUMNS])
-    rows = [event_row(ev) for ev in events]
+    rows = [valid_value(event_row(ev))[0] for ev in events]
     table = pa.Table.from_pylist(rows, schema=schema)
     pq.write_table(table, out, compression="zstd")
     return ExportResult("parquet", "", written=len(rows))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from wirewatch.config import FuseOptions
@@ -54,6 +54,8 @@ class FuseResult:
     events_merged: int = 0  # events absorbed into another (their id retired)
     events_split: int = 0  # events created by splitting an old one
     events_removed: int = 0  # events left with no mention at all
+    # stories with more distinct mentions than fuse.max_story_variants: how many were over
+    capped_stories: dict[str, int] = field(default_factory=dict)
 
     @property
     def events_touched(self) -> int:
@@ -255,8 +257,10 @@ def fuse_pending(
     result.mentions_fused = len(pending)
     hood = _neighbourhood(store, pending, stale, options)
     constraints, hood = _with_constraints(store, hood, pending, stale, options)
-    clusters = cluster_mentions(list(hood.working.values()), options, hood.meta)
+    copies = _StoryCopies.of(list(hood.working.values()), hood.meta, options.max_story_variants)
+    clusters = copies.expand(cluster_mentions(copies.representatives, options, hood.meta), hood.meta)
     clusters = respect_constraints(clusters, constraints, lambda m: mention_order_key(m, hood.meta))
+    result.capped_stories = dict(copies.capped)
     fusion = _FusionPass(store, hood, clusters, now, result, attribution)
     fusion.fuse_clusters()
     fusion.retire_orphans()
@@ -280,6 +284,72 @@ def _with_constraints(
     if extra:
         hood = _neighbourhood(store, pending, stale | extra, options)
     return touching, hood
+
+
+@dataclass(slots=True)
+class _StoryCopies:
+    """Copies of one wire story carry the same mention many times over (2,000 syndicated copies:
+    2,000 mentions, and clustering compares every pair). Mentions of one story that agree on
+    every fact fusion compares (type, place, date, actors, toll: all but the sentence's words)
+    are clustered once, by the earliest of them, and the others join its cluster. A story with
+    more than `max_variants` distinct mentions in a pass (thousands of edited copies) has the
+    rest join the cluster of its first mention of the same sub-type (else type, else its first):
+    the work stays linear in the copies, and `capped` counts them per story."""
+
+    representatives: list[EventMention]
+    followers: dict[str, list[EventMention]]  # representative's mention id -> the copies it stands for
+    capped: dict[str, int]
+
+    @classmethod
+    def of(
+        cls, mentions: Sequence[EventMention], meta: dict[str, dict[str, Any]], max_variants: int
+    ) -> _StoryCopies:
+        ordered = sorted(mentions, key=lambda m: mention_order_key(m, meta))
+        reps: list[EventMention] = []
+        followers: dict[str, list[EventMention]] = defaultdict(list)
+        articles: dict[str, set[str]] = defaultdict(set)  # representative -> articles it stands for
+        by_facts: dict[tuple[Any, ...], EventMention] = {}
+        variants: dict[str, list[EventMention]] = defaultdict(list)  # story -> its representatives
+        capped: dict[str, int] = defaultdict(int)
+        for m in ordered:
+            story = meta.get(m.article_id, {}).get("story_id") or m.story_id
+            if not story:
+                reps.append(m)
+                continue
+            key = (story, replace(features(m), words=frozenset()))
+            rep = by_facts.get(key)
+            if rep is None and max_variants > 0 and len(variants[story]) >= max_variants:
+                rep = _same_kind(variants[story], m)
+                capped[story] += 1
+            if rep is not None and m.article_id not in articles[rep.mention_id]:
+                followers[rep.mention_id].append(m)  # two like mentions in one article stay apart
+                articles[rep.mention_id].add(m.article_id)
+                continue
+            by_facts.setdefault(key, m)
+            variants[story].append(m)
+            articles[m.mention_id].add(m.article_id)
+            reps.append(m)
+        return cls(reps, dict(followers), dict(capped))
+
+    def expand(
+        self, clusters: list[list[EventMention]], meta: dict[str, dict[str, Any]]
+    ) -> list[list[EventMention]]:
+        """The clusters with every copy beside its representative, in earliest-reported order."""
+        if not self.followers:
+            return clusters
+        out = []
+        for cluster in clusters:
+            full = [x for m in cluster for x in (m, *self.followers.get(m.mention_id, ()))]
+            out.append(sorted(full, key=lambda m: mention_order_key(m, meta)))
+        return sorted(out, key=lambda cl: mention_order_key(cl[0], meta))
+
+
+def _same_kind(variants: list[EventMention], m: EventMention) -> EventMention:
+    """The first of a story's representatives of `m`'s sub-type, else of its type, else the first."""
+    return next(
+        (v for v in variants if m.sub_event_type and v.sub_event_type == m.sub_event_type),
+        next((v for v in variants if m.event_type and v.event_type == m.event_type), variants[0]),
+    )
 
 
 @dataclass(slots=True)

@@ -140,14 +140,15 @@ def _fuse_place(ev: Event, mentions: Sequence[EventMention], stories: Sequence[s
 def _fuse_date(ev: Event, mentions: Sequence[EventMention]) -> None:
     """The most precise date (lowest time_precision, then narrowest window); the window is what
     all sources allow (the best one's when they disagree)."""
-    dated = [(m, date_window(m)) for m in mentions]
-    dated = [(m, w) for m, w in dated if w is not None]
+    windows = [(k, m, date_window(m)) for k, m in enumerate(mentions)]
+    dated = [(k, m, w) for k, m, w in windows if w is not None]
     if not dated:
         return
-    m_best, w_best = min(
-        dated,
-        key=lambda mw: (mw[0].time_precision or 9, (mw[1][1] - mw[1][0]).days, mentions.index(mw[0])),
+    # ties go to the earliest mention: its position, not a search for it (linear in the copies)
+    _k, m_best, w_best = min(
+        dated, key=lambda kmw: (kmw[1].time_precision or 9, (kmw[2][1] - kmw[2][0]).days, kmw[0])
     )
+    dated = [(m, w) for _k, m, w in dated]
     low = max(w[0] for _, w in dated)
     high = min(w[1] for _, w in dated)
     if low > high or not (

@@ -6,6 +6,7 @@ checks are the same whatever the bytes came from.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from wirewatch import errors
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import binary_reason, decode_bytes, formats, is_blank
 from wirewatch.records import RawDocument
+from wirewatch.safe_text import valid_unicode
 
 
 def now_iso() -> str:
@@ -29,6 +31,30 @@ def over_cap(source: str, size: int, cap: int, *, at_least: bool = False) -> Inp
     size_text = f"more than {cap:,}" if at_least else f"{size:,}"
     return InputProblem(
         source, errors.INPUT_TOO_LARGE, f"{size_text} bytes, over the size cap of {cap:,} (ingest.max_bytes)"
+    )
+
+
+def repair_document(doc: RawDocument) -> InputProblem | None:
+    """Every string of `doc` made valid Unicode in place (lone surrogates, which a JSON escape or
+    a file name that is not UTF-8 leaves, and NULs become U+FFFD); a W050 warning counting them.
+
+    Every reader's documents pass here, so nothing later (ids, the database, the API's JSON,
+    the terminal) meets a string it cannot encode."""
+    total = 0
+    for f in dataclasses.fields(doc):
+        value = getattr(doc, f.name)
+        if isinstance(value, str):
+            fixed, count = valid_unicode(value)
+            if count:
+                setattr(doc, f.name, fixed)
+                total += count
+    if not total:
+        return None
+    return InputProblem(
+        doc.source,
+        errors.TEXT_REPAIRED,
+        f"{total} invalid character{'s' if total != 1 else ''} (lone surrogate or NUL) replaced with U+FFFD",
+        fatal=False,
     )
 
 
@@ -131,7 +157,7 @@ def make_document(
     if decoded is None:
         return
     kind = settle_kind(kind, decoded.text)
-    yield RawDocument(
+    doc = RawDocument(
         source=source,
         kind=kind,
         content=decoded.text,
@@ -143,3 +169,7 @@ def make_document(
         file_mtime=file_mtime,
         fetched_at=fetched_at,
     )
+    repaired = repair_document(doc)
+    if repaired:
+        yield repaired
+    yield doc

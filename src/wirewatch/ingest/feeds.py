@@ -91,10 +91,18 @@ def parse_feed(
 def read_feed(
     body: bytes, source: str, options: IngestOptions, fetcher: Fetcher, *, base_url: str | None = None
 ) -> Iterator[RawDocument | InputProblem]:
-    """Fetch the page of each item (up to options.feed_item_limit), in feed order."""
+    """Fetch the page of each item (up to options.feed_item_limit), in feed order, all within the
+    feed's deadline (ingest.source_deadline_s): the items left when it passes are W052 problems."""
     items, problem = parse_feed(body, source, base_url)
     if problem:
         yield problem
+    with fetcher.source_deadline():
+        yield from _fetch_items(items, source, options, fetcher)
+
+
+def _fetch_items(
+    items: list[FeedItem], source: str, options: IngestOptions, fetcher: Fetcher
+) -> Iterator[RawDocument | InputProblem]:
     seen: set[str] = set()
     fetched = 0
     for number, item in enumerate(items, 1):
@@ -118,6 +126,12 @@ def read_feed(
             )
             return
         fetched += 1
+        if fetcher.past_deadline():
+            yield InputProblem(
+                link, errors.DEADLINE_PASSED,
+                f"not fetched: the deadline of feed {source} passed (ingest.source_deadline_s)",
+            )  # fmt: skip
+            continue
         result = fetcher.fetch(link)
         if isinstance(result, InputProblem):
             result.message += f" (feed item of {source})"

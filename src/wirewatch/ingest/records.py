@@ -15,7 +15,7 @@ from typing import IO, Any
 from wirewatch import errors
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import decode_bytes
-from wirewatch.ingest.documents import over_cap
+from wirewatch.ingest.documents import over_cap, repair_document
 from wirewatch.records import RawDocument
 
 RECORD_FIELDS = {"text", "html", "url", "title", "published_at", "outlet", "id"}
@@ -76,7 +76,7 @@ def record_to_document(
             )
     raw_id = obj.get("id")
     external_id = None if raw_id is None or isinstance(raw_id, dict | list) else str(raw_id)
-    yield RawDocument(
+    doc = RawDocument(
         source=source,
         kind=kind,
         content=content,
@@ -85,6 +85,10 @@ def record_to_document(
         file_mtime=file_mtime,
         **given,  # type: ignore[arg-type]
     )
+    repaired = repair_document(doc)  # a JSON \udXXX escape decodes to a lone surrogate
+    if repaired:
+        yield repaired
+    yield doc
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:

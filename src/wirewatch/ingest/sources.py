@@ -41,8 +41,16 @@ def read_inputs(
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(options)
     try:
-        for given in inputs:
-            yield from guarded(given, _read_one(given, options, fetcher, stdin))
+        with fetcher.source_deadline(options.run_deadline_s):  # the whole run's, when one is set
+            for given in inputs:
+                if fetcher.past_deadline():
+                    yield InputProblem(
+                        given,
+                        errors.DEADLINE_PASSED,
+                        "not read: the run's deadline passed (ingest.run_deadline_s)",
+                    )
+                    continue
+                yield from guarded(given, _read_one(given, options, fetcher, stdin))
     finally:
         if own_fetcher:
             fetcher.close()
@@ -64,11 +72,13 @@ def _read_one(
 
 
 def read_url(url: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[RawDocument | InputProblem]:
-    result = fetcher.fetch(url)
-    if isinstance(result, InputProblem):
-        yield result
-        return
-    yield from read_fetched(result, url, options, fetcher)
+    """A page, or a feed and its items' pages, all within the source's deadline."""
+    with fetcher.source_deadline():
+        result = fetcher.fetch(url)
+        if isinstance(result, InputProblem):
+            yield result
+            return
+        yield from read_fetched(result, url, options, fetcher)
 
 
 def read_stdin(

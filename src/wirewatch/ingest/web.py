@@ -20,6 +20,7 @@ from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.documents import now_iso, over_cap
+from wirewatch.ingest.netguard import AddressNotAllowed, AddressPolicy, guarded_transport
 
 MAX_REDIRECTS = 5
 WHOLE_BODY_TIMEOUTS = 4  # a whole body must arrive within this many timeout_s
@@ -61,6 +62,16 @@ class Fetcher:
     _robots: dict[str, urllib.robotparser.RobotFileParser | InputProblem] = field(default_factory=dict)
     _last_fetch: dict[str, float] = field(default_factory=dict)  # host -> monotonic time of last page fetch
 
+    deadline: float | None = None  # clock time after which no request starts (a source's deadline)
+    _policy: AddressPolicy | None = None
+    _item_end: float | None = None  # the item being fetched must be done by then
+
+    @property
+    def policy(self) -> AddressPolicy:
+        if self._policy is None:
+            self._policy = AddressPolicy(self.options.allow_networks)
+        return self._policy
+
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
@@ -68,6 +79,7 @@ class Fetcher:
                 timeout=httpx.Timeout(self.options.timeout_s),
                 headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
                 follow_redirects=False,
+                transport=guarded_transport(self.policy),  # every connection's address checked
             )
         return self._client
 
@@ -78,18 +90,25 @@ class Fetcher:
 
     # --- one request with retries --------------------------------------------------------
     def _request(
-        self, url: str, source: str, cap: int, headers: dict[str, str] | None = None
+        self, url: str, source: str, cap: int, end: float | None = None, headers: dict[str, str] | None = None
     ) -> tuple[httpx.Response, bytes] | InputProblem:
-        """GET with retries; the body is read up to `cap` bytes (W005 beyond)."""
+        """GET with retries; the body is read up to `cap` bytes (W005 beyond). Nothing starts
+        (and no body goes on arriving) past `end`, a clock time (W052)."""
         attempts = self.options.retries + 1
         delay = self.options.backoff_s
         problem: InputProblem | None = None
         for attempt in range(attempts):
             if attempt:
+                if end is not None and self.clock() + delay >= end:
+                    return self._past_deadline(source, end, problem)
                 self.sleep(delay)
                 delay *= 2
+            left = None if end is None else end - self.clock()
+            if left is not None and left <= 0:
+                return self._past_deadline(source, end, problem)
+            timeout = self.options.timeout_s if left is None else max(min(self.options.timeout_s, left), 0.05)
             try:
-                with self.client.stream("GET", url, headers=headers) as response:
+                with self.client.stream("GET", url, timeout=timeout, headers=headers) as response:
                     if response.status_code in RETRY_STATUSES:
                         problem = InputProblem(
                             source,
@@ -111,12 +130,18 @@ class Fetcher:
                         body += chunk
                         if len(body) > cap:
                             return over_cap(source, len(body), cap, at_least=True)
+                        if end is not None and self.clock() > end:
+                            return self._past_deadline(source, end, None)
                         if (
                             time.monotonic() > deadline
                         ):  # a server dripping bytes never trips the read timeout
                             raise httpx.ReadTimeout("body took too long", request=response.request)
                     return response, bytes(body)
+            except AddressNotAllowed as exc:  # a connection to an address we do not fetch from
+                return InputProblem(source, errors.ADDRESS_NOT_ALLOWED, str(exc))
             except httpx.TimeoutException as exc:
+                if end is not None and self.clock() >= end - 0.05:  # cut short by the deadline
+                    return self._past_deadline(source, end, None)
                 problem = InputProblem(
                     source,
                     errors.FETCH_FAILED,
@@ -131,6 +156,14 @@ class Fetcher:
             problem.message += f" after {attempts} attempts"
         return problem
 
+    def _past_deadline(self, source: str, end: float, last: InputProblem | None) -> InputProblem:
+        which = "the source's" if self.deadline is not None and end >= self.deadline else "its"
+        settings = "ingest.item_deadline_s, ingest.source_deadline_s"
+        before = f" (last try: {last.message})" if last else ""
+        return InputProblem(
+            source, errors.DEADLINE_PASSED, f"not fetched: {which} deadline passed ({settings}){before}"
+        )
+
     # --- robots.txt ----------------------------------------------------------------------
     def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | InputProblem:
         parts = urlsplit(url)
@@ -142,8 +175,10 @@ class Fetcher:
     def _load_robots(self, site: str) -> urllib.robotparser.RobotFileParser | InputProblem:
         robots_url = site + "/robots.txt"
         parser = urllib.robotparser.RobotFileParser(robots_url)
-        result = self._request(robots_url, robots_url, ROBOTS_MAX_BYTES)
+        result = self._request(robots_url, robots_url, ROBOTS_MAX_BYTES, self._item_end)
         if isinstance(result, InputProblem):
+            if result.code in (errors.ADDRESS_NOT_ALLOWED, errors.DEADLINE_PASSED):
+                return InputProblem(site, result.code, result.message)
             if result.code == errors.INPUT_TOO_LARGE:
                 parser.parse([])  # an absurd robots.txt is ignored, as crawlers do
                 return parser
@@ -162,7 +197,34 @@ class Fetcher:
             parser.parse(body.decode("utf-8", "replace").splitlines())
         return parser
 
-    def _wait_for_crawl_delay(self, url: str) -> None:
+    def _end_of_item(self) -> float | None:
+        """When the item about to be fetched must be done by: its own deadline or its source's."""
+        ends = [self.deadline] if self.deadline is not None else []
+        if self.options.item_deadline_s and self.options.item_deadline_s > 0:
+            ends.append(self.clock() + self.options.item_deadline_s)
+        return min(ends) if ends else None
+
+    def _refused(self, url: str, source: str) -> InputProblem | None:
+        """W051 when the URL's host resolves to an address the policy refuses."""
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+            self.policy.resolve(parts.hostname or "", port)
+        except AddressNotAllowed as exc:
+            return InputProblem(source, errors.ADDRESS_NOT_ALLOWED, str(exc))
+        except (OSError, ValueError, UnicodeError):
+            return None  # unresolvable or odd: the request reports it
+        return None
+
+    def source_deadline(self, seconds: float | None = None) -> _SourceDeadline:
+        """A block within which fetches end by the source's deadline (nested: the earlier wins)."""
+        seconds = self.options.source_deadline_s if seconds is None else seconds
+        return _SourceDeadline(self, seconds)
+
+    def past_deadline(self) -> bool:
+        return self.deadline is not None and self.clock() >= self.deadline
+
+    def _wait_for_crawl_delay(self, url: str, end: float | None = None) -> None:
         """Keep robots.txt's Crawl-delay between page fetches from one host (feeds fetch many)."""
         robots = self._robots_for(url) if self.options.respect_robots else None
         delay = None
@@ -172,6 +234,8 @@ class Fetcher:
         now = self.clock()
         if delay and host in self._last_fetch:
             wait = min(float(delay), MAX_CRAWL_DELAY_S) - (now - self._last_fetch[host])
+            if end is not None:
+                wait = min(wait, end - now)  # the deadline check after says what happened
             if wait > 0:
                 self.sleep(wait)
                 now += wait
@@ -205,6 +269,8 @@ class Fetcher:
             conditional["If-Modified-Since"] = last_modified
         source = source or url
         current = url
+        end = self._end_of_item()
+        self._item_end = end
         for _ in range(MAX_REDIRECTS + 1):
             if not is_url(current):
                 return InputProblem(
@@ -216,15 +282,20 @@ class Fetcher:
                 return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if not host:
                 return InputProblem(source, errors.FETCH_FAILED, "bad URL (no host name)")
+            refused = self._refused(current, source)  # before robots.txt: say why plainly
+            if refused:
+                return refused
+            if end is not None and self.clock() >= end:
+                return self._past_deadline(source, end, None)
             try:
                 blocked = self.allowed(current)
             except ValueError as exc:
                 return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if blocked:
                 return InputProblem(source, blocked.code, blocked.message)
-            self._wait_for_crawl_delay(current)
+            self._wait_for_crawl_delay(current, end)
             try:
-                result = self._request(current, source, self.options.max_bytes, conditional or None)
+                result = self._request(current, source, self.options.max_bytes, end, conditional or None)
             except ValueError as exc:  # httpx.InvalidURL and friends
                 return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if isinstance(result, InputProblem):
@@ -247,6 +318,21 @@ class Fetcher:
                 last_modified=response.headers.get("Last-Modified"),
             )
         return InputProblem(source, errors.FETCH_FAILED, f"more than {MAX_REDIRECTS} redirects")
+
+
+class _SourceDeadline:
+    def __init__(self, fetcher: Fetcher, seconds: float):
+        self.fetcher, self.seconds = fetcher, seconds
+
+    def __enter__(self) -> Fetcher:
+        self.saved = self.fetcher.deadline
+        if self.seconds and self.seconds > 0:
+            end = self.fetcher.clock() + self.seconds
+            self.fetcher.deadline = end if self.saved is None else min(end, self.saved)
+        return self.fetcher
+
+    def __exit__(self, *_exc: object) -> None:
+        self.fetcher.deadline = self.saved
 
 
 def _retry_after(response: httpx.Response) -> float | None:

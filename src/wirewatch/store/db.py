@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import os
+import socket
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from wirewatch import errors
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.records import Article, Event, EventMention, Record, Story
+from wirewatch.safe_text import needs_repair, storable, valid_value
 from wirewatch.store import schema as s
 
 
@@ -35,6 +39,7 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+_STREAM_ROWS = 100  # rows fetched at a time when a read streams many large records
 IN_LIST_SIZE = 900  # bound parameters per IN (...) query, below SQLite's limit
 
 
@@ -67,12 +72,81 @@ def _json_default(value: Any) -> Any:
 
 def _jsonable(record: Any) -> dict[str, Any]:
     """The record as the JSON the database stores: the same as `to_dict()`, made by one
-    json.dumps of its fields (what asdict would deep-copy first is copied by json.loads)."""
+    json.dumps of its fields (what asdict would deep-copy first is copied by json.loads).
+    Strings no database can hold (lone surrogates, NULs) are replaced (`safe_text`)."""
+    return _storable_json(record)[0]
+
+
+def _storable_json(record: Any) -> tuple[dict[str, Any], int]:
+    """`_jsonable` and how many characters it had to replace."""
     if isinstance(record, Record):
         data = _fields(record)
     else:
         data = record.to_dict() if hasattr(record, "to_dict") else dict(record)
-    return json.loads(json.dumps(data, default=_json_default))
+    dumped = json.dumps(data, default=_json_default, ensure_ascii=False)
+    # one scan of the whole record; JSON writes a NUL as an escape, found as such
+    if "\\u0000" not in dumped and not needs_repair(dumped):
+        return json.loads(dumped), 0
+    return valid_value(json.loads(dumped))
+
+
+def _short_reason(exc: Exception) -> str:
+    """A database error as one line for a user: the driver's message, never the SQL."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return text[:200]
+
+
+@dataclass(slots=True)
+class Stored:
+    """What `Store.store_articles` did: how many were new, characters repaired per article, and
+    articles the database refused (id -> reason), which the run reports and goes on without."""
+
+    added: int = 0
+    repaired: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+_ARTICLE_COLUMNS = ("source", "external_id", "url", "outlet", "title", "published_at", "agency",
+                    "language", "story_id")  # fmt: skip
+
+
+def _fit_widths(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """String values cut to their column's declared width (PostgreSQL refuses longer ones)."""
+    for name, value in row.items():
+        width = getattr(table.c[name].type, "length", None) if name in table.c else None
+        if width and isinstance(value, str) and len(value) > width:
+            row[name] = value[:width]
+    return row
+
+
+_HOST = socket.gethostname()
+
+
+def _run_is_gone(host: str | None, pid: int | None) -> bool:
+    """True when an unfinished run's process cannot still be running."""
+    if host is None or pid is None:
+        return True  # recorded before runs named their process: that version is not running now
+    if host != _HOST:
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a live process of another user
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A process that ended and was not reaped yet (a killed child of a test's parent) is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] == "Z"
+    except OSError:
+        return False
 
 
 class Store:
@@ -208,24 +282,55 @@ class Store:
         return f"{self.url}#{id(self.engine)}" if ":memory:" in self.url else self.url
 
     # -- runs and problems ----------------------------------------------------------------------
-    def start_run(self, run_id: str, inputs: list[str]) -> None:
+    def start_run(self, run_id: str, inputs: list[str]) -> list[str]:
+        """Record a run as running in this process; first close the runs a kill left unfinished.
+        Returns the ids of the runs it marked interrupted."""
+        interrupted = self.close_interrupted_runs()
         with self.engine.begin() as conn:
-            self._upsert(
-                conn, s.runs, ["run_id"], {"run_id": run_id, "started_at": now_iso(), "inputs": inputs}
-            )
+            self._upsert(conn, s.runs, ["run_id"], {
+                "run_id": run_id, "started_at": now_iso(), "inputs": valid_value(inputs)[0],
+                "status": "running", "host": _HOST[:255], "pid": os.getpid(),
+            })  # fmt: skip
+        return interrupted
 
     def finish_run(self, run_id: str, summary: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 s.runs.update()
                 .where(s.runs.c.run_id == run_id)
-                .values(finished_at=now_iso(), summary=summary)
+                .values(finished_at=now_iso(), summary=valid_value(summary)[0], status="finished")
             )
 
+    def close_interrupted_runs(self) -> list[str]:
+        """Mark 'interrupted' the unfinished runs whose process is gone: on this host, a process
+        id that no longer runs; runs from before their process was recorded (schema 11). A run of
+        another host is left alone (it may be running there). Returns the ids marked."""
+        r = s.runs.c
+        with self.engine.connect() as conn:
+            open_runs = conn.execute(sa.select(r.run_id, r.host, r.pid).where(r.finished_at.is_(None))).all()
+        dead = [run_id for run_id, host, pid in open_runs if _run_is_gone(host, pid)]
+        if dead:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    s.runs.update()
+                    .where(r.run_id.in_(dead), r.finished_at.is_(None))
+                    .values(finished_at=now_iso(), status="interrupted")
+                )
+        return dead
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first: id, times, inputs, status, its host and process id, summary."""
+        r = s.runs.c
+        q = sa.select(r.run_id, r.started_at, r.finished_at, r.status, r.host, r.pid, r.inputs, r.summary)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(q.order_by(r.started_at, r.run_id))]
+
     def add_problems(self, run_id: str | None, problems: Iterable[InputProblem]) -> None:
+        # a problem names its input as the input named itself: a file name that is not UTF-8, a
+        # JSON key with a lone surrogate; the database gets valid text whatever it was
         rows = [
-            {"run_id": run_id, "source": p.source, "code": p.code, "message": p.message,
-             "fatal": p.fatal, "at": now_iso()}
+            {"run_id": run_id, "source": storable(p.source), "code": p.code,
+             "message": storable(p.message), "fatal": p.fatal, "at": now_iso()}
             for p in problems
         ]  # fmt: skip
         if rows:
@@ -251,11 +356,33 @@ class Store:
 
     def add_articles(self, articles: Sequence[Article]) -> int:
         """Insert articles not stored yet; returns how many were new."""
+        return self.store_articles(articles).added
+
+    def store_articles(self, articles: Sequence[Article]) -> Stored:
+        """Insert articles not stored yet, in one transaction; when the database refuses the
+        batch, one by one, so one article it cannot hold never stops the others (`Stored`)."""
+        result = Stored()
         known = self.known_article_ids(a.article_id for a in articles)
-        rows = [self._article_row(a) for a in articles if a.article_id not in known]
-        with self.engine.begin() as conn:
-            self._insert_ignore(conn, s.articles, rows)  # ignore: a concurrent writer may have won
-        return len(rows)
+        rows = []
+        for a in articles:
+            if a.article_id in known:
+                continue
+            row, fixed = self._article_row_checked(a)
+            rows.append(row)
+            if fixed:
+                result.repaired[a.article_id] = fixed
+        try:
+            with self.engine.begin() as conn:
+                self._insert_ignore(conn, s.articles, rows)  # ignore: a concurrent writer may have won
+        except (sa.exc.DBAPIError, sa.exc.StatementError, ValueError):
+            for row in rows:
+                try:
+                    with self.engine.begin() as conn:
+                        self._insert_ignore(conn, s.articles, [row])
+                except (sa.exc.DBAPIError, sa.exc.StatementError, ValueError) as exc:
+                    result.refused[row["article_id"]] = _short_reason(exc)
+        result.added = len(rows) - len(result.refused)
+        return result
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         with self.engine.begin() as conn:
@@ -264,12 +391,17 @@ class Store:
 
     @staticmethod
     def _article_row(a: Article) -> dict[str, Any]:
-        return {
-            "article_id": a.article_id, "source": a.source, "external_id": a.external_id, "url": a.url,
-            "outlet": a.outlet, "title": a.title, "published_at": a.published_at, "agency": a.agency,
-            "language": a.language, "story_id": a.story_id, "ingested_at": a.ingested_at or now_iso(),
-            "data": _jsonable(a),
-        }  # fmt: skip
+        return Store._article_row_checked(a)[0]
+
+    @staticmethod
+    def _article_row_checked(a: Article) -> tuple[dict[str, Any], int]:
+        """The article's row, its columns copied from the stored (repaired) record and cut to
+        their widths (a hostile `published_at` of a thousand characters is not a reason to fail),
+        and how many characters had to be replaced."""
+        data, fixed = _storable_json(a)
+        row = {name: data.get(name) for name in _ARTICLE_COLUMNS}
+        row.update(article_id=a.article_id, ingested_at=a.ingested_at or now_iso(), data=data)
+        return _fit_widths(s.articles, row), fixed
 
     def set_story_ids(self, assignments: dict[str, str]) -> None:
         """article_id -> story_id, in the column and in the stored record (one executemany UPDATE)."""
@@ -287,10 +419,13 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(sql, rows)
 
-    def article_texts(self, ids: Sequence[str]) -> dict[str, str]:
+    def article_texts(self, ids: Sequence[str], *, max_chars: int | None = None) -> dict[str, str]:
         """article_id -> clean text, read without parsing the rest of each record (dedup's
-        verification reads many candidates' texts)."""
+        verification reads many candidates' texts); only its first `max_chars` when given (a page
+        showing sentences of many articles never holds them all whole)."""
         text = s.articles.c.data["text"].as_string()
+        if max_chars is not None:
+            text = sa.func.substr(text, 1, max_chars)
         out: dict[str, str] = {}
         wanted = list(dict.fromkeys(ids))
         with self.engine.connect() as conn:
@@ -305,9 +440,10 @@ class Store:
                 sa.select(s.articles.c.data).where(s.articles.c.article_id == article_id)
             ).first()
             if row is None and len(article_id) >= 4:  # allow a unique prefix, as git does
+                prefix = article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 rows = conn.execute(
                     sa.select(s.articles.c.data)
-                    .where(s.articles.c.article_id.like(article_id + "%"))
+                    .where(s.articles.c.article_id.like(prefix + "%", escape="\\"))
                     .limit(2)
                 ).all()
                 row = rows[0] if len(rows) == 1 else None
@@ -329,7 +465,8 @@ class Store:
             q = q.limit(limit)
         if offset:
             q = q.offset(offset)
-        with self.engine.connect() as conn:
+        # streamed (a server-side cursor in PostgreSQL): memory holds a batch, not every article
+        with self.engine.connect().execution_options(yield_per=_STREAM_ROWS) as conn:
             for row in conn.execute(q):
                 yield Article.from_dict(row[0])
 
@@ -364,21 +501,44 @@ class Store:
             )
 
     # -- stories ------------------------------------------------------------------------------------
-    def save_stories(self, stories: Iterable[Story]) -> None:
-        rows = [
-            {"story_id": st.story_id, "canonical_article_id": st.canonical_article_id,
-             "agency": st.agency, "first_seen": st.first_seen, "member_count": len(st.members),
-             "data": _jsonable(st)}
-            for st in stories
-        ]  # fmt: skip
-        if not rows:
+    def save_stories(
+        self, stories: Iterable[Story], *, merge: Callable[[Story, Story], Story] | None = None
+    ) -> None:
+        """Upsert stories. With `merge`, each story already stored is first combined with what is
+        stored now (`merge(stored, ours)`), read and written in one transaction that holds the
+        rows: two writers adding copies to one story both keep theirs."""
+        stories = list(stories)
+        if not stories:
             return
-        stmt = self._insert(s.stories)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["story_id"], set_={k: stmt.excluded[k] for k in rows[0] if k != "story_id"}
-        )
         with self.engine.begin() as conn:
-            conn.execute(stmt, rows)  # one executemany upsert
+            if merge is not None:
+                stored = self._stories_for_update(conn, [st.story_id for st in stories])
+                stories = [merge(stored[st.story_id], st) if st.story_id in stored else st for st in stories]
+            rows = [
+                {"story_id": st.story_id, "canonical_article_id": st.canonical_article_id,
+                 "agency": st.agency, "first_seen": st.first_seen, "member_count": len(st.members),
+                 "data": _jsonable(st)}
+                for st in stories
+            ]  # fmt: skip
+            stmt = self._insert(s.stories)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["story_id"], set_={k: stmt.excluded[k] for k in rows[0] if k != "story_id"}
+            )
+            conn.execute(stmt, [_fit_widths(s.stories, row) for row in rows])  # one executemany upsert
+
+    def _stories_for_update(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, Story]:
+        """The stored stories among `story_ids`, their rows held until the transaction ends:
+        FOR UPDATE in PostgreSQL; in SQLite a first (empty) write takes the database's write lock."""
+        st = s.stories.c
+        if self.dialect == "sqlite":
+            conn.execute(s.stories.update().where(sa.false()).values(member_count=st.member_count))
+        out: dict[str, Story] = {}
+        for chunk in chunks(sorted(set(story_ids))):
+            q = sa.select(st.story_id, st.data).where(st.story_id.in_(chunk))
+            if self.dialect == "postgresql":
+                q = q.with_for_update()
+            out.update((sid, Story.from_dict(data)) for sid, data in conn.execute(q))
+        return out
 
     def delete_stories(self, story_ids: Iterable[str]) -> None:
         ids = list(story_ids)
@@ -415,7 +575,12 @@ class Store:
 
     def replace_mentions(self, article_id: str, mentions: Sequence[EventMention], extractor: str) -> None:
         """Store an article's mentions, replacing what an earlier extractor produced."""
-        rows = [{c: getattr(m, c) for c in self._MENTION_COLUMNS} | {"data": _jsonable(m)} for m in mentions]
+        rows = [
+            _fit_widths(
+                s.mentions, {c: getattr(m, c) for c in self._MENTION_COLUMNS} | {"data": _jsonable(m)}
+            )
+            for m in mentions
+        ]
         with self.engine.begin() as conn:
             conn.execute(s.mentions.delete().where(s.mentions.c.article_id == article_id))
             if rows:
@@ -423,8 +588,39 @@ class Store:
             conn.execute(
                 s.articles.update()
                 .where(s.articles.c.article_id == article_id)
-                .values(extracted_with=extractor)
+                .values(extracted_with=extractor, extract_attempts=0, extract_skipped=None)
             )
+
+    def begin_extraction(self, article_id: str) -> int:
+        """Count an extraction attempt on an article before it starts (committed, so a run killed
+        on it leaves the count behind); returns how many attempts have now started unfinished."""
+        a = s.articles.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                s.articles.update()
+                .where(a.article_id == article_id)
+                .values(extract_attempts=sa.func.coalesce(a.extract_attempts, 0) + 1)
+            )
+            found = conn.execute(sa.select(a.extract_attempts).where(a.article_id == article_id)).first()
+        return int(found[0]) if found else 0
+
+    def skip_extraction(self, article_id: str, extractor: str, reason: str) -> None:
+        """Mark an article as done by `extractor` with no mentions, and why (it is not tried again
+        until the extractor changes)."""
+        with self.engine.begin() as conn:
+            conn.execute(s.mentions.delete().where(s.mentions.c.article_id == article_id))
+            conn.execute(
+                s.articles.update()
+                .where(s.articles.c.article_id == article_id)
+                .values(extracted_with=extractor, extract_attempts=0, extract_skipped=storable(reason)[:2000])
+            )
+
+    def extraction_skipped(self, article_id: str) -> str | None:
+        """Why extraction skipped this article (None: it did not)."""
+        a = s.articles.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(a.extract_skipped).where(a.article_id == article_id)).first()
+        return row[0] if row else None
 
     def restory_mentions(self, assignments: dict[str, str]) -> int:
         """Articles that moved to another story (two stories merged): their mentions get the new
@@ -478,7 +674,7 @@ class Store:
             for ev in events:
                 row = {c: getattr(ev, c) for c in self._EVENT_COLUMNS}
                 row.update(event_id=ev.event_id, data=_jsonable(ev))
-                self._upsert(conn, s.events, ["event_id"], row)
+                self._upsert(conn, s.events, ["event_id"], _fit_widths(s.events, row))
 
     def delete_events(self, event_ids: Iterable[str]) -> None:
         ids = list(event_ids)

@@ -144,13 +144,23 @@ def order_by(sort: str | None) -> list[Any]:
     c = s.events.c
     keys: list[Any] = []
     first_desc: bool | None = None
-    for part in [p.strip() for p in (sort or "event_date").split(",") if p.strip()]:
+    parts = [p.strip() for p in (sort or "event_date").split(",") if p.strip()]
+    if len(parts) > len(SORTABLE):  # each field once at most: more is no order, only a long query
+        raise WirewatchError(
+            errors.BAD_OPTION, f"sort: {len(parts):,} fields given, at most {len(SORTABLE)} (each once)"
+        )
+    seen: set[str] = set()
+    for part in parts:
         desc = part.startswith("-")
         name = part.lstrip("-+")
         if name not in SORTABLE:
+            shown = name if len(name) <= 40 and name.isprintable() else repr(name[:40])
             raise WirewatchError(
-                errors.BAD_OPTION, f"sort '{name}': expected one of {', '.join(sorted(SORTABLE))}"
+                errors.BAD_OPTION, f"sort '{shown}': expected one of {', '.join(sorted(SORTABLE))}"
             )
+        if name in seen:
+            raise WirewatchError(errors.BAD_OPTION, f"sort '{name}': given twice")
+        seen.add(name)
         first_desc = desc if first_desc is None else first_desc
         col = c[SORTABLE[name]]
         keys.append((col.desc() if desc else col.asc()).nulls_last())

@@ -26,6 +26,9 @@ runs = sa.Table(
     sa.Column("finished_at", sa.String(40)),
     sa.Column("inputs", sa.JSON),
     sa.Column("summary", sa.JSON),
+    sa.Column("status", sa.String(16)),  # running | finished | interrupted (v11)
+    sa.Column("host", sa.String(255)),  # where the run's process ran (v11)
+    sa.Column("pid", sa.Integer),  # its process id there, to tell a live run from a killed one (v11)
 )  # fmt: skip
 
 articles = sa.Table(
@@ -42,6 +45,8 @@ articles = sa.Table(
     sa.Column("story_id", sa.String(32), index=True),
     sa.Column("ingested_at", sa.String(40)),
     sa.Column("extracted_with", sa.String(64)),  # extractor version that produced its mentions
+    sa.Column("extract_attempts", sa.Integer, nullable=False, server_default="0"),  # unfinished (v11)
+    sa.Column("extract_skipped", sa.Text),  # why extraction skipped it: "W053: ..." (v11)
     sa.Column("data", sa.JSON, nullable=False),  # the whole Article record
 )  # fmt: skip
 
@@ -307,6 +312,26 @@ def _dashboard_indexes_v10(conn: sa.Connection) -> None:
         conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
 
 
+def _add_columns(conn: sa.Connection, table: str, columns: dict[str, str]) -> None:
+    """ALTER TABLE ADD COLUMN for each column the table lacks (a new database has them from v1)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table)}
+    for name, ddl in columns.items():
+        if name not in have:
+            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
+
+
+def _hardening_v11(conn: sa.Connection) -> None:
+    # an article's unfinished extraction attempts (a run killed on it) and why it was skipped;
+    # a run's status and process, so the next run can tell a killed run from a live one
+    _add_columns(
+        conn, "articles", {"extract_attempts": "INTEGER NOT NULL DEFAULT 0", "extract_skipped": "TEXT"}
+    )
+    _add_columns(conn, "runs", {"status": "VARCHAR(16)", "host": "VARCHAR(255)", "pid": "INTEGER"})
+    conn.execute(
+        sa.text("UPDATE runs SET status = 'finished' WHERE finished_at IS NOT NULL AND status IS NULL")
+    )
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -318,6 +343,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (7, "event index for a country's newest events", _event_country_date_index_v7),
     (8, "review state of events, corrections, watch state", _review_and_watch_v8),
     (10, "event indexes for the dashboard's map, timeline and filter values", _dashboard_indexes_v10),
+    (11, "extraction attempts per article; run status and process", _hardening_v11),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)

@@ -16,13 +16,36 @@ export async function getJSON(path, params = {}) {
     if (value !== undefined && value !== null && String(value) !== "") query.set(key, value);
   }
   const url = query.toString() ? `${path}?${query}` : path;
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const headers = { Accept: "application/json" };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(url, { headers });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const err = body.error || {};
+    if (response.status === 401) askForToken(Boolean(token));
     throw new ApiError(response.status, err.code || `HTTP${response.status}`, err.message || response.statusText);
   }
   return body;
+}
+
+// A server with [api] read_token answers reads only with it: the dashboard asks once and keeps it
+// for this tab (sessionStorage: gone when the tab closes, never sent to another origin).
+const TOKEN_KEY = "wirewatch-read-token";
+
+function askForToken(rejected) {
+  if (document.getElementById("token-form")) return;
+  const input = el("input", { id: "token-input", type: "password", autocomplete: "off", required: true });
+  const form = el("form", { id: "token-form", class: "token-form" },
+    el("label", { for: "token-input" }, rejected ? "The token was rejected. Read token: " : "This server needs a read token: "),
+    input, el("button", { type: "submit" }, "Use it"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+    window.location.reload();
+  });
+  document.getElementById("problem").before(form);
+  input.focus();
 }
 
 /**

@@ -77,7 +77,7 @@ export async function eventPage(id, root) {
       fact("Event id", ev.event_id),
     ),
     section("Review", reviewPanel(ev, () => eventPage(id, root))),
-    section("Fields and their evidence", evidenceTable(ev)),
+    section("Fields and their evidence", shownOf(ev.evidence_sources, "sources"), evidenceTable(ev)),
     section("Fatalities by source", tollTable(ev.fatalities_by_source)),
     section("Sources by story", storyList(ev.stories)),
     section("Revision history", historyTable(ev.history)),
@@ -87,6 +87,13 @@ export async function eventPage(id, root) {
 }
 
 const fact = (label, value) => [el("dt", {}, label), el("dd", {}, value)];
+const copies = (n) => `${fmt.number(n)} cop${n === 1 ? "y" : "ies"}`;
+
+/** "The first 100 of 2,300 sources are shown" when the server capped a list, else nothing. */
+function shownOf(counts, what) {
+  if (!counts || !(counts.total > counts.shown)) return null;
+  return el("p", { class: "muted capped" }, `The first ${fmt.number(counts.shown)} of ${fmt.number(counts.total)} ${what} are shown.`);
+}
 
 function tollLine(ev) {
   if (ev.fatalities === null || ev.fatalities === undefined) return "not reported";
@@ -137,7 +144,8 @@ function storyList(stories) {
   return el("ol", { class: "stories" }, stories.map((story, i) => el("li", {},
     el("p", {}, el("strong", {}, `Independent source ${i + 1}`), ": ",
       story.story_id ? recordLink("story", story.story_id, story.title || `story ${story.story_id}`) : "an article in no story",
-      story.agency ? ` (${story.agency})` : "", ` — ${story.copies.length} cop${story.copies.length === 1 ? "y" : "ies"}`),
+      story.agency ? ` (${story.agency})` : "", ` — ${copies(story.copy_count ?? story.copies.length)}`,
+      (story.copy_count ?? 0) > story.copies.length ? ` (the first ${story.copies.length} listed)` : ""),
     el("ul", {}, story.copies.map((c) => el("li", {},
       recordLink("article", c.article_id, c.outlet || c.title || c.article_id),
       c.published_at ? `, ${c.published_at}` : "",
@@ -231,12 +239,12 @@ export async function storyPage(id, root) {
   showDetail(root,
     el("h1", {}, story.title || `Story ${story.story_id}`),
     el("dl", { class: "facts" },
-      fact("Copies", String(story.members.length)),
+      fact("Copies", fmt.number(story.member_count ?? story.members.length)),
       fact("Agency", story.agency || "–"),
       fact("First seen", story.first_seen || "–"),
       fact("Canonical copy", recordLink("article", story.canonical_article_id, (story.canonical && story.canonical.title) || story.canonical_article_id)),
     ),
-    section("Copies", el("table", { class: "plain" },
+    section("Copies", shownOf({ shown: story.members.length, total: story.member_count }, "copies"), el("table", { class: "plain" },
       el("thead", {}, el("tr", {}, ["Outlet", "Title", "Similarity", "Published", "Words of prose", ""].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, story.members.map((m) => el("tr", {},
         el("td", {}, m.outlet || "–"),
