@@ -28,6 +28,7 @@ RECORD_WITHOUT_TEXT = "W013"
 DECODING_REPLACED = "W014"
 DATABASE_ERROR = "W020"
 CONFIG_ERROR = "W021"
+INDEX_MISSING = "W025"
 GOLD_FILE_MALFORMED = "W030"
 BAD_OPTION = "W040"
 NOT_AUTHORISED = "W041"
@@ -52,6 +53,7 @@ CODES: dict[str, str] = {
     DECODING_REPLACED: "text decoded with replacement characters",
     DATABASE_ERROR: "database error",
     CONFIG_ERROR: "configuration error",
+    INDEX_MISSING: "a database index could not be made: the filters it serves still work, but scan",
     GOLD_FILE_MALFORMED: "gold file malformed",
     BAD_OPTION: "bad filter, sort or export option",
     NOT_AUTHORISED: "authentication required or token rejected",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,29 @@ class Store:
                 fn(conn)
                 self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
             current = version
+        if self.dialect == "postgresql":
+            self._check_text_indexes()
         return current
+
+    def _check_text_indexes(self) -> None:
+        """PostgreSQL: make the trigram indexes if pg_trgm was missing before and can be created now;
+        say so on stderr while it cannot (text and actor filters then scan)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == s.TEXT_INDEX_KEY)).first()
+        if row is None or not row[0].startswith("missing"):
+            return
+        with self.engine.begin() as conn:
+            missing = s.postgresql_text_indexes(conn)
+            value = "trigram" if missing is None else f"missing: {missing}"
+            self._upsert(conn, s.meta, ["key"], {"key": s.TEXT_INDEX_KEY, "value": value})
+        if missing is not None:
+            problem = InputProblem(
+                sa.engine.make_url(self.url).render_as_string(hide_password=True), errors.INDEX_MISSING,
+                f"pg_trgm extension not available ({missing}); text and actor filters will scan. "
+                "A database owner can run CREATE EXTENSION pg_trgm; the indexes are made at the next start.",
+                fatal=False,
+            )  # fmt: skip
+            print(problem.line(), file=sys.stderr)
 
     def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
