@@ -217,6 +217,25 @@ def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 50
     return n
 
 
+def insert_mentions_bulk(store: Store, mentions: Iterable[EventMention], *, batch: int = 5000) -> int:
+    """Insert many new mentions at once, as they are (event links included): generators and
+    benchmarks that build a stored base without running extraction."""
+    columns = Store._MENTION_COLUMNS
+    n = 0
+    rows: list[dict[str, Any]] = []
+    with store.engine.begin() as conn:
+        for m in mentions:
+            rows.append({c: getattr(m, c) for c in columns} | {"data": _jsonable(m)})
+            if len(rows) >= batch:
+                conn.execute(s.mentions.insert(), rows)
+                n += len(rows)
+                rows = []
+        if rows:
+            conn.execute(s.mentions.insert(), rows)
+            n += len(rows)
+    return n
+
+
 def refresh_planner_stats(store: Store) -> None:
     """SQLite: refresh the query planner's statistics on events (bounded, approximate ANALYZE),
     so filters pick the right index as the table grows. PostgreSQL's autovacuum does this."""
