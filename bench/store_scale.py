@@ -73,8 +73,8 @@ def _base_articles(start: int, count: int, rng: random.Random):
 def build_base(db: str, size: int) -> None:
     """`size` base articles with their index rows, events and mentions, through the store."""
     from wirewatch.records import EventMention, content_id
-    from wirewatch.store import open_store
     from wirewatch.store import dedup_index as tables
+    from wirewatch.store import open_store
     from wirewatch.store.fusion_queries import insert_events_bulk, insert_mentions_bulk
 
     rng = random.Random(SEED)
