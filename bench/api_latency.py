@@ -135,6 +135,16 @@ def _pg_exists(base: str, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
 
 
+def _pg_available(url: str) -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=3):
+            return True
+    except Exception:  # any failure to connect: no server to measure
+        return False
+
+
 def _run_builder(db: str, n: int, src: Path | None) -> float:
     """Build the base in a subprocess running the version that owns it; returns its CPU seconds."""
     env = os.environ.copy()
@@ -317,6 +327,9 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     summary: dict[tuple[str, str], dict[str, float]] = {}
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
+        if engine == "postgresql" and not _pg_available(args.pg):
+            print(f"PostgreSQL not available at {args.pg}: skipped")
+            continue
         base = base_database(engine, args.events, args.cache, args.pg, args.before_src)
         tag = "before" if args.before_src else "current"
         current = current_database(engine, base, args.events, args.cache, args.pg, tag)
