@@ -308,3 +308,20 @@ def test_without_pg_trgm_the_filters_scan_and_say_so(postgres_url, capfd):
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(f"DROP OWNED BY {role} CASCADE")
             admin.execute(f"DROP ROLE {role}")
+
+
+def test_events_near_reads_what_each_mention_reaches(store):
+    from wirewatch.store.fusion_queries import events_near
+
+    store.save_events([
+        _event(ROWS[1], country="Nigeria", event_date="2024-01-10", date_low="2024-01-10", date_high="2024-01-10"),
+        _event(ROWS[2], country="Pakistan", event_date="2024-06-01", date_low="2024-06-01", date_high="2024-06-01"),
+        _event(ROWS[7], country=None, event_date=None, date_low=None, date_high=None),
+    ])  # fmt: skip
+    ukraine = {"e01", "e03", "e04", "e05", "e06", "e07", "e09", "e10"} - {"e03"}  # e02, e03 moved away
+    # a Ukrainian mention in March and a Nigerian one in January: not Pakistan's June event
+    near = events_near(store, [("Ukraine", "2024-02-20", "2024-03-10"), ("Nigeria", "2024-01-01", "2024-01-20")])
+    assert near == ukraine | {"e02", "e08"}  # e08: no country and no date, it could be anything
+    assert events_near(store, [("Nigeria", "2024-03-01", "2024-03-02")]) == {"e08"}
+    assert events_near(store, [("Pakistan", None, None)]) == {"e03", "e08"}  # undated: every date
+    assert events_near(store, [(None, "2024-05-30", "2024-06-02")]) == {"e03", "e08"}  # unknown country: any

@@ -4,6 +4,7 @@ changes written in one transaction (`wirewatch.fuse` calls these; no SQL outside
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -75,6 +76,44 @@ def candidate_event_ids(
     parts = [sa.select(col.event_id).where(place, when) for place in places for when in times]
     with store.engine.connect() as conn:
         return {r[0] for part in parts for r in conn.execute(part)}
+
+
+Reach = tuple[str | None, str | None, str | None]  # country (None: any), first and last day (None: any)
+
+
+def events_near(store: Store, reaches: Iterable[Reach]) -> set[str]:
+    """Events that some pending mention could join: for each mention's reach (its country or
+    unknown, and its date window widened by the caller's slack), the events of that country or of
+    none whose window overlaps it or that have no date. The windows of one country are merged, and
+    each part is one indexed look-up (`candidate_event_ids`), so a batch spanning months in one
+    country and days in another reads only the events near each."""
+    by_country: dict[str | None, list[tuple[str, str] | None]] = {}
+    for country, low, high in reaches:
+        by_country.setdefault(country, []).append((low, high) if low and high else None)
+    found: set[str] = set()
+    for country, windows in by_country.items():
+        countries = [country]
+        if None in windows:  # an undated mention reaches every date
+            found |= candidate_event_ids(store, countries=countries, date_low=None, date_high=None)
+            continue
+        for low, high in _merged(w for w in windows if w is not None):
+            found |= candidate_event_ids(store, countries=countries, date_low=low, date_high=high)
+    return found
+
+
+def _merged(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Overlapping or touching ISO-day windows joined into disjoint ones."""
+    out: list[list[str]] = []
+    for low, high in sorted(windows):
+        if out and low <= _next_day(out[-1][1]):
+            out[-1][1] = max(out[-1][1], high)
+        else:
+            out.append([low, high])
+    return [(low, high) for low, high in out]
+
+
+def _next_day(day: str) -> str:
+    return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
 
 
 def events_citing_articles(store: Store, article_ids: Iterable[str]) -> set[str]:
