@@ -318,10 +318,13 @@ def main() -> None:
     parser.add_argument("--before-requests", type=int, default=16, help="requests per query, earlier version")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per query at most")
+    parser.add_argument("--only", help="run the queries whose names contain one of these (comma-separated)")
     parser.add_argument("--build-only", action="store_true", help="build (or find) the databases and stop")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     families = query_families()
+    if args.only:
+        families = {k: v for k, v in families.items() if any(o in k for o in args.only.split(","))}
     print(f"{args.events:,} events; {args.clients} concurrent clients; page size 50 with the total count; "
           f"server: wirewatch serve (uvicorn, one process) on 127.0.0.1; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip

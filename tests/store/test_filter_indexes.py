@@ -35,6 +35,7 @@ TEXTS = [
 ]  # fmt: skip
 BOXES = [
     "36,49,38,50", "44.4,33.3,45,34", "44,33,44.4,33.3", "44.4000005,33,45,34", "-180,-90,180,90", "0,0,1,1",
+    "30,33.3,44.4,50", "34.4,33.3,44.4,33.3", "34.4000005,33,44.4000005,34",
 ]  # fmt: skip
 
 
@@ -96,6 +97,7 @@ def test_box_filter_selects_what_the_plain_clauses_select(store):
         assert set(find_event_ids(store, flt)) == _plain_ids(store, flt), box
     assert _ids(store, bbox="44.4,33.3,45,34") == {"e09", "e10"}  # edges are inside
     assert _ids(store, bbox="44,33,44.4,33.3") == {"e09"}  # a point just past the edge is not
+    assert _ids(store, bbox="34.4,33.3,44.4,33.3") == {"e09"}  # the same through the R*Tree (wide)
 
 
 def test_filters_combined_with_the_others(store):
@@ -109,11 +111,15 @@ def test_indexes_follow_updates_and_deletes(store):
     assert _ids(store, q="kharkiv") == {"e04"}
     assert _ids(store, q="odesa port") == {"e01"}
     assert _ids(store, bbox="30,46,31,47") == {"e01"}
+    assert _ids(store, bbox="20,46,31,47") == {"e01"}  # wide: through the R*Tree in SQLite
+    assert _ids(store, bbox="26,49,38,50") == {"e04"}
     assert _ids(store, bbox="36,49,38,50") == {"e04"}
     store.save_events([_event(ROWS[3], longitude=None, latitude=None)])  # the place lost
     assert _ids(store, bbox="36,49,38,50") == set()
+    assert _ids(store, bbox="26,49,38,50") == set()
     store.delete_events(["e01", "e02"])
     assert _ids(store, q="odesa") == set()
+    assert _ids(store, bbox="20,46,31,47") == set()
     assert _ids(store, actor="police") == {"e09", "e10"}
     assert _ids(store, bbox="-180,-90,180,90") == {"e03", "e05", "e06", "e07", "e09", "e10"}
     insert_events_bulk(store, [_event(ROWS[0])])  # inserted again
@@ -238,7 +244,7 @@ def test_text_and_box_filters_are_answered_from_their_indexes(store):
     for filters, sqlite_index, pg_index in [
         ({"q": "kharkiv"}, "VIRTUAL TABLE INDEX", "ix_events_notes_trgm"),
         ({"actor": "police forces"}, "VIRTUAL TABLE INDEX", "ix_events_actor1_trgm"),
-        ({"bbox": "36,49,38,50"}, "VIRTUAL TABLE INDEX", "ix_events_point"),
+        ({"bbox": "20,45,40,55"}, "VIRTUAL TABLE INDEX", "ix_events_point"),  # SQLite: wide boxes
     ]:
         flt = event_filter(**filters)
         plan = _plan(store, lambda f=flt: (count_events(store, f), find_event_ids(store, f, limit=5)),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from wirewatch.store import schema as s
 from wirewatch.store.db import Store
 from wirewatch.store.db import chunks as _chunks
-from wirewatch.store.event_filter import EventFilter, box_lookup
+from wirewatch.store.event_filter import EventFilter, box_lookup, uses_box_index
 
 # columns of a map marker's popup and of a single-event cell
 MARKER_COLUMNS = (
@@ -57,8 +57,9 @@ def grid_cells(
         lon.between(min_lon, max_lon),
         lat.between(min_lat, max_lat),
     ]
-    if not wide:  # a narrow view is looked up in the box index, as the bbox filter is
-        where.append(box_lookup(store.dialect, (min_lon, min_lat, max_lon, max_lat)))
+    box = (min_lon, min_lat, max_lon, max_lat)
+    if not wide and uses_box_index(store.dialect, box):  # as the bbox filter is
+        where.append(box_lookup(store.dialect, box))
     q = (
         sa.select(
             gx,

@@ -314,8 +314,11 @@ def postgresql_text_indexes(conn: sa.Connection) -> str | None:
 
 def _filter_and_candidate_indexes_v15(conn: sa.Connection) -> None:
     for name, columns in {
-        # "at least N independent sources", newest first
+        # "at least N independent sources", a type's, a region's or an ISO code's newest first
         "ix_events_sources_date": "independent_source_count, event_date, event_id",
+        "ix_events_type_date": "lower(event_type), event_date, event_id",
+        "ix_events_admin1_date": "lower(admin1), event_date, event_id",
+        "ix_events_iso3_date": "iso3, event_date, event_id",
         # fusion's candidates: a country's events whose date window reaches the batch's
         "ix_events_country_window": "country, date_high, date_low, event_id",
         "ix_events_window": "date_high, date_low, event_id",
