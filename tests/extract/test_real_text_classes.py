@@ -257,3 +257,29 @@ def test_a_side_named_in_one_sentence_beats_the_unnamed_one_in_another():
         Group(actor1=army, actor2=named, anaphoric=False),
     ]
     assert _actor_groups(groups)[1] is groups[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gang members killed a shopkeeper in Culiacan, Mexico, on Tuesday.",
+        "Suspected drug traffickers attacked a police patrol in Culiacan, Mexico, on Tuesday, killing two officers.",
+    ],
+)
+def test_gangs_and_traffickers_are_coded_as_an_unidentified_gang(text):
+    assert one(text).actor1 == "Unidentified Gang (Mexico)"
+
+
+def test_a_body_found_is_a_killing_with_one_dead():
+    m = one("On 3 June 2024, in Londrina, Brazil, the body of a man was found by a road with his hands tied.")
+    assert m.event_type == "Violence against civilians" and m.fatalities == 1
+
+
+def test_shots_counted_near_a_village_are_an_armed_clash():
+    m = one("On 3 June 2024, monitors recorded a total of 12 shots involving small arms near Avdiivka.")
+    assert m.sub_event_type == "Armed clash"
+
+
+def test_an_air_force_that_targeted_something_made_an_air_strike():
+    m = one("On 3 June 2024, the Sudanese air force targeted a militia command post near Nyala.")
+    assert m.sub_event_type == "Air/drone strike"

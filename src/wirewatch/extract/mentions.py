@@ -986,9 +986,16 @@ def _reference_year(article: Article, text: str) -> int | None:
     return max(years) if years else None
 
 
+def _published_day(article: Article) -> date | None:
+    try:
+        return date.fromisoformat((article.published_at or "")[:10])
+    except ValueError:
+        return None
+
+
 def _candidate_sentences(article: Article, text: str) -> list[_Candidate]:
     """The sentences whose triggers survive the modality, non-event and subject filters."""
-    year = _reference_year(article, text)
+    year, published = _reference_year(article, text), _published_day(article)
     subjects = article_subjects(text)
     candidates = []
     for s in split_sentences(text):
@@ -997,7 +1004,9 @@ def _candidate_sentences(article: Article, text: str) -> list[_Candidate]:
         skip = _strip_dateline(s, article)
         triggers = [
             t
-            for t in drop_for_subjects(s.text, apply_modality(s.text, find_triggers(s.text), year), subjects)
+            for t in drop_for_subjects(
+                s.text, apply_modality(s.text, find_triggers(s.text), year, published), subjects
+            )
             if not t.dropped and t.start >= skip
         ]
         if triggers:
