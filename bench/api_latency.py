@@ -318,6 +318,7 @@ def main() -> None:
     parser.add_argument("--before-requests", type=int, default=16, help="requests per query, earlier version")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per query at most")
+    parser.add_argument("--skip-before", action="store_true", help="with --before-src: its databases, this server only")
     parser.add_argument("--only", help="run the queries whose names contain one of these (comma-separated)")
     parser.add_argument("--build-only", action="store_true", help="build (or find) the databases and stop")
     args = parser.parse_args()
@@ -338,7 +339,7 @@ def main() -> None:
         current = current_database(engine, base, args.events, args.cache, args.pg, tag)
         if args.build_only:
             continue
-        if args.before_src:
+        if args.before_src and not args.skip_before:
             summary[(engine, "before")] = measure(f"{engine}, before ({args.before_src})", base, args.before_src,
                                                   families, args)  # fmt: skip
         summary[(engine, "after")] = measure(f"{engine}, this checkout", current, None, families, args)

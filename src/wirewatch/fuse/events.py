@@ -388,12 +388,16 @@ class _FusionPass:
         return (instant(ev.first_reported_at) if ev else None) or _FAR_FUTURE, event_id
 
     def fuse_clusters(self) -> None:
+        # each cluster's inherited events, gathered once (not a pass over every old event per cluster)
+        self.heirs_of: dict[int, list[str]] = {}
+        for old, c in self.inherit.heir.items():
+            self.heirs_of.setdefault(c, []).append(old)
         for ci, cluster in enumerate(self.clusters):
             self._fuse(ci, cluster)
 
     def _fuse(self, ci: int, cluster: list[EventMention]) -> None:
         """The cluster's event: the oldest event it inherits (absorbing the others), else a new one."""
-        inherited = sorted((old for old, c in self.inherit.heir.items() if c == ci), key=self._age)
+        inherited = sorted(self.heirs_of.get(ci, []), key=self._age)
         cause = next((m.article_id for m in cluster if m.mention_id in self.pending_ids), None)
         event_id = inherited[0] if inherited else self._new_id(cluster[0].mention_id)
         self.taken.add(event_id)

@@ -225,10 +225,14 @@ def write_fusion(
         if delete:
             for chunk in _chunks(sorted(delete)):
                 conn.execute(s.events.delete().where(s.events.c.event_id.in_(list(chunk))))
-        for ev in save:
-            row = {c: getattr(ev, c) for c in columns}
-            row.update(event_id=ev.event_id, data=_jsonable(ev))
-            store._upsert(conn, s.events, ["event_id"], row)
+        rows = [
+            {c: getattr(ev, c) for c in columns} | {"event_id": ev.event_id, "data": _jsonable(ev)}
+            for ev in save
+        ]
+        if rows:  # one executemany upsert, not one statement built per event
+            stmt = store._insert(s.events)
+            update = {k: stmt.excluded[k] for k in rows[0] if k != "event_id"}
+            conn.execute(stmt.on_conflict_do_update(index_elements=["event_id"], set_=update), rows)
         for mention_id, (mention, event_id) in sorted(mention_events.items()):
             mention.event_id = event_id
             conn.execute(
