@@ -294,7 +294,7 @@ def measure(label: str, db: str, src: Path | None, families: dict[str, list[dict
     p95s: dict[str, float] = {}
     with Server(db, src) as server:
         for name, variants in families.items():
-            count = args.before_requests if src is not None else args.requests
+            count = args.before_requests if src is not None and src == args.before_src else args.requests
             requests = list(itertools.islice(itertools.cycle(variants), count))
             for params in variants[:2]:  # warm the page cache and the server's code paths
                 httpx.get(server.base + "/events", params=params, timeout=600)
@@ -318,6 +318,7 @@ def main() -> None:
     parser.add_argument("--before-requests", type=int, default=16, help="requests per query, earlier version")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per query at most")
+    parser.add_argument("--after-src", type=Path, help="source tree to serve as the version measured (default: this one)")
     parser.add_argument("--skip-before", action="store_true", help="with --before-src: its databases, this server only")
     parser.add_argument("--only", help="run the queries whose names contain one of these (comma-separated)")
     parser.add_argument("--build-only", action="store_true", help="build (or find) the databases and stop")
@@ -342,7 +343,8 @@ def main() -> None:
         if args.before_src and not args.skip_before:
             summary[(engine, "before")] = measure(f"{engine}, before ({args.before_src})", base, args.before_src,
                                                   families, args)  # fmt: skip
-        summary[(engine, "after")] = measure(f"{engine}, this checkout", current, None, families, args)
+        label = f"{engine}, {args.after_src or 'this checkout'}"
+        summary[(engine, "after")] = measure(label, current, args.after_src, families, args)
     if summary:
         print("\np95 ms per query (target: under 50 ms)")
         columns = list(summary)
