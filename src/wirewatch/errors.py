@@ -33,6 +33,7 @@ CONFIG_ERROR = "W021"
 DATABASE_BUSY = "W022"
 CANNOT_LISTEN = "W023"
 CACHE_REBUILT = "W024"
+INDEX_MISSING = "W025"
 GOLD_FILE_MALFORMED = "W030"
 BAD_OPTION = "W040"
 NOT_AUTHORISED = "W041"
@@ -67,6 +68,7 @@ CODES: dict[str, str] = {
     DATABASE_BUSY: "database busy: another wirewatch process is writing to it (wait, or pass --wait)",
     CANNOT_LISTEN: "the API cannot listen on that address (port in use, or not allowed)",
     CACHE_REBUILT: "a built-once cache file was unreadable and was rebuilt",
+    INDEX_MISSING: "a database index could not be made: the filters it serves still work, but scan",
     GOLD_FILE_MALFORMED: "gold file malformed",
     BAD_OPTION: "bad filter, sort or export option",
     NOT_AUTHORISED: "authentication required or token rejected",

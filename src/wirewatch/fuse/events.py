@@ -371,18 +371,15 @@ def _neighbourhood(
     """The events pending mentions could join (same country, dates within reach) and the events
     that lost mentions, with all their mentions."""
     affected = stale
-    windows = [date_window(m) for m in pending]
     margin = dt.timedelta(days=options.date_slack_days + _CANDIDATE_MARGIN_DAYS)
-    dated = [w for w in windows if w is not None]
-    undated = len(dated) < len(windows)
-    candidates = (
-        q.candidate_event_ids(
-            store, countries=[m.country for m in pending],
-            date_low=None if undated else (min(w[0] for w in dated) - margin).isoformat(),
-            date_high=None if undated else (max(w[1] for w in dated) + margin).isoformat(),
+    reaches = []  # each mention's own country and window: a batch spanning months reads only what is near each
+    for m in pending:
+        window = date_window(m)
+        low, high = (
+            ((window[0] - margin).isoformat(), (window[1] + margin).isoformat()) if window else (None, None)
         )
-        if pending else set()
-    )  # fmt: skip
+        reaches.append((m.country, low, high))
+    candidates = q.events_near(store, reaches) if pending else set()
     old_ids = candidates | affected
     old_events = q.events_by_id(store, old_ids)
     old_mentions = q.mentions_of_events(store, old_ids)
@@ -461,12 +458,16 @@ class _FusionPass:
         return (instant(ev.first_reported_at) if ev else None) or _FAR_FUTURE, event_id
 
     def fuse_clusters(self) -> None:
+        # each cluster's inherited events, gathered once (not a pass over every old event per cluster)
+        self.heirs_of: dict[int, list[str]] = {}
+        for old, c in self.inherit.heir.items():
+            self.heirs_of.setdefault(c, []).append(old)
         for ci, cluster in enumerate(self.clusters):
             self._fuse(ci, cluster)
 
     def _fuse(self, ci: int, cluster: list[EventMention]) -> None:
         """The cluster's event: the oldest event it inherits (absorbing the others), else a new one."""
-        inherited = sorted((old for old, c in self.inherit.heir.items() if c == ci), key=self._age)
+        inherited = sorted(self.heirs_of.get(ci, []), key=self._age)
         cause = next((m.article_id for m in cluster if m.mention_id in self.pending_ids), None)
         event_id = inherited[0] if inherited else self._new_id(cluster[0].mention_id)
         self.taken.add(event_id)

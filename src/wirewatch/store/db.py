@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import socket
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,14 @@ class Store:
             )
 
     def migrate(self) -> int:
+        """Apply every migration the database has not had (`_migrate_pending`); returns the version
+        reached. PostgreSQL: then make the trigram indexes if pg_trgm has become available."""
+        version = self._migrate_pending()
+        if self.dialect == "postgresql":
+            self._check_text_indexes()
+        return version
+
+    def _migrate_pending(self) -> int:
         """Apply every migration the database has not had; returns the version reached.
 
         Migrations are applied by number, each once: a database keeps the list it has had (a
@@ -241,6 +250,26 @@ class Store:
         fn(conn)
         self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(max(applied))})
         self._upsert(conn, s.meta, ["key"], {"key": APPLIED_KEY, "value": json.dumps(applied)})
+
+    def _check_text_indexes(self) -> None:
+        """PostgreSQL: make the trigram indexes if pg_trgm was missing before and can be created now;
+        say so on stderr while it cannot (text and actor filters then scan)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == s.TEXT_INDEX_KEY)).first()
+        if row is None or not row[0].startswith("missing"):
+            return
+        with self.engine.begin() as conn:
+            missing = s.postgresql_text_indexes(conn)
+            value = "trigram" if missing is None else f"missing: {missing}"
+            self._upsert(conn, s.meta, ["key"], {"key": s.TEXT_INDEX_KEY, "value": value})
+        if missing is not None:
+            problem = InputProblem(
+                sa.engine.make_url(self.url).render_as_string(hide_password=True), errors.INDEX_MISSING,
+                f"pg_trgm extension not available ({missing}); text and actor filters will scan. "
+                "A database owner can run CREATE EXTENSION pg_trgm; the indexes are made at the next start.",
+                fatal=False,
+            )  # fmt: skip
+            print(problem.line(), file=sys.stderr)
 
     def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)

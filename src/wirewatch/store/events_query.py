@@ -23,7 +23,11 @@ __all__ = [
 
 
 def count_events(store: Store, flt: EventFilter | None = None) -> int:
-    q = sa.select(sa.func.count()).select_from(s.events).where(*(flt or EventFilter()).clauses())
+    q = (
+        sa.select(sa.func.count())
+        .select_from(s.events)
+        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
+    )
     with store.engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
 
@@ -33,7 +37,11 @@ def find_event_ids(
     limit: int | None = None, offset: int = 0,
 ) -> list[str]:  # fmt: skip
     """Ids of the matching events in order (answered from the covering index, not the rows)."""
-    q = sa.select(s.events.c.event_id).where(*(flt or EventFilter()).clauses()).order_by(*order_by(sort))
+    q = (
+        sa.select(s.events.c.event_id)
+        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
+        .order_by(*order_by(sort))
+    )
     if limit is not None:
         q = q.limit(limit)
     if offset:
@@ -61,7 +69,11 @@ def find_events(
         for data in event_records(store, find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)):
             yield Event.from_dict(data)
         return
-    q = sa.select(s.events.c.data).where(*(flt or EventFilter()).clauses()).order_by(*order_by(sort))
+    q = (
+        sa.select(s.events.c.data)
+        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
+        .order_by(*order_by(sort))
+    )
     if offset:
         q = q.offset(offset)
     with store.engine.connect() as conn:
@@ -77,7 +89,7 @@ def iter_matching_events(
     e = s.events.c
     q = (
         sa.select(e.data)
-        .where(*(flt or EventFilter()).clauses())
+        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
         .order_by(e.event_date, e.event_id)
         .limit(limit)
     )
@@ -101,7 +113,7 @@ def find_mentions(
 def event_stats(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     """Counts of matching events by day, type and country (and their fatalities)."""
     c = s.events.c
-    where = (flt or EventFilter()).clauses()
+    where = (flt or EventFilter()).clauses(dialect=store.dialect)
     out: dict[str, Any] = {}
     with store.engine.connect() as conn:
         total = conn.execute(

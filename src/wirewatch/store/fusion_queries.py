@@ -4,6 +4,7 @@ changes written in one transaction (`wirewatch.fuse` calls these; no SQL outside
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -54,23 +55,66 @@ def candidate_event_ids(
     store: Store, *, countries: Iterable[str | None], date_low: str | None, date_high: str | None
 ) -> set[str]:
     """Events that pending mentions could join: same country (or unknown) and a date window
-    that overlaps [date_low, date_high] (or no date). Widened by the caller's slack."""
+    that overlaps [date_low, date_high] (or no date). Widened by the caller's slack.
+
+    One indexed look-up per part (a country's events whose window reaches the batch's, by
+    (country, date_high, date_low); the undated ones, by a partial index), so the cost follows
+    the events near the batch, not all those stored (migration 15)."""
+    countries = list(countries)
     names = sorted({c for c in countries if c})
     col = s.events.c
-    where = []
     if names and None not in set(countries):
-        where.append(sa.or_(col.country.in_(names), col.country.is_(None)))
+        places: list[Any] = [col.country.in_(names), col.country.is_(None)]
+    else:
+        places = [sa.true()]
     if date_low and date_high:
-        where.append(
-            sa.or_(
-                col.date_low.is_(None),
-                col.date_high.is_(None),
-                sa.and_(col.date_high >= date_low, col.date_low <= date_high),
-            )
-        )
-    q = sa.select(col.event_id).where(*where)
+        times: list[Any] = [
+            sa.and_(col.date_high >= date_low, col.date_low <= date_high),
+            sa.or_(col.date_low.is_(None), col.date_high.is_(None)),  # ix_events_undated's condition
+        ]
+    else:
+        times = [sa.true()]
+    parts = [sa.select(col.event_id).where(place, when) for place in places for when in times]
     with store.engine.connect() as conn:
-        return {r[0] for r in conn.execute(q)}
+        return {r[0] for part in parts for r in conn.execute(part)}
+
+
+Reach = tuple[str | None, str | None, str | None]  # country (None: any), first and last day (None: any)
+
+
+def events_near(store: Store, reaches: Iterable[Reach]) -> set[str]:
+    """Events that some pending mention could join: for each mention's reach (its country or
+    unknown, and its date window widened by the caller's slack), the events of that country or of
+    none whose window overlaps it or that have no date. The windows of one country are merged, and
+    each part is one indexed look-up (`candidate_event_ids`), so a batch spanning months in one
+    country and days in another reads only the events near each."""
+    by_country: dict[str | None, list[tuple[str, str] | None]] = {}
+    for country, low, high in reaches:
+        by_country.setdefault(country, []).append((low, high) if low and high else None)
+    found: set[str] = set()
+    for country, windows in by_country.items():
+        countries = [country]
+        if None in windows:  # an undated mention reaches every date
+            found |= candidate_event_ids(store, countries=countries, date_low=None, date_high=None)
+            continue
+        for low, high in _merged(w for w in windows if w is not None):
+            found |= candidate_event_ids(store, countries=countries, date_low=low, date_high=high)
+    return found
+
+
+def _merged(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Overlapping or touching ISO-day windows joined into disjoint ones."""
+    out: list[list[str]] = []
+    for low, high in sorted(windows):
+        if out and low <= _next_day(out[-1][1]):
+            out[-1][1] = max(out[-1][1], high)
+        else:
+            out.append([low, high])
+    return [(low, high) for low, high in out]
+
+
+def _next_day(day: str) -> str:
+    return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
 
 
 def events_citing_articles(store: Store, article_ids: Iterable[str]) -> set[str]:
@@ -181,10 +225,14 @@ def write_fusion(
         if delete:
             for chunk in _chunks(sorted(delete)):
                 conn.execute(s.events.delete().where(s.events.c.event_id.in_(list(chunk))))
-        for ev in save:
-            row = {c: getattr(ev, c) for c in columns}
-            row.update(event_id=ev.event_id, data=_jsonable(ev))
-            store._upsert(conn, s.events, ["event_id"], row)
+        rows = [
+            {c: getattr(ev, c) for c in columns} | {"event_id": ev.event_id, "data": _jsonable(ev)}
+            for ev in save
+        ]
+        if rows:  # one executemany upsert, not one statement built per event
+            stmt = store._insert(s.events)
+            update = {k: stmt.excluded[k] for k in rows[0] if k != "event_id"}
+            conn.execute(stmt.on_conflict_do_update(index_elements=["event_id"], set_=update), rows)
         for mention_id, (mention, event_id) in sorted(mention_events.items()):
             mention.event_id = event_id
             conn.execute(
@@ -214,6 +262,25 @@ def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 50
             conn.execute(s.events.insert(), rows)
             n += len(rows)
     refresh_planner_stats(store)
+    return n
+
+
+def insert_mentions_bulk(store: Store, mentions: Iterable[EventMention], *, batch: int = 5000) -> int:
+    """Insert many new mentions at once, as they are (event links included): generators and
+    benchmarks that build a stored base without running extraction."""
+    columns = Store._MENTION_COLUMNS
+    n = 0
+    rows: list[dict[str, Any]] = []
+    with store.engine.begin() as conn:
+        for m in mentions:
+            rows.append({c: getattr(m, c) for c in columns} | {"data": _jsonable(m)})
+            if len(rows) >= batch:
+                conn.execute(s.mentions.insert(), rows)
+                n += len(rows)
+                rows = []
+        if rows:
+            conn.execute(s.mentions.insert(), rows)
+            n += len(rows)
     return n
 
 

@@ -332,6 +332,123 @@ def _hardening_v11(conn: sa.Connection) -> None:
     )
 
 
+# -- migration 14: text and map-box indexes ---------------------------------------------------------
+# SQLite: an FTS5 table with the trigram tokenizer over the four text columns the text and actor
+# filters search (a phrase of trigrams finds any substring of three or more characters, so the
+# filters keep their "part of" meaning), and an R*Tree of event positions for map boxes. Both are
+# keyed by the events table's rowid and kept in step with it by triggers, so every write path
+# (upserts, deletes, bulk inserts) updates them.
+TEXT_COLUMNS = ("notes", "location", "actor1", "actor2")
+
+_SQLITE_TEXT_TRIGGERS = {
+    "events_text_insert": "AFTER INSERT ON events BEGIN {insert} END",
+    "events_text_delete": "AFTER DELETE ON events BEGIN {delete} END",
+    "events_text_update": "AFTER UPDATE OF notes, location, actor1, actor2 ON events BEGIN {delete} {insert} END",
+}
+_SQLITE_BOX_TRIGGERS = {
+    "events_box_insert": "AFTER INSERT ON events BEGIN {insert} END",
+    "events_box_delete": "AFTER DELETE ON events BEGIN {delete} END",
+    "events_box_update": "AFTER UPDATE OF longitude, latitude ON events BEGIN {delete} {insert} END",
+}
+
+
+def _sqlite_text_index(conn: sa.Connection) -> None:
+    cols = ", ".join(TEXT_COLUMNS)
+    conn.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS events_text USING fts5({cols}, content='events', "
+        "content_rowid='rowid', tokenize='trigram')"
+    )
+    conn.exec_driver_sql("INSERT INTO events_text(events_text) VALUES ('rebuild')")
+    new = ", ".join(f"new.{c}" for c in TEXT_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in TEXT_COLUMNS)
+    insert = f"INSERT INTO events_text (rowid, {cols}) VALUES (new.rowid, {new});"
+    delete = f"INSERT INTO events_text (events_text, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
+    for name, body in _SQLITE_TEXT_TRIGGERS.items():
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER IF NOT EXISTS {name} " + body.format(insert=insert, delete=delete)
+        )
+
+
+def _sqlite_box_index(conn: sa.Connection) -> None:
+    # an R*Tree stores 32-bit floats rounded outwards: look-ups widen the box a little and the exact
+    # test on the columns follows (event_filter.py)
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS events_box USING rtree(id, min_lon, max_lon, min_lat, max_lat)"
+    )
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO events_box SELECT rowid, longitude, longitude, latitude, latitude FROM events "
+        "WHERE longitude IS NOT NULL AND latitude IS NOT NULL"
+    )
+    insert = (
+        "INSERT OR REPLACE INTO events_box SELECT new.rowid, new.longitude, new.longitude, new.latitude, "
+        "new.latitude WHERE new.longitude IS NOT NULL AND new.latitude IS NOT NULL;"
+    )
+    delete = "DELETE FROM events_box WHERE id = old.rowid;"
+    for name, body in _SQLITE_BOX_TRIGGERS.items():
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER IF NOT EXISTS {name} " + body.format(insert=insert, delete=delete)
+        )
+
+
+def _postgresql_box_index(conn: sa.Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_events_point ON events USING gist (point(longitude, latitude))"
+    )
+
+
+def _text_and_box_indexes_v14(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        _sqlite_text_index(conn)
+        _sqlite_box_index(conn)
+    else:
+        _postgresql_box_index(conn)
+
+
+# -- migration 15: PostgreSQL trigram indexes; indexes for min_sources and fusion's candidates ------
+TEXT_INDEX_KEY = "text_indexes"  # meta row: 'trigram', or why they are missing (PostgreSQL)
+
+
+def postgresql_text_indexes(conn: sa.Connection) -> str | None:
+    """pg_trgm GIN indexes on lower() of the text columns, which serve the filters' LIKE '%...%' as
+    they are; None when made, else why not (pg_trgm cannot be created: the filters then scan)."""
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except sa.exc.DBAPIError as exc:
+        return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    for column in TEXT_COLUMNS:
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_events_{column}_trgm ON events USING gin (lower({column}) gin_trgm_ops)"
+        )
+    return None
+
+
+def _filter_and_candidate_indexes_v15(conn: sa.Connection) -> None:
+    for name, columns in {
+        # "at least N independent sources", a type's, a region's or an ISO code's newest first
+        "ix_events_sources_date": "independent_source_count, event_date, event_id",
+        "ix_events_type_date": "lower(event_type), event_date, event_id",
+        "ix_events_admin1_date": "lower(admin1), event_date, event_id",
+        "ix_events_iso3_date": "iso3, event_date, event_id",
+        # fusion's candidates: a country's events whose date window reaches the batch's
+        "ix_events_country_window": "country, date_high, date_low, event_id",
+        "ix_events_window": "date_high, date_low, event_id",
+    }.items():
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})")
+    # the few events without a date window, found without reading the dated ones
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_events_undated ON events (country, date_low, date_high, event_id) "
+        "WHERE date_low IS NULL OR date_high IS NULL"
+    )
+    if conn.dialect.name == "postgresql":
+        missing = postgresql_text_indexes(conn)
+        value = "trigram" if missing is None else f"missing: {missing}"
+        conn.execute(sa.text("DELETE FROM meta WHERE key = :k"), {"k": TEXT_INDEX_KEY})
+        conn.execute(
+            sa.text("INSERT INTO meta (key, value) VALUES (:k, :v)"), {"k": TEXT_INDEX_KEY, "v": value}
+        )
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -344,6 +461,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (8, "review state of events, corrections, watch state", _review_and_watch_v8),
     (10, "event indexes for the dashboard's map, timeline and filter values", _dashboard_indexes_v10),
     (11, "extraction attempts per article; run status and process", _hardening_v11),
+    (14, "text (FTS5 trigram) and map-box (R*Tree, GiST) indexes", _text_and_box_indexes_v14),
+    (15, "trigram (PostgreSQL), min_sources and fusion candidate indexes", _filter_and_candidate_indexes_v15),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)

@@ -1,0 +1,333 @@
+"""The event filter's text and box indexes (migrations 14 and 15) on SQLite and PostgreSQL: the
+indexed filters select exactly what the plain clauses select, the indexes follow every write,
+an existing database gets them when it migrates, and the queries use them (query plans)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from wirewatch.records import Event
+from wirewatch.store import open_store
+from wirewatch.store import schema as s
+from wirewatch.store.db import database_url
+from wirewatch.store.events_query import count_events, find_event_ids
+from wirewatch.store.fusion_queries import candidate_event_ids, insert_events_bulk
+from wirewatch.views import event_filter
+
+# (id, notes, location, actor1, actor2, longitude, latitude)
+ROWS = [
+    ("e01", "Shelling hit Kharkiv; two killed.", "Kharkiv", "Military Forces of Russia", "Civilians (Ukraine)", 36.23, 49.99),
+    ("e02", "Police fired at protesters in Lagos.", "Lagos", "Police Forces of Nigeria", "Protesters (Nigeria)", 3.39, 6.45),
+    ("e03", "An IED struck a convoy near Quetta.", "Quetta", "Unidentified Armed Group (Pakistan)", None, 67.0, 30.18),
+    ("e04", "Clashes in Kharkivska oblast.", "Izium", "Military Forces of Ukraine", "Military Forces of Russia", 37.26, 49.21),
+    ("e05", "Strike on Aleppo's old city (100% destroyed).", "Aleppo", "Military Forces of Syria", None, 37.16, 36.2),
+    ("e06", "Protest in Zürich against the war_time law.", "ZÜRICH", "Protesters (Switzerland)", None, 8.54, 47.37),
+    ("e07", 'Militia said "no surrender" in Goma.', "Goma", "M23: March 23 Movement", "Military Forces of DRC", 29.22, -1.68),
+    ("e08", "Undated report with no place.", None, "Rioters (Iraq)", None, None, None),
+    ("e09", "Border post at the box's corner.", "Corner", "Police Forces of Iraq", None, 44.4, 33.3),
+    ("e10", "Just past the corner, by a hair.", "Past corner", "Police Forces of Iraq", None, 44.400001, 33.3),
+]
+TEXTS = [
+    "kharkiv", "KHARKIV", "Kharkivska", "police", "police forces of", "forces", "100%", "war_time", "_",
+    "%", '"no surrender"', "zürich", "ZÜRICH", "aleppo's", "m23: march", "ky", "a", "in ", "nothing like this",
+    "of russia", "  goma  ",
+]  # fmt: skip
+BOXES = [
+    "36,49,38,50", "44.4,33.3,45,34", "44,33,44.4,33.3", "44.4000005,33,45,34", "-180,-90,180,90", "0,0,1,1",
+    "30,33.3,44.4,50", "34.4,33.3,44.4,33.3", "34.4000005,33,44.4000005,34",
+]  # fmt: skip
+
+
+def _event(row: tuple, **changes) -> Event:
+    event_id, notes, location, actor1, actor2, lon, lat = row
+    fields = dict(
+        event_id=event_id, event_date="2024-03-01", date_low="2024-03-01", date_high="2024-03-01", event_type="Battles", country="Ukraine", notes=notes,
+        location=location, actor1=actor1, actor2=actor2, longitude=lon, latitude=lat,
+    )  # fmt: skip
+    return Event(**(fields | changes))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    db = str(tmp_path / "f.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    st = open_store(db)
+    insert_events_bulk(st, [_event(r) for r in ROWS])
+    yield st
+    st.close()
+
+
+def _plain_ids(store, flt) -> set[str]:
+    """What the filter selects without the indexes: its plain clauses, as before migration 14."""
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(sa.select(s.events.c.event_id).where(*flt.clauses()))}
+
+
+def _ids(store, **filters) -> set[str]:
+    return set(find_event_ids(store, event_filter(**filters)))
+
+
+@pytest.mark.parametrize("field", ["q", "actor"])
+def test_text_filters_select_what_the_plain_clauses_select(store, field):
+    for text in TEXTS:
+        flt = event_filter(**{field: text})
+        assert set(find_event_ids(store, flt)) == _plain_ids(store, flt), text
+        assert count_events(store, flt) == len(_plain_ids(store, flt)), text
+
+
+def test_text_filter_finds_parts_of_words_in_any_case(store):
+    assert _ids(store, q="kharkiv") == {"e01", "e04"}  # "Kharkivska" too
+    assert _ids(store, q="ARKIV") == {"e01", "e04"}
+    assert _ids(store, actor="forces of russia") == {"e01", "e04"}
+    assert _ids(store, actor="kharkiv") == set()  # actors only
+    assert _ids(store, q="100%") == {"e05"}  # % and _ are plain characters
+    assert _ids(store, q='"no surrender"') == {"e07"}
+    assert _ids(store, q="ky") == set()  # under three characters: the plain scan, same meaning
+
+
+def test_non_ascii_letters_match_in_either_case(store):
+    # PostgreSQL's lower() folds them and so does SQLite's trigram index (SQLite's lower() did not)
+    assert _ids(store, q="zürich") == {"e06"}
+    assert _ids(store, q="ZÜRICH") == {"e06"}
+
+
+def test_box_filter_selects_what_the_plain_clauses_select(store):
+    for box in BOXES:
+        flt = event_filter(bbox=box)
+        assert set(find_event_ids(store, flt)) == _plain_ids(store, flt), box
+    assert _ids(store, bbox="44.4,33.3,45,34") == {"e09", "e10"}  # edges are inside
+    assert _ids(store, bbox="44,33,44.4,33.3") == {"e09"}  # a point just past the edge is not
+    assert _ids(store, bbox="34.4,33.3,44.4,33.3") == {"e09"}  # the same through the R*Tree (wide)
+
+
+def test_filters_combined_with_the_others(store):
+    flt = event_filter(q="forces", bbox="30,40,40,55", country="Ukraine", since="2024-01-01")
+    assert set(find_event_ids(store, flt)) == _plain_ids(store, flt) == {"e01", "e04"}
+
+
+def test_indexes_follow_updates_and_deletes(store):
+    store.save_events([_event(ROWS[0], notes="Drone attack on Odesa port.", location="Odesa",
+                              longitude=30.73, latitude=46.48)])  # fmt: skip
+    assert _ids(store, q="kharkiv") == {"e04"}
+    assert _ids(store, q="odesa port") == {"e01"}
+    assert _ids(store, bbox="30,46,31,47") == {"e01"}
+    assert _ids(store, bbox="20,46,31,47") == {"e01"}  # wide: through the R*Tree in SQLite
+    assert _ids(store, bbox="26,49,38,50") == {"e04"}
+    assert _ids(store, bbox="36,49,38,50") == {"e04"}
+    store.save_events([_event(ROWS[3], longitude=None, latitude=None)])  # the place lost
+    assert _ids(store, bbox="36,49,38,50") == set()
+    assert _ids(store, bbox="26,49,38,50") == set()
+    store.delete_events(["e01", "e02"])
+    assert _ids(store, q="odesa") == set()
+    assert _ids(store, bbox="20,46,31,47") == set()
+    assert _ids(store, actor="police") == {"e09", "e10"}
+    assert _ids(store, bbox="-180,-90,180,90") == {"e03", "e05", "e06", "e07", "e09", "e10"}
+    insert_events_bulk(store, [_event(ROWS[0])])  # inserted again
+    assert _ids(store, q="kharkiv") == {"e01", "e04"}
+
+
+def test_sqlite_vacuum_keeps_the_indexes_in_step(tmp_path):
+    st = open_store(str(tmp_path / "v.db"))
+    insert_events_bulk(st, [_event(r) for r in ROWS])
+    st.delete_events(["e01", "e03"])
+    with st.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
+    assert _ids(st, q="kharkiv") == {"e04"}
+    assert _ids(st, bbox="44.4,33.3,45,34") == {"e09", "e10"}
+    st.close()
+
+
+def _database_at_version_10(db: str) -> None:
+    """A database as migration 10 left it, with events in it."""
+    engine = sa.create_engine(database_url(db))
+    with engine.begin() as conn:
+        for version, _desc, fn in s.MIGRATIONS:
+            if version <= 10:
+                fn(conn)
+        conn.execute(s.meta.insert().values(key="schema_version", value="10"))
+        rows = []
+        for r in ROWS:
+            ev = _event(r)
+            rows.append({c.name: getattr(ev, c.name) for c in s.events.columns if c.name != "data"} | {"data": {}})
+        conn.execute(s.events.insert(), rows)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_an_existing_database_gets_the_indexes_when_it_migrates(engine, tmp_path, request):
+    db = str(tmp_path / "old.db") if engine == "sqlite" else request.getfixturevalue("postgres_url")
+    _database_at_version_10(db)
+    st = open_store(db)
+    assert st.schema_version() == s.SCHEMA_VERSION
+    assert _ids(st, q="kharkiv") == {"e01", "e04"}
+    assert _ids(st, bbox="44.4,33.3,45,34") == {"e09", "e10"}
+    with st.engine.connect() as conn:
+        if engine == "sqlite":
+            assert conn.exec_driver_sql("SELECT count(*) FROM events_box").scalar_one() == 9  # e08 has no place
+            assert conn.exec_driver_sql(
+                "SELECT count(*) FROM events_text WHERE events_text MATCH '\"forces\"'"
+            ).scalar_one() == 7
+        else:
+            names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+            assert {"ix_events_point", "ix_events_notes_trgm", "ix_events_actor1_trgm"} <= names
+    st.close()
+
+
+# -- query plans ---------------------------------------------------------------------------------------
+class _Statements:
+    """The statements a store call sends, with their parameters (to EXPLAIN them)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.seen: list[tuple[str, object]] = []
+
+    def __enter__(self):
+        sa.event.listen(self.store.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.store.engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            self.seen.append((statement, parameters))
+
+    def plans(self, *, only_special_indexes: bool = False) -> list[str]:
+        out = []
+        with self.store.engine.connect() as conn:
+            if self.store.dialect == "postgresql":
+                conn.exec_driver_sql("SET enable_seqscan = off")  # a small table: does an index serve it?
+            if only_special_indexes and self.store.dialect == "postgresql":
+                # on ten rows any b-tree looks as good; without them (dropped in this transaction,
+                # rolled back), can the trigram or GiST index answer?
+                names = conn.exec_driver_sql(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'events' "
+                    "AND indexdef LIKE '%%USING btree%%' AND indexname <> 'events_pkey'"
+                ).scalars().all()
+                for name in names:
+                    conn.exec_driver_sql(f"DROP INDEX {name}")
+            for statement, params in self.seen:
+                rows = conn.exec_driver_sql("EXPLAIN " + ("QUERY PLAN " if self.store.dialect == "sqlite" else "")
+                                            + statement, params).all()  # fmt: skip
+                out.append("\n".join(str(r[-1]) for r in rows))
+            conn.rollback()
+        return out
+
+
+def _as_if_large(store) -> None:
+    """SQLite: planner statistics that say events holds a million rows (as a real database would),
+    so the plans are those it would choose at that size, not a ten-row table's."""
+    if store.dialect != "sqlite":
+        return
+    with store.engine.begin() as conn:
+        rows = conn.exec_driver_sql("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'events'").all()
+        for idx, stat in rows:
+            rest = stat.split(" ")[1:]
+            conn.execute(sa.text("UPDATE sqlite_stat1 SET stat = :s WHERE tbl = 'events' AND idx IS :i"),
+                         {"s": " ".join(["1000000", *rest]), "i": idx})  # fmt: skip
+    store.engine.dispose()  # new connections read the statistics
+
+
+def _table_scans(plan: str) -> list[str]:
+    """SQLite plan lines that read a whole table or index of events."""
+    return [line for line in plan.splitlines() if line.strip().startswith("SCAN events ")]
+
+
+def _plan(store, call, *, only_special_indexes: bool = False) -> str:
+    _as_if_large(store)
+    with _Statements(store) as seen:
+        call()
+    return "\n---\n".join(seen.plans(only_special_indexes=only_special_indexes))
+
+
+def test_text_and_box_filters_are_answered_from_their_indexes(store):
+    for filters, sqlite_index, pg_index in [
+        ({"q": "kharkiv"}, "VIRTUAL TABLE INDEX", "ix_events_notes_trgm"),
+        ({"actor": "police forces"}, "VIRTUAL TABLE INDEX", "ix_events_actor1_trgm"),
+        ({"bbox": "20,45,40,55"}, "VIRTUAL TABLE INDEX", "ix_events_point"),  # SQLite: wide boxes
+    ]:
+        flt = event_filter(**filters)
+        plan = _plan(store, lambda f=flt: (count_events(store, f), find_event_ids(store, f, limit=5)),
+                     only_special_indexes=True)
+        assert (sqlite_index if store.dialect == "sqlite" else pg_index) in plan, (filters, plan)
+        if store.dialect == "sqlite":
+            assert not _table_scans(plan), (filters, plan)
+
+
+def test_fusion_candidates_are_looked_up_in_indexes(store):
+    store.save_events([_event(ROWS[7], event_date=None, date_low=None, date_high=None)])
+    for countries, low, high in [(["Ukraine"], "2024-02-01", "2024-04-01"), (["Ukraine", None], "2024-02-01",
+                                 "2024-04-01"), (["Iraq"], None, None)]:  # fmt: skip
+        plan = _plan(store, lambda c=countries, lo=low, hi=high: candidate_event_ids(
+            store, countries=c, date_low=lo, date_high=hi))  # fmt: skip
+        if store.dialect == "sqlite":  # the partial index holds the undated events only
+            assert not _table_scans(plan.replace("SCAN events USING COVERING INDEX ix_events_undated", "")), plan
+        else:
+            assert "Seq Scan" not in plan, plan
+    got = candidate_event_ids(store, countries=["Ukraine"], date_low="2024-02-01", date_high="2024-04-01")
+    assert got == {r[0] for r in ROWS}  # every Ukrainian event in the window, and the undated one
+    assert candidate_event_ids(store, countries=["Ukraine"], date_low="2025-01-01", date_high="2025-02-01") == {"e08"}
+
+
+def test_dedup_band_look_ups_use_the_band_index(store):
+    from wirewatch.store.dedup_index import band_rows
+
+    with store.engine.begin() as conn:
+        conn.execute(s.dedup_signatures.insert(), [{"article_id": "a1", "text_hash": "h", "shingle_count": 3,
+                                                    "signature": b"x", "story_id": "s1"}])  # fmt: skip
+        conn.execute(s.dedup_bands.insert(), [{"band_key": k, "article_id": "a1"} for k in (1, 2, 3)])
+    plan = _plan(store, lambda: band_rows(store, [1, 3, 99]))
+    assert band_rows(store, [1, 3, 99]) == [(1, "a1", "s1"), (3, "a1", "s1")]
+    if store.dialect == "sqlite":
+        assert "SCAN" not in plan and "SEARCH dedup_bands" in plan, plan
+    else:
+        assert "Seq Scan" not in plan, plan
+
+
+def test_without_pg_trgm_the_filters_scan_and_say_so(postgres_url, capfd):
+    """A role that may not create extensions: the store opens, says what is missing and how to fix
+    it, text filters still answer (by scanning), and the indexes come once pg_trgm is there."""
+    import uuid
+
+    import psycopg
+
+    role = f"ww_plain_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'plain'")
+        admin.execute(f"GRANT CREATE ON SCHEMA public TO {role}")
+    url = postgres_url.replace("wirewatch:wirewatch@", f"{role}:plain@", 1)
+    try:
+        st = open_store(url)
+        assert "W025" in capfd.readouterr().err
+        insert_events_bulk(st, [_event(r) for r in ROWS])
+        assert _ids(st, q="kharkiv") == {"e01", "e04"}
+        st.close()
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("CREATE EXTENSION pg_trgm")
+        st = open_store(url)  # the next start makes the indexes and says nothing
+        assert "W025" not in capfd.readouterr().err
+        with st.engine.connect() as conn:
+            names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+        assert "ix_events_notes_trgm" in names
+        st.close()
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {role} CASCADE")
+            admin.execute(f"DROP ROLE {role}")
+
+
+def test_events_near_reads_what_each_mention_reaches(store):
+    from wirewatch.store.fusion_queries import events_near
+
+    store.save_events([
+        _event(ROWS[1], country="Nigeria", event_date="2024-01-10", date_low="2024-01-10", date_high="2024-01-10"),
+        _event(ROWS[2], country="Pakistan", event_date="2024-06-01", date_low="2024-06-01", date_high="2024-06-01"),
+        _event(ROWS[7], country=None, event_date=None, date_low=None, date_high=None),
+    ])  # fmt: skip
+    ukraine = {"e01", "e03", "e04", "e05", "e06", "e07", "e09", "e10"} - {"e03"}  # e02, e03 moved away
+    # a Ukrainian mention in March and a Nigerian one in January: not Pakistan's June event
+    near = events_near(store, [("Ukraine", "2024-02-20", "2024-03-10"), ("Nigeria", "2024-01-01", "2024-01-20")])
+    assert near == ukraine | {"e02", "e08"}  # e08: no country and no date, it could be anything
+    assert events_near(store, [("Nigeria", "2024-03-01", "2024-03-02")]) == {"e08"}
+    assert events_near(store, [("Pakistan", None, None)]) == {"e03", "e08"}  # undated: every date
+    assert events_near(store, [(None, "2024-05-30", "2024-06-02")]) == {"e03", "e08"}  # unknown country: any
