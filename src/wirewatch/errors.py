@@ -32,6 +32,7 @@ GOLD_FILE_MALFORMED = "W030"
 BAD_OPTION = "W040"
 NOT_AUTHORISED = "W041"
 NO_SUCH_RECORD = "W042"
+SPARK_UNAVAILABLE = "W050"
 INTERNAL_ERROR = "W090"
 
 # code -> short meaning (docs/errors.md is generated from it; a test checks both agree)
@@ -56,6 +57,7 @@ CODES: dict[str, str] = {
     BAD_OPTION: "bad filter, sort or export option",
     NOT_AUTHORISED: "authentication required or token rejected",
     NO_SUCH_RECORD: "no such record",
+    SPARK_UNAVAILABLE: "Spark could not start or run the job (PySpark or Java missing, or a Spark error)",
     INTERNAL_ERROR: "internal error on one document (a bug: please report it); the run went on",
 }
 
