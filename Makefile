@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+WEB    := src/wirewatch/web/static/vendor/NOTICE
 
 .PHONY: install demo test lint bench lock clean
 
-install: $(STAMP)
+install: $(STAMP) $(WEB)
 
 # Pinned, hash-checked dependencies first, then wirewatch itself (editable, no deps).
 $(STAMP): requirements.lock pyproject.toml
@@ -15,6 +16,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
+
+# The dashboard's front-end packages (npm registry, pinned by package-lock.json), copied into the
+# package by scripts/build_web.py. Without npm the rest of wirewatch works and the dashboard says
+# what is missing.
+$(WEB): package.json package-lock.json scripts/build_web.py
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && $(PYTHON) scripts/build_web.py; \
+	else \
+	  echo "make: npm not found: the dashboard's map and chart files are not built (install Node.js and npm, then make install)" >&2; \
+	fi
 
 demo: install
 	$(BIN)/wirewatch demo
@@ -38,4 +49,4 @@ lock:
 	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache wirewatch-demo.db*
+	rm -rf $(VENV) .pytest_cache wirewatch-demo.db* node_modules src/wirewatch/web/static/vendor

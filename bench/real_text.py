@@ -57,6 +57,13 @@ ACLED_TARGETS = {
 GTD_TARGETS = {"detection": 0.95, "city": 0.80, "fatalities": 0.85}
 
 
+CASE = {"how": "as-is"}
+
+
+def _cased(text: str) -> str:
+    return {"lower": text.lower(), "upper": text.upper()}.get(CASE["how"], text)
+
+
 def sample(rows: list[dict[str, str]], limit: int) -> list[dict[str, str]]:
     """Every k-th row, so a sample spreads over the whole set (deterministic)."""
     if not limit or limit >= len(rows):
@@ -73,7 +80,12 @@ def acled_items(limit: int = 0) -> list[tuple[AcledGold, dict[str, Any]]]:
     for row in rows:
         gold = gold_from_row(row)
         gold.article = gold.key
-        record = {"id": gold.key, "text": row["notes"], "published_at": gold.event_date, "outlet": "notes"}
+        record = {
+            "id": gold.key,
+            "text": _cased(row["notes"]),
+            "published_at": gold.event_date,
+            "outlet": "notes",
+        }
         out.append((gold, record))
     return out
 
@@ -100,7 +112,7 @@ def gtd_items(limit: int = 0) -> list[tuple[AcledGold, dict[str, Any]]]:
         gold.article = gold.key
         gold.fields = ("country", "admin1", "location", "event_date", "fatalities")
         gold.values["attack"] = row.get("attacktype1_txt")
-        record = {"id": gold.key, "text": row["summary"], "published_at": when, "outlet": "summaries"}
+        record = {"id": gold.key, "text": _cased(row["summary"]), "published_at": when, "outlet": "summaries"}
         out.append((gold, record))
     return out
 
@@ -205,11 +217,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", help="write the figures as JSON here")
     parser.add_argument("--before", help="a file written by --save, printed beside")
     parser.add_argument("--top", type=int, default=20, help="disagreements listed per field")
+    parser.add_argument("--case", choices=["as-is", "lower", "upper"], default="as-is",
+                        help="feed the texts in one case, as old archives and transcripts come")  # fmt: skip
     args = parser.parse_args(argv)
     if not ACLED.exists() or not GTD.exists():
         print(f"real-text data not found under {SHARED}: nothing to measure")
         return 0
     before = json.loads(Path(args.before).read_text()) if args.before else {}
+    CASE["how"] = args.case
     figures: dict[str, dict[str, float]] = {}
     if args.set in ("acled", "both"):
         figures["acled_notes"] = report("acled_notes", acled_items(args.limit), ACLED_TARGETS,

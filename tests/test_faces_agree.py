@@ -40,6 +40,8 @@ FILTERS = [
     ({"q": "clashed"}, ["--q", "clashed"]),
     ({"q": "basra"}, ["--q", "basra"]),
     ({"country": "Iraq", "min_fatalities": 2}, ["--country", "Iraq", "--min-fatalities", "2"]),
+    ({"min_sources": 1}, ["--min-sources", "1"]),
+    ({"min_sources": 2}, ["--min-sources", "2"]),
 ]
 
 

@@ -126,3 +126,5 @@ def test_demo_command(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "events:" in result.output and "articles" in result.output
+    # where to see it; a run without a terminal never waits at a prompt or starts a server
+    assert "dashboard: wirewatch serve --db wirewatch-demo.db , then open http://127.0.0.1:8765/" in result.output

@@ -63,6 +63,9 @@ MinFatalitiesOption = Annotated[
     int | None, typer.Option("--min-fatalities", help="At least this many killed.")
 ]
 TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, location or actors.")]
+MinSourcesOption = Annotated[
+    int | None, typer.Option("--min-sources", help="At least this many independent sources (stories).")
+]
 
 
 def _err(line: str) -> None:
@@ -318,7 +321,7 @@ def mentions(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None,
 ) -> None:  # fmt: skip
     """List event mentions: one article's report of one event, with sentence and spans (jsonl).
     The filters apply to each mention's own date, place, type, actors and toll."""
@@ -328,6 +331,7 @@ def mentions(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
     )  # fmt: skip
     rows = (m.to_dict() for m in find_mentions(_store(db), flt, limit=limit))
     emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
@@ -340,7 +344,7 @@ def events(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None,
 ) -> None:  # fmt: skip
     """List events fused from mentions (jsonl: every field, with sources and spans); the filters
     are those of the API's /events."""
@@ -350,6 +354,7 @@ def events(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
     )  # fmt: skip
     rows = (e.to_dict() for e in iter_matching_events(_store(db), flt, limit=limit))
     emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
@@ -367,7 +372,7 @@ def export(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None,
 ) -> None:  # fmt: skip
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
@@ -376,6 +381,7 @@ def export(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources,
     )  # fmt: skip
     result = export_events(_store(db), fmt, output, flt)
     skipped = (
@@ -395,13 +401,16 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default from config: 8765).")] = None,
     config_file: ConfigOption = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the dashboard in a web browser once the server is up.")
+    ] = False,
 ) -> None:
-    """Serve the REST API (events, stories, articles, stats, ingest) with uvicorn."""
+    """Serve the dashboard (at /) and the REST API (events, stories, articles, stats, ingest) with uvicorn."""
     from wirewatch.api import serve as serve_api
 
     options = load_options(config_file)
     _store(db).close()  # a missing database is a one-line error before the server starts
-    serve_api(db, options, host=host, port=port)
+    serve_api(db, options, host=host, port=port, open_browser=open_browser, announce=typer.echo)
 
 
 # -- spark ------------------------------------------------------------------------------------------
@@ -501,8 +510,12 @@ def spark_summary_lines(s: Any) -> list[str]:
 def demo(
     db: DbOption = "wirewatch-demo.db",
     fresh: Annotated[bool, typer.Option("--fresh/--keep", help="Start from an empty database.")] = True,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Then serve the dashboard and open it in a web browser.")
+    ] = False,
 ) -> None:
-    """Run the whole pipeline on the bundled demo corpus and print what it found."""
+    """Run the whole pipeline on the bundled demo corpus, print what it found and where to see it
+    on the dashboard (on a terminal, offer to serve and open it)."""
     from wirewatch.demo import corpus_path
 
     if fresh and "://" not in db:
@@ -527,6 +540,20 @@ def demo(
         widths={"actor1": 28, "actor2": 28},
     )
     typer.echo(f"\nnext: wirewatch events --db {db} --format jsonl ; wirewatch show ARTICLE_ID --db {db}")
+    _offer_dashboard(db, open_browser)
+
+
+def _offer_dashboard(db: str, open_browser: bool) -> None:
+    """Print the dashboard's address; serve it when asked (--open, or yes at a terminal's prompt)."""
+    from wirewatch.api import serve as serve_api
+    from wirewatch.api.server import dashboard_url
+
+    options = Options()
+    typer.echo(f"dashboard: wirewatch serve --db {db} , then open {dashboard_url(options)}")
+    if not open_browser and sys.stdin.isatty() and sys.stdout.isatty():
+        open_browser = typer.confirm("Serve the dashboard now and open it in a browser?", default=False)
+    if open_browser:
+        serve_api(db, options, open_browser=True, announce=typer.echo)
 
 
 @app.command("eval")

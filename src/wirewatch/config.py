@@ -86,7 +86,7 @@ class ExtractOptions:
 @dataclass(slots=True)
 class FuseOptions:
     date_slack_days: int = 1
-    max_km: float = 50.0
+    max_km: float = 25.0  # two places of one name further apart are namesakes: two events
     text_similarity_weight: float = 0.2
 
 
@@ -100,6 +100,15 @@ class ApiOptions:
 
 
 @dataclass(slots=True)
+class WebOptions:
+    # the dashboard's map draws country outlines shipped with wirewatch (offline); a tile server
+    # URL here ("https://tiles.example.org/{z}/{x}/{y}.png") adds its tiles under them, and its
+    # origin is allowed by the pages' Content-Security-Policy
+    tile_url: str | None = None
+    tile_attribution: str | None = None  # shown in the map's corner with the tiles
+
+
+@dataclass(slots=True)
 class Options:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
@@ -107,6 +116,7 @@ class Options:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     fuse: FuseOptions = field(default_factory=FuseOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
+    web: WebOptions = field(default_factory=WebOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Every setting, by section (bookkeeping fields left out)."""

@@ -80,17 +80,19 @@ def event_filter(
     *, since: str | None = None, until: str | None = None, country: str | None = None,
     admin1: str | None = None, event_type: str | None = None, sub_event_type: str | None = None,
     actor: str | None = None, bbox: str | None = None, min_fatalities: int | None = None,
-    q: str | None = None,
+    q: str | None = None, min_sources: int | None = None,
 ) -> EventFilter:  # fmt: skip
     """The filter for what a user typed, checked: a bad value is a W040 error naming it.
     An empty value filters nothing, as if it were not given."""
     if min_fatalities is not None and min_fatalities < 0:
         raise WirewatchError(errors.BAD_OPTION, f"min_fatalities {min_fatalities}: expected 0 or more")
+    if min_sources is not None and min_sources < 0:
+        raise WirewatchError(errors.BAD_OPTION, f"min_sources {min_sources}: expected 0 or more")
     return EventFilter(
         since=filter_date(since, "since"), until=filter_date(until, "until"), country=_given(country),
         admin1=_given(admin1), event_type=_given(event_type), sub_event_type=_given(sub_event_type),
         actor=_given(actor), bbox=parse_bbox(bbox) if _given(bbox) else None,
-        min_fatalities=min_fatalities, q=_given(q),
+        min_fatalities=min_fatalities, q=_given(q), min_sources=min_sources,
     )  # fmt: skip
 
 

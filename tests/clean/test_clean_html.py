@@ -52,6 +52,27 @@ def test_input_record_values_win_over_html_tags():
     assert a.outlet == "Mirror"
 
 
+def test_a_feed_items_cut_down_title_never_replaces_the_headline():
+    a = clean_html(PAGE, given_title="Protesters block coastal highway…")
+    assert a.title == "Protesters block coastal highway over fuel prices"
+    assert a.field_sources["title"] == "html-meta"
+    full = clean_html(PAGE, given_title="Coastal highway blocked")  # another title altogether: the input's
+    assert full.title == "Coastal highway blocked"
+
+
+def test_a_headline_line_under_a_cut_down_feed_title_is_no_body_text():
+    text = (
+        "Gunmen kill seven in raid on Katsina village\n\n"
+        "KATSINA, Nigeria - Gunmen on motorcycles stormed a village in Katsina state on Tuesday night, "
+        "killing seven people, police said.\n\nThe attackers opened fire on residents, a spokesman said."
+    )
+    a = clean_document(RawDocument(source="item.txt", kind="text", content=text, given_title="Gunmen kill seven in…"),
+                       CleanOptions())  # fmt: skip
+    assert isinstance(a, Article)
+    assert a.title == "Gunmen kill seven in raid on Katsina village"
+    assert "Gunmen kill seven" not in a.text
+
+
 def test_jsonld_metadata():
     page = """<html><head><script type="application/ld+json">
     {"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "x"},

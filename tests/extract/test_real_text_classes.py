@@ -50,20 +50,20 @@ def test_civilian_victims_make_violence_against_civilians():
 # -- actors in every grammatical shape -----------------------------------------------------------------
 def test_passive_agent_is_actor1():
     m = one("On 11 June 2024, three farmers were killed by Boko Haram fighters near Konduga.")
-    assert m.actor1 == "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawati wal-Jihad" or "Boko Haram" in m.actor1
+    assert "Boko Haram" in m.actor1
     assert m.actor2 == "Civilians (Nigeria)"
 
 
 def test_nominal_attack_by_on():
     m = one("An attack by al-Shabaab on a police station in Beledweyne on Tuesday left two officers dead.")
-    assert m.actor1 == "Al Shabaab"
+    assert "Shabaab" in m.actor1
     assert m.actor2 == "Police Forces of Somalia"
     assert m.event_type == "Battles"
 
 
 def test_claimed_by():
     m = one("A roadside bomb that hit a bus in Quetta on Monday was claimed by the Balochistan Liberation Army.")
-    assert m.actor1 == "BLA: Balochistan Liberation Army" or "Balochistan Liberation Army" in m.actor1
+    assert "Balochistan Liberation Army" in m.actor1
 
 
 @pytest.mark.parametrize(

@@ -144,11 +144,23 @@ def test_new_source_updates_the_event_and_history_records_it(tmp_path, event_wor
 
 
 def _bridge_world(world, base):
-    # Two reports three days apart (beyond the 1-day slack) and, later, one whose week-wide window spans both.
-    world.article("f1", [dict(base, event_date="2024-02-05", date_low="2024-02-05", date_high="2024-02-05")],
+    # Two reports that could be one event (compatible: same district, same days, near sub-types)
+    # but agree too little to link (a drone strike in Karrada; shelling somewhere in Baghdad,
+    # no actors named); a later third report links strongly to both.
+    world.article("f1", [dict(base, location="Karrada", latitude=33.31, longitude=44.42, geonameid=None, event_date="2024-02-05",
+                              date_low="2024-02-05", date_high="2024-02-05", sentence="A drone hit a car in Karrada.")],
                   published_at="2024-02-05", story_id="s1")  # fmt: skip
-    world.article("f2", [dict(base, event_date="2024-02-08", date_low="2024-02-08", date_high="2024-02-08")],
-                  published_at="2024-02-08", story_id="s2")  # fmt: skip
+    world.article("f2", [dict(base, sub_event_type="Shelling/artillery/missile attack", location=None, latitude=None, geonameid=None,
+                              longitude=None, geo_precision=2, actor1=None, actor2=None, fatalities=None,
+                              event_date="2024-02-05", date_low="2024-02-05", date_high="2024-02-06",
+                              sentence="Shells fell on the capital overnight.")],
+                  published_at="2024-02-06", story_id="s2")  # fmt: skip
+
+
+def _bridge(base):
+    return dict(base, sub_event_type="Shelling/artillery/missile attack", location="Karrada", latitude=33.31,
+                longitude=44.42, actor1=None, actor2=None, fatalities=None, event_date="2024-02-05",
+                date_low="2024-02-05", date_high="2024-02-05", sentence="Rockets struck Karrada on Monday night.")  # fmt: skip
 
 
 def test_a_bridging_mention_merges_two_events_keeping_the_older_id(tmp_path, event_world, baghdad_fields):
@@ -157,14 +169,7 @@ def test_a_bridging_mention_merges_two_events_keeping_the_older_id(tmp_path, eve
     _bridge_world(world, baghdad_fields)
     fuse_pending(store, FuseOptions(), now=NOW)
     older, newer = _events(store)
-    bridge = dict(
-        baghdad_fields,
-        event_date="2024-02-06",
-        date_low="2024-02-05",
-        date_high="2024-02-08",
-        time_precision=2,
-    )
-    world.article("f3", [bridge], published_at="2024-02-09", story_id="s3")
+    world.article("f3", [_bridge(baghdad_fields)], published_at="2024-02-09", story_id="s3")
     result = fuse_pending(store, FuseOptions(), now="2024-03-02T00:00:00+00:00")
     assert result.events_merged == 1
     events = _events(store)
@@ -180,17 +185,46 @@ def test_a_bridging_mention_merges_two_events_keeping_the_older_id(tmp_path, eve
     ]
 
 
-def test_re_extraction_that_drops_the_bridge_splits_the_event(tmp_path, event_world, baghdad_fields):
+def test_a_chain_of_near_reports_never_joins_two_days_apart(tmp_path, event_world, baghdad_fields):
+    # two strikes on one place three days apart, and a week-wide report that fits both: it joins
+    # one of them (its best), never both, since they are two events by the date rule
     store = _store(tmp_path)
     world = event_world(store)
-    _bridge_world(world, baghdad_fields)
-    bridge = dict(
+    for aid, day in (("h1", "2024-02-05"), ("h2", "2024-02-08")):
+        world.article(aid, [dict(baghdad_fields, event_date=day, date_low=day, date_high=day)],
+                      published_at=day, story_id="s" + aid)  # fmt: skip
+    week = dict(
         baghdad_fields,
         event_date="2024-02-06",
         date_low="2024-02-05",
         date_high="2024-02-08",
         time_precision=2,
     )
+    world.article("h3", [week], published_at="2024-02-09", story_id="sh3")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    assert sorted(e.source_count for e in _events(store)) == [1, 2]
+
+
+def test_places_in_two_provinces_or_far_apart_never_fuse(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    world.article("p1", [dict(baghdad_fields)], published_at="2024-02-08", story_id="sp1")
+    hilla = dict(baghdad_fields, admin1="Babil", location="Hilla", latitude=32.48, longitude=44.43)
+    world.article("p2", [hilla], published_at="2024-02-08", story_id="sp2")
+    taji = dict(baghdad_fields, location="Taji", latitude=33.52, longitude=44.27)  # Baghdad province, ~24 km
+    falluja_road = dict(baghdad_fields, location="Abu Ghraib", latitude=33.29, longitude=44.06)  # ~32 km
+    world.article("p3", [taji], published_at="2024-02-08", story_id="sp3")
+    world.article("p4", [falluja_road], published_at="2024-02-08", story_id="sp4")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    by_place = {e.location: e.source_count for e in _events(store)}
+    assert by_place["Hilla"] == 1 and by_place["Abu Ghraib"] == 1
+
+
+def test_re_extraction_that_drops_the_bridge_splits_the_event(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    _bridge_world(world, baghdad_fields)
+    bridge = _bridge(baghdad_fields)
     world.article("f3", [bridge], published_at="2024-02-09", story_id="s3")
     fuse_pending(store, FuseOptions(), now=NOW)
     (merged,) = _events(store)
@@ -266,3 +300,51 @@ def test_re_extraction_that_changes_nothing_keeps_ids_and_history(tmp_path, even
     assert [e.to_dict() for e in _events(store)] == before
     assert {m.event_id for m in store.iter_mentions()} == {before[0]["event_id"]}
     assert [h["action"] for h in event_history(store, before[0]["event_id"])] == ["created"]
+
+
+def test_two_reports_that_each_give_their_own_date_are_two_days(tmp_path, event_world, baghdad_fields):
+    store = _store(tmp_path)
+    world = event_world(store)
+    for aid, day, words in (("d1", "2024-02-05", "on 5 February"), ("d2", "2024-02-06", "on 6 February")):
+        world.article(aid, [dict(baghdad_fields, event_date=day, date_low=day, date_high=day, date_expression=words)],
+                      published_at=day, story_id="s" + aid)  # fmt: skip
+    # a report dated only by a weekday may be a day off: it still joins its neighbour
+    world.article("d3", [dict(baghdad_fields, event_date="2024-02-06", date_low="2024-02-06", date_high="2024-02-06",
+                              date_expression="on Tuesday")], published_at="2024-02-07", story_id="sd3")  # fmt: skip
+    fuse_pending(store, FuseOptions(), now=NOW)
+    assert sorted(e.source_count for e in _events(store)) == [1, 2]
+
+
+def test_a_small_place_beside_a_city_is_part_of_it_but_two_towns_are_two(
+    tmp_path, event_world, baghdad_fields
+):
+    store = _store(tmp_path)
+    world = event_world(store)
+    goma = dict(baghdad_fields, iso3="COD", country="Democratic Republic of Congo", admin1="Nord-Kivu", geonameid=None,
+                location="Goma", latitude=-1.6792, longitude=29.2228)  # fmt: skip
+    world.article("g1", [goma], published_at="2024-02-08", story_id="sg1")
+    # a camp the gazetteer lacks, a few km from the city: the same event told from closer in
+    world.article("g2", [dict(goma, location="Mugunga", latitude=-1.62, longitude=29.16)],
+                  published_at="2024-02-08", story_id="sg2")  # fmt: skip
+    # another town of the province over 20 km away: another event
+    world.article("g3", [dict(goma, location="Sake", latitude=-1.573, longitude=29.045)],
+                  published_at="2024-02-08", story_id="sg3")  # fmt: skip
+    fuse_pending(store, FuseOptions(), now=NOW)
+    by_place = {e.location: e.source_count for e in _events(store)}
+    assert by_place == {"Goma": 2, "Sake": 1}
+
+
+def test_copies_of_one_story_are_one_vote_when_sources_disagree(tmp_path, event_world, baghdad_fields):
+    # two newsrooms report a drone strike; one wire story, republished three times, calls it
+    # shelling: three copies are still one source, so they cannot flip the type
+    store = _store(tmp_path)
+    world = event_world(store)
+    for aid in ("own1", "own2"):
+        world.article(aid, [dict(baghdad_fields)], published_at="2024-02-08", story_id="s" + aid)
+    shelling = dict(baghdad_fields, sub_event_type="Shelling/artillery/missile attack")
+    for aid in ("wire1", "wire2", "wire3"):
+        world.article(aid, [shelling], published_at="2024-02-08", story_id="s-wire")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    (event,) = _events(store)
+    assert event.sub_event_type == "Air/drone strike" and event.independent_source_count == 3
+    assert event.source_count == 5

@@ -17,13 +17,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirewatch import __version__, errors
+from wirewatch.aggregate import facets_view, map_view, timeline_view
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
+from wirewatch.evidence import event_evidence, story_page_view
 from wirewatch.pipeline import ingest_record
 from wirewatch.store import Store, open_store
 from wirewatch.store.event_filter import SORTABLE, EventFilter
 from wirewatch.store.events_query import event_stats
 from wirewatch.views import DATE_PATTERN, article_view, event_filter, event_page, event_view, story_page
+from wirewatch.web import mount_dashboard
 
 # HTTP status of a library error by its code; any other code is a rejected article (422)
 STATUS_OF_CODE = {errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500}
@@ -106,10 +109,13 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
         min_fatalities: Annotated[int | None, Query(ge=0, description="at least this many killed")] = None,
         q: Annotated[str | None, Query(description="text in notes, location or actors")] = None,
+        min_sources: Annotated[
+            int | None, Query(ge=0, description="at least this many independent sources (stories)")
+        ] = None,
     ) -> EventFilter:
         return event_filter(
             since=since, until=until, country=country, admin1=admin1, event_type=type, sub_event_type=sub_type,
-            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q, min_sources=min_sources,
         )  # fmt: skip
 
     FilterDep = Annotated[EventFilter, Depends(query_filter)]
@@ -160,6 +166,49 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         copies and its event mentions: the view `wirewatch show --json` prints."""
         return article_view(store, article_id)
 
+    # -- what the dashboard reads (any client may): aggregates, evidence, one story ---------------
+    @app.get("/map", tags=["dashboard"])
+    def event_map(
+        flt: FilterDep,
+        zoom: Annotated[int, Query(ge=0, le=20, description="map zoom level: sets the grid cell size")] = 2,
+        view: Annotated[str | None, Query(description="the map's box: minlon,minlat,maxlon,maxlat")] = None,
+    ) -> JSONResponse:
+        """Matching events on a grid for a map at `zoom`: a cell with one event is that event (with a
+        one-line summary), a cell with more is a cluster (count, fatalities, counts by type, box);
+        `unplaced` counts matching events without coordinates."""
+        return JSONResponse(map_view(store, flt, zoom=zoom, view=view))
+
+    @app.get("/timeline", tags=["dashboard"])
+    def event_timeline(flt: FilterDep) -> JSONResponse:
+        """Matching events per day by event type (every day from the first to the last) and
+        fatalities per day."""
+        return JSONResponse(timeline_view(store, flt))
+
+    @app.get("/facets", tags=["dashboard"])
+    def event_facets() -> dict[str, Any]:
+        """The values the filters can take, with their number of events: countries, admin1 regions by
+        country, event types with sub-types, and the first and last event dates."""
+        return facets_view(store)
+
+    @app.get(
+        "/events/{event_id}/evidence",
+        tags=["events"],
+        responses={404: {"description": "no such event (W042)"}},
+    )
+    def get_event_evidence(event_id: str) -> dict[str, Any]:
+        """One event as `/events/{id}` gives it, plus each field's evidence (per source: the
+        sentence, the highlighted words, that source's own value), each source's fatalities, the
+        sources grouped by story and the articles cited."""
+        return event_evidence(store, event_id)
+
+    @app.get(
+        "/stories/{story_id}", tags=["articles"], responses={404: {"description": "no such story (W042)"}}
+    )
+    def get_story(story_id: str) -> dict[str, Any]:
+        """One story: its canonical copy and every member with outlet, title, similarity and
+        publication time."""
+        return story_page_view(store, story_id)
+
     @app.post(
         "/articles",
         status_code=201,
@@ -179,6 +228,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         with ingest_lock:
             return ingest_record(store, options, record, source=INGEST_SOURCE)
 
+    mount_dashboard(app, options.web)
     return app
 
 

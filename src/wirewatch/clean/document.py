@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wirewatch import errors
 from wirewatch.clean.html import HtmlProblem, domain_of, extract_html, looks_like_html
 from wirewatch.clean.language import detect_language
@@ -10,6 +12,7 @@ from wirewatch.clean.metadata import (
     byline_in_line,
     dateline_date,
     parse_date_text,
+    shortened,
     take_dateline,
     take_header,
     take_tail,
@@ -43,9 +46,9 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     meta = TextMetadata()
     _harvest_update_lines(chrome.removed, meta)
     units, repeats = drop_repeats(chrome.kept, crules, duplicates=html is None)
-    known_title = raw.given_title or (html.title if html else None)
+    known_titles = [t for t in (raw.given_title, html.title if html else None) if t]
     # HTML: the extractor already found the body, so the header only gives up stamps and bylines
-    units = take_header(units, mrules, crules, meta, find_headline=html is None, known_title=known_title)
+    units = take_header(units, mrules, crules, meta, find_headline=html is None, known_titles=known_titles)
     first = next((i for i, u in enumerate(units[:3]) if is_prose(u)), None)
     if first is not None:
         units[first] = take_dateline(units[first], mrules, meta)
@@ -68,10 +71,7 @@ def clean_document(raw: RawDocument, options: CleanOptions | None = None) -> Art
     _set(article, sources, "url", raw.url, "input")
     if html:
         _set(article, sources, "url", html.url, "html-meta")
-    _set(article, sources, "title", raw.given_title, "input")
-    if html:
-        _set(article, sources, "title", html.title, html.title_source or "html-meta")
-    _set(article, sources, "title", meta.title, "header-line")
+    _set_title(article, sources, raw.given_title, html, meta.title)
     if html:
         _set(article, sources, "author", html.author, "html-meta")
     _set(article, sources, "author", meta.author, "byline")
@@ -111,6 +111,20 @@ def _set(article: Article, sources: dict[str, str], name: str, value: str | None
     if value and not getattr(article, name):
         setattr(article, name, value.strip())
         sources[name] = source
+
+
+def _set_title(
+    article: Article, sources: dict[str, str], given: str | None, html: Any, header: str | None
+) -> None:
+    """The given title (a record's, a feed item's), else the page's; a feed item's cut-down
+    title never replaces the page's own headline."""
+    page = [(html.title, html.title_source or "html-meta")] if html and html.title else []
+    page.append((header, "header-line"))
+    if any(full and shortened(given, full) for full, _ in page):
+        given = None
+    _set(article, sources, "title", given, "input")
+    for title, source in page:
+        _set(article, sources, "title", title, source)
 
 
 def _harvest_update_lines(removed: list[Removed], meta: TextMetadata) -> None:

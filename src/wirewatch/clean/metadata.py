@@ -261,9 +261,26 @@ class TextMetadata:
         self.removed.append(Removed(text, reason))
 
 
+def _fold_title(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().casefold()
+
+
 def _same_text(a: str, b: str) -> bool:
-    fold = lambda s: re.sub(r"\W+", " ", s).strip().casefold()  # noqa: E731
-    return fold(a) == fold(b)
+    return _fold_title(a) == _fold_title(b)
+
+
+def shortened(short: str | None, full: str) -> bool:
+    """Whether `short` is a cut-down form of the headline `full` (a feed item's title: its
+    start, often ending in an ellipsis)."""
+    if not short:
+        return False
+    cut = _fold_title(re.sub(r"(?:\.\.\.|…)\s*$", "", short))
+    whole = _fold_title(full)
+    return bool(cut) and cut != whole and whole.startswith(cut)
+
+
+def _is_title(unit: str, titles: list[str]) -> bool:
+    return any(_same_text(unit, t) or shortened(t, unit) for t in titles)
 
 
 def _recase_place(place: str, rules: MetadataRules) -> str:
@@ -307,7 +324,7 @@ def take_header(
     meta: TextMetadata,
     *,
     find_headline: bool,
-    known_title: str | None,
+    known_titles: list[str],
 ) -> list[str]:
     """Read and remove the page header above the story: headline, date stamps, bylines, mastheads.
 
@@ -323,10 +340,10 @@ def take_header(
     header, body = units[:end], units[end:]
     kept: list[tuple[int, str]] = []
     for i, unit in enumerate(header):
-        if known_title and _same_text(unit, known_title):
+        if known_titles and _is_title(unit, known_titles):  # the headline, as given or cut down
             meta.drop(unit, "headline")
-            meta.title = meta.title or known_title
-            known_title = None
+            meta.title = meta.title or unit
+            known_titles = []
             continue
         when = date_line(unit, rules)
         if when:

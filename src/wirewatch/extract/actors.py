@@ -49,9 +49,11 @@ def _roles() -> dict[str, Any]:
         "agent_preps": set(data["agent_preps"]),
         "resp": set(data["responsibility_heads"]),
         "claim": set(data["claim_heads"]),
+        "claim_verbs": set(data["claim_verbs"]),
     }
 
 
+_OF_COUNTRY = re.compile(r"(?:\s+[a-z]+){0,2}?\s+of\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
 _PRONOUNS = {"it", "they", "we", "he", "she"}
 
 
@@ -110,6 +112,13 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
         if not m:
             continue
         words = span.text[: m.start()].strip().split()
+        owner = _OF_COUNTRY.match(span.text[m.end() :])  # "the military forces of Armenia"
+        if owner is not None:
+            iso = _country_iso3(owner.group(1))
+            if iso:
+                return _actor_from_resolved(
+                    state_forces(iso, kind), span.text, span.start_char, span.end_char
+                )
         for k in range(len(words)):
             cand = " ".join(words[k:])
             iso = _country_iso3(cand)
@@ -140,7 +149,8 @@ def name_phrase(tokens: list[Any], country: str | None, context_iso3: str | None
             words = " ".join(t.lower_ for t in subtree[i : i + n])
             if words in generic:
                 g = generic[words]
-                name = g["name"].replace("({country})", f"({country})" if country else "").strip()
+                # "()" until the event's country is known (mentions._default_actors fills it)
+                name = g["name"].replace("({country})", f"({country})" if country else "()").strip()
                 return ActorChoice(name, g["inter"], None, span.start_char, span.end_char, span.text)
     return None
 
@@ -322,10 +332,14 @@ def _noun_roles(found: _RoleTokens, trig: Any) -> None:
             agent = _agent(child)
             if agent is not None:
                 found.a1 = agent
+        if child.dep_ == "prep" and child.lower_ in roles["agent_preps"] and found.a1 is None:
+            found.a1 = _last_child(child, ("pobj",))  # "an attack by al-Shabaab on a police station"
 
 
 def _claimed_by(found: _RoleTokens, trig: Any) -> None:
-    """ "X claimed responsibility for the attack"."""
+    """ "X claimed responsibility for the attack"; "the bombing was claimed by X"."""
+    if found.a1 is None and trig.dep_ == "nsubjpass" and trig.head.lemma_ in _roles()["claim_verbs"]:
+        found.a1 = _agent(trig.head)
     if (
         found.a1 is None
         and trig.dep_ == "pobj"

@@ -9,13 +9,14 @@ describe the same event ("the strike", same toll, same place) -> one EventMentio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 from wirewatch.config import ExtractOptions
 from wirewatch.extract.actors import ActorChoice, find_roles
+from wirewatch.extract.case import one_case, recase
 from wirewatch.extract.lexicon import alternation, load
 from wirewatch.extract.modality import apply_modality, sentence_modality
 from wirewatch.extract.nlp import get_nlp
@@ -30,8 +31,9 @@ from wirewatch.extract.triggers import (
     has_trigger,
     raw_triggers,
 )
+from wirewatch.extract.victims import Victim, find_victim
 from wirewatch.records import Article, EventMention, Span, content_id
-from wirewatch.resolve.actors import load_actor_dictionary
+from wirewatch.resolve.actors import load_actor_dictionary, state_forces
 from wirewatch.resolve.dates import DateWindow, find_date_expressions, resolve_date
 from wirewatch.resolve.places import Place, resolve_place
 
@@ -41,7 +43,8 @@ EXTRACTOR_VERSION = "wirewatch-extract/0.7"
 # resolving them against this arbitrary base; such dates are never emitted.
 _COMPARE_BASE = "2001-06-15"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w.'’ -]{1,40}?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?::|--|—|–)\s+"
+    r"^(?P<place>[A-Z][\w.'’ -]{1,40}?)(?:,\s*[A-Z][\w'’ -]{2,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?::|--|—|–|\s-)\s+"
 )
 _DATELINE_NO_COLON = re.compile(
     r"^(?P<place>[A-Z][\w.'’ -]{1,40}?),\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+(?=[A-Z\"“])"
@@ -71,6 +74,7 @@ class Group:
     date: DateChoice | None = None
     actor1: ActorChoice | None = None
     actor2: ActorChoice | None = None
+    victim: Victim | None = None  # armed people hit (soldiers, police, guards, militants)
     anaphoric: bool = False
     after_separator: bool = False  # split from an earlier event by "after", "in response to", ...
     backref: bool = False  # named in passing after "after", "since", ...
@@ -227,6 +231,10 @@ def _resolve_dates(expr: str, published_at: str | None) -> tuple[Any, tuple[str,
     return window, compare
 
 
+# what an event left behind: "nine were killed and houses were burned" tells more of the event before
+_FOLLOW_UP_KINDS = ("casualty", "damage", "arson", "looting")
+
+
 def _is_anaphoric(g: Group) -> bool:
     text = g.sent.text
     first = g.triggers[0]
@@ -239,7 +247,7 @@ def _is_anaphoric(g: Group) -> bool:
         return True
     if _coref()["anaphor_np"].search(text[: g.end]):
         return True  # "The colonel died in the raid"
-    return all(t.kind in ("casualty", "damage") for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
+    return all(t.kind in _FOLLOW_UP_KINDS for t in g.triggers) or not (g.actor1 or g.actor2 or g.tolls)
 
 
 def _days(d: str) -> int:
@@ -323,7 +331,7 @@ def _merge_into(clusters: list[Cluster], g: Group) -> None:
         if s is None:
             continue
         recency = idx
-        casualty_only = all(t.kind in ("casualty", "damage") for t in g.triggers) and not g.actor1
+        casualty_only = all(t.kind in _FOLLOW_UP_KINDS for t in g.triggers) and not g.actor1
         if g.anaphoric or (g.definite and not g.place()) or (casualty_only and not g.place()):
             need = 0  # "the strike ...", "eight were injured": more about the event just reported
         elif g.definite or not g.place():
@@ -343,8 +351,8 @@ def _merge_into(clusters: list[Cluster], g: Group) -> None:
         and (g.date is None or g.date_borrowed)
     ):
         return  # a side's unverified counter-claim ("only four of its men died") about the event so far
-    elif not g.anaphoric:
-        clusters.append(Cluster([g]))
+    elif not g.anaphoric or not clusters:
+        clusters.append(Cluster([g]))  # "a shoot-out broke out" with nothing before it: the event itself
 
 
 def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[str]) -> str | None:
@@ -358,20 +366,26 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
         sub = best.sub_event_type
     else:
         sub = None
+    if sub is None and _property_only(c):
+        sub = "Looting/property destruction"  # a fire set on purpose that hurt nobody
     if sub is None:
         a1 = _cluster_value(c, lambda g: g.actor1)
         a2 = _cluster_value(c, lambda g: g.actor2)
         iso = _cluster_value(c, lambda g: g.iso3()) or (dominant[0] if dominant else None)
-        if a1 is not None and a1.inter == 1 and a1.iso3 and iso and a1.iso3 != iso:
-            sub = "Air/drone strike"  # foreign state forces killing abroad: remote violence
-        elif (
-            a2 is not None and a2.inter in (1, 2, 3, 4, 8) and a1 is not None and a1.inter in (1, 2, 3, 4, 8)
-        ):
-            sub = "Armed clash"
-        elif a2 is not None and a2.inter in (1, 2, 3, 4):
-            sub = "Armed clash"
+        armed_target = (a2 is not None and a2.inter in (1, 2, 3, 4, 8)) or (
+            a2 is None and _cluster_value(c, lambda g: g.victim) is not None
+        )
+        foreign = a1 is not None and a1.inter == 1 and a1.iso3 and iso and a1.iso3 != iso
+        if foreign and not _guns_fired(c):
+            sub = "Air/drone strike"  # foreign state forces killing abroad, no fighting told: remote violence
+        elif armed_target and (a1 is None or a1.inter in (1, 2, 3, 4, 8)):
+            sub = "Armed clash"  # soldiers, police or fighters hit: a fight, not an attack on civilians
         else:
             sub = "Attack"
+    elif sub in _DIRECT_FIRE_OVERRIDES and _direct_fire(c):
+        sub = "Armed clash"  # small arms at an armed side's positions, with heavier weapons too
+    if sub in ("Armed clash", "Attack") and _crowd_acting(c):
+        sub = "Violent demonstration" if _demonstrating(c) else "Mob violence"
     if sub == "Peaceful protest":
         text = " ".join(g.sent.text for g in c.groups)
         if _riot_patterns().search(text):
@@ -380,6 +394,69 @@ def _sub_event(c: Cluster, title_sub: str | None, is_lead: bool, dominant: list[
             if rx.search(text):
                 return name
     return sub
+
+
+_DIRECT_FIRE_OVERRIDES = {"Grenade", "Shelling/artillery/missile attack"}
+
+
+@cache
+def _direct_fire_words() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + alternation(load("triggers")["direct_fire"]["patterns"]) + r")\b", re.I)
+
+
+def _guns_fired(c: Cluster) -> bool:
+    return any(_direct_fire_words().search(g.sent.text) for g in c.groups)
+
+
+def _direct_fire(c: Cluster) -> bool:
+    """Guns fired at an armed side: an armed clash even when launchers or mortars join in."""
+    armed = any(g.victim or (g.actor2 and g.actor2.inter in (1, 2, 3, 4)) for g in c.groups)
+    return armed and _guns_fired(c)
+
+
+@cache
+def _crowd_words() -> re.Pattern[str]:
+    nouns = load("actor_roles")["crowds"]["nouns"]
+    return re.compile(r"(?<![\w-])(?:" + alternation(nouns) + r")(?![\w-])", re.I)
+
+
+_ORGANISED = (1, 2, 3, 4, 8)
+
+
+def _crowd_acting(c: Cluster) -> bool:
+    """Unorganised people (youths, residents, prisoners, a mob) who fight or attack: a riot.
+    The actor is the parsed actor1, else the words before the first trigger (not a passive
+    subject, which is the victim)."""
+    for g in c.groups:
+        a1 = g.actor1
+        if a1 is not None:
+            if a1.inter in _ORGANISED:
+                return False
+            if a1.inter in (5, 6):
+                return True
+    g = c.groups[0]
+    before = g.sent.text[: g.start]
+    clause = (
+        before[max(before.rfind(x) for x in ",;:") + 1 :]
+        if not re.search(r"^\W*(?:on|in|around)\b", before, re.I)
+        else before
+    )
+    if re.search(r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?$", before):
+        return False
+    return bool(_crowd_words().search(clause or before))
+
+
+def _demonstrating(c: Cluster) -> bool:
+    kinds = {t.kind for g in c.groups for t in g.triggers}
+    text = " ".join(g.sent.text for g in c.groups)
+    return "protest" in kinds or "riot" in kinds or bool(re.search(r"\b(?:demonstrat|protest)", text, re.I))
+
+
+def _property_only(c: Cluster) -> bool:
+    """Arson or damage with no attack, fight or casualty word and nobody hurt."""
+    kinds = {t.kind for g in c.groups for t in g.triggers}
+    hurt = any(t.best for g in c.groups for t in g.tolls)
+    return "arson" in kinds and kinds <= {"arson", "damage", "casualty"} and not hurt
 
 
 def _title_sub(title: str | None) -> str | None:
@@ -538,7 +615,7 @@ def _fill_place(draft: _Draft, groups: list[Group], dominant: list[str], town: s
     choice = _best_place(groups)
     if choice is not None:
         p, g = choice
-        draft.spans.append(_span("location", g.sent, p.start, p.end))
+        draft.spans.append(_span("location", p.sentence or g.sent, p.start, p.end))
         if p.place is not None:
             _put_place(m, p.place, p.place.geo_precision)
         else:
@@ -578,7 +655,7 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
     country_name = m.country or ""
     if a1g is not None and a1g.actor1 is not None:
         a1 = a1g.actor1
-        m.actor1, m.inter1 = a1.name.replace("()", country_name).replace("( )", ""), a1.inter
+        m.actor1, m.inter1 = a1.name, a1.inter
         draft.spans.append(_span("actor1", a1g.sent, a1.start, a1.end))
     else:
         draft.confidence -= 0.1
@@ -586,7 +663,62 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
         a2 = a2g.actor2
         m.actor2, m.inter2 = a2.name, a2.inter
         draft.spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
+    elif m.event_type == "Battles":
+        _victim_as_actor2(draft, groups)
+    if m.inter1 in (None, 7) and m.iso3:
+        _forces_by_cue(m, groups)
     _default_actors(m, country_name)
+
+
+@cache
+def _agent_cues() -> list[tuple[str, re.Pattern[str]]]:
+    pats = load("actor_roles")["agent_cues"]["patterns"]
+    return [(kind, re.compile(r"\b(?:" + alternation(p) + r")\b", re.I)) for kind, p in pats.items()]
+
+
+def _forces_by_cue(m: EventMention, groups: list[Group]) -> None:
+    """'Died in police firing', 'shot dead by soldiers': the country's forces, when the parse
+    named nobody (or only the victims)."""
+    text = " ".join(dict.fromkeys(g.sent.text for g in groups))
+    for kind, rx in _agent_cues():
+        if rx.search(text) and m.iso3:
+            forces = state_forces(m.iso3, kind)
+            m.actor1, m.inter1 = forces.name, forces.inter
+            return
+
+
+def _victim_as_actor2(draft: _Draft, groups: list[Group]) -> None:
+    """The armed side that was hit, named by ACLED's conventions for unnamed forces."""
+    m = draft.m
+    g = next((g for g in groups if g.victim is not None), None)
+    if g is None or g.victim is None:
+        return
+    v, country = g.victim, m.country or ""
+    iso3 = v.iso3 or m.iso3
+    if v.kind in ("military", "police") and iso3:
+        forces = state_forces(iso3, v.kind)
+        m.actor2, m.inter2 = forces.name, forces.inter
+    elif v.kind == "private_security":
+        m.actor2, m.inter2 = (
+            f"Private Security Forces ({country})" if country else "Private Security Forces",
+            8,
+        )
+    elif v.kind == "armed":
+        m.actor2, m.inter2 = (
+            f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group",
+            3,
+        )
+    else:
+        return
+    draft.spans.append(_span("actor2", g.sent, v.start, v.end))
+
+
+@cache
+def _country_named() -> frozenset[str]:
+    return frozenset(load("actor_roles")["country_named"]["names"])
+
+
+_POLITICAL_VIOLENCE = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
 def _default_actors(m: EventMention, country_name: str) -> None:
@@ -595,8 +727,17 @@ def _default_actors(m: EventMention, country_name: str) -> None:
     for attr in ("actor1", "actor2"):
         v = getattr(m, attr)
         if v and v.endswith(" ()"):
-            setattr(m, attr, v[:-3] + (f" ({country_name})" if country_name else ""))
-    if m.event_type in ("Protests", "Riots") and m.inter1 in (None, 7):
+            v = v[:-3]
+        if v and v in _country_named() and country_name:
+            v = f"{v} ({country_name})"
+        setattr(m, attr, v)
+    if m.actor1 is None and m.event_type in _POLITICAL_VIOLENCE:
+        # nobody named: ACLED's unidentified armed group of the country
+        m.actor1 = (
+            f"Unidentified Armed Group ({country_name})" if country_name else "Unidentified Armed Group"
+        )
+        m.inter1 = 3
+    if m.event_type in ("Protests", "Riots") and m.inter1 in (None, 5, 6, 7):
         who = "Protesters" if m.event_type == "Protests" else "Rioters"
         m.actor1, m.inter1 = (
             (f"{who} ({country_name})" if country_name else who),
@@ -727,7 +868,20 @@ def _note(m: EventMention) -> str:
 
 
 def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMention]:
-    """Every event an article reports, one EventMention each (see module doc)."""
+    """Every event an article reports, one EventMention each (see module doc). Text in one case
+    is read with its names' capitals restored; the mentions quote the text as it is."""
+    text = article.text or ""
+    if one_case(text):
+        mentions = _extract(replace(article, text=recase(text)), options)
+        for m in mentions:
+            m.sentence = text[m.sentence_start : m.sentence_start + len(m.sentence)]
+            for span in m.spans:
+                span.text = text[span.start : span.end]
+        return mentions
+    return _extract(article, options)
+
+
+def _extract(article: Article, options: ExtractOptions) -> list[EventMention]:
     text = article.text or ""
     if not text or not has_trigger(text):
         return []
@@ -737,10 +891,13 @@ def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMen
     if not candidates:
         return []
     nlp = get_nlp(options.spacy_model)
-    docs = list(nlp.pipe([c.sent.text for c in candidates]))
+    leads = _paragraph_leads(text, candidates)
+    docs = list(nlp.pipe([c.sent.text for c in candidates] + [s.text for s in leads]))
+    docs, lead_docs = docs[: len(candidates)], docs[len(candidates) :]
     dateline = _Dateline.of(article)
     context = _country_context(candidates, docs, dateline)
     found = _find_groups(article, candidates, docs, context, dateline)
+    _borrow_paragraph_places(found, leads, lead_docs, dateline, context, article)
     _borrow_paragraph_dates(found.groups)
     _mark_references(found.groups)
     return _mentions(article, _clusters(found.groups), found, dateline, options)
@@ -840,7 +997,7 @@ def _country_context(candidates: list[_Candidate], docs: list[Any], dateline: _D
         for p in place_candidates(doc, dateline.place, [], skip_until=c.skip):
             if p.place is not None and p.score > 0.5:
                 # a province or country name is rarely ambiguous; a city name often is
-                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + (1 if p.place.kind == "city" else 2)
+                counts[p.place.iso3] = counts.get(p.place.iso3, 0) + p.weight
     if dateline.iso3:
         counts[dateline.iso3] = counts.get(dateline.iso3, 0) + 0.5
     return sorted(counts, key=lambda k: -counts[k])[:3]
@@ -873,6 +1030,7 @@ def _find_groups(
         _attach_dates(groups, s, c.skip, article.published_at)
         for g in groups:  # after the places: the place's country says whose forces "troops" are
             g.actor1, g.actor2 = find_roles(doc, _trigger_tokens(doc, g), None, g.iso3() or dateline.iso3)
+            g.victim = find_victim(s.text, g.triggers, g.tolls)
         found.groups.extend(groups)
     return found
 
@@ -882,7 +1040,7 @@ def _attach_places(
 ) -> None:
     for p in place_candidates(doc, dateline, context, skip_until=skip):
         if p.place is not None:
-            found.place_counts[p.place.iso3] = found.place_counts.get(p.place.iso3, 0) + 1
+            found.place_counts[p.place.iso3] = found.place_counts.get(p.place.iso3, 0) + p.weight
             found.country_names[p.place.iso3] = p.place.country
         _attach(groups, p.start).places.append(p)
 
@@ -915,6 +1073,56 @@ def _trigger_tokens(doc: Any, g: Group) -> list[Any]:
         if span is not None:
             tokens.append(span.root)
     return tokens
+
+
+def _paragraph_leads(text: str, candidates: list[_Candidate]) -> list[Sentence]:
+    """The first sentence of each paragraph whose events come later in it ("On 9 May, in X,
+    police raided a house. A shoot-out broke out."): where and when its events happened."""
+    by_para = {c.sent.paragraph for c in candidates}
+    taken = {c.sent.index for c in candidates}
+    leads, seen = [], set()
+    for s in split_sentences(text):
+        if s.paragraph in by_para and s.paragraph not in seen:
+            seen.add(s.paragraph)
+            if s.index not in taken:
+                leads.append(s)
+    return leads
+
+
+def _borrow_paragraph_places(
+    found: _Found,
+    leads: list[Sentence],
+    docs: list[Any],
+    dateline: _Dateline,
+    context: list[str],
+    article: Article,
+) -> None:
+    """A group with no place or date of its own takes what its paragraph's lead names."""
+    for lead, doc in zip(leads, docs, strict=True):
+        places = [
+            p for p in place_candidates(doc, dateline.place, context, skip_until=_strip_dateline(lead, article))
+            if p.place is not None and p.score >= 1.5
+        ]  # fmt: skip
+        if places:
+            best = max(places, key=lambda p: p.score)
+            best.sentence = lead
+            for g in found.groups:
+                if g.sent.paragraph == lead.paragraph and g.place() is None:
+                    g.places.append(best)
+        _borrow_lead_date(found.groups, lead, article.published_at)
+
+
+def _borrow_lead_date(groups: list[Group], lead: Sentence, published_at: str | None) -> None:
+    """Groups of the lead's paragraph with no date of their own take the lead's first date."""
+    dates = find_date_expressions(lead.text)
+    if not dates:
+        return
+    ds, de, expr = dates[0]
+    window, compare = _resolve_dates(expr, published_at)
+    choice = DateChoice(window, compare, expr, ds, de, bool(_coref()["soft"].search(expr)), lead)
+    for g in groups:
+        if g.sent.paragraph == lead.paragraph and g.date is None:
+            g.date, g.date_borrowed = choice, True
 
 
 def _borrow_paragraph_dates(groups: list[Group]) -> None:
@@ -962,5 +1170,5 @@ def _reportable(c: Cluster) -> bool:
     return not (
         all(t.kind in ("casualty", "damage") for g in c.groups for t in g.triggers)
         and not any(t.field == "fatalities" for g in c.groups for t in g.tolls)
-        and not any(g.actor2 for g in c.groups)
+        and not any(g.actor2 or (g.actor1 and g.actor1.inter in _ORGANISED) for g in c.groups)
     )  # "the slain commander"

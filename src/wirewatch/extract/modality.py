@@ -42,6 +42,8 @@ def _tables() -> dict[str, object]:
         "cues": cues,
         "barrier": barrier,
         "aggregate": _bounded(mod["aggregate"]),
+        "aggregate_unless_dated": _bounded(mod["aggregate_unless_dated"]["patterns"]),
+        "day_dated": _bounded(mod["aggregate_unless_dated"]["day_dates"]),
         "background": _bounded(mod["background"]),
         "alleged": _bounded(mod["modality"]["alleged"]),
         "claimed": _bounded(mod["modality"]["claimed"]),
@@ -78,6 +80,8 @@ def apply_modality(sentence: str, triggers: list[Trigger], year: int | None = No
         ]  # type: ignore[attr-defined]
     past += [(m.start(), m.end()) for m in t["years_ago"].finditer(sentence)]  # type: ignore[attr-defined]
     aggregate = t["aggregate"].search(sentence)  # type: ignore[attr-defined]
+    if aggregate is None and not t["day_dated"].search(sentence):  # type: ignore[attr-defined]
+        aggregate = t["aggregate_unless_dated"].search(sentence)  # type: ignore[attr-defined]
     backgrounds = [(m.start(), m.end()) for m in t["background"].finditer(sentence)]  # type: ignore[attr-defined]
     future = [(m.start(), m.end()) for m in t["future_time"].finditer(sentence)]  # type: ignore[attr-defined]
     for trig in triggers:

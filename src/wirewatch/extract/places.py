@@ -4,13 +4,14 @@ then resolved offline by wirewatch.resolve.places."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from wirewatch.extract.actors import _country_iso3
+from wirewatch.extract.hierarchy import named_places
 from wirewatch.extract.lexicon import load
-from wirewatch.resolve.places import Place, resolve_place
+from wirewatch.resolve.places import Place, resolve_place, resolve_within
 
 # NER labels that are never a place name, even in a locative phrase
 _NOT_NAMES = (
@@ -40,6 +41,14 @@ class PlaceChoice:
     start: int  # offsets in the sentence
     end: int
     score: float
+    sentence: Any = None  # the sentence the offsets are in, when not the event's own (a paragraph's lead)
+    contained: bool = False  # named with its province or country: its country is sure
+
+    @property
+    def weight(self) -> int:
+        """How much it says about the article's country: a town's name is often ambiguous, a
+        province's or a town named with its province rarely."""
+        return 1 if self.place is not None and self.place.kind == "city" and not self.contained else 2
 
 
 def _unlabelled_names(doc: Any) -> list[Any]:
@@ -168,4 +177,27 @@ def place_candidates(
         else:
             score -= 1.5
         out.append(PlaceChoice(place, text, start, end, score))
+    return _with_named_places(out, doc.text, context_iso3, skip_until)
+
+
+_KIND_SCORE = {"city": 1.0, "unlisted": 0.9, "admin2": 0.8, "admin1": 0.6, "region": 0.2, "country": 0.0}
+
+
+def _with_named_places(
+    out: list[PlaceChoice], sentence: str, context_iso3: list[str], skip_until: int
+) -> list[PlaceChoice]:
+    """Places named with their containers ("Bambofa (Dori, Seno)") replace what NER made of
+    those words: the containers say which place it is, and where a village the gazetteer lacks
+    lies."""
+    for named in named_places(sentence, skip_until):
+        place = resolve_within(named.text, named.within, context_iso3=context_iso3)
+        if place is None or (place.kind == "unlisted" and not named.locative):
+            continue  # a name the gazetteer lacks is a village only where the text puts the event
+        out = [p for p in out if not (p.start < named.whole_end and named.start < p.end)]
+        if named.near and place.geo_precision == 1:
+            place = replace(place, geo_precision=2)
+        score = (3.0 if named.locative else 1.5) + 1.0 + _KIND_SCORE.get(place.kind, 0.0)
+        out.append(
+            PlaceChoice(place, named.text, named.start, named.end, score, contained=bool(named.within))
+        )
     return out

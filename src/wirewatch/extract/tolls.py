@@ -84,6 +84,10 @@ def _numbers() -> dict[str, object]:
     }
 
 
+# an optional title or occupation, then a name of two capitalised words or more
+_NAMED_PERSON = re.compile(r"(?:[a-z]+\s+){0,2}[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+$")
+
+
 @dataclass(slots=True)
 class _Num:
     best: int
@@ -231,6 +235,8 @@ def _count_np(np: str) -> tuple[_Num | None, int]:
                     continue
         elif phrases["determiner"].match(part) and phrases["person"].search(part):
             n = _Num(1, 1, 1, False, True)
+        elif _NAMED_PERSON.match(part):
+            n = _Num(1, 1, 1, False, True)  # "shot dead businessman Peter Cup": one named person
         elif phrases["person"].search(part) and re.search(r"s\b", part.split()[0] if part.split() else ""):
             u = _numbers()["unspecified"]
             n = _Num(u, u, None, True, False)  # type: ignore[arg-type]
@@ -289,8 +295,28 @@ def _field_of(verb: str) -> str:
     return "injuries" if _phrases()["injury"].match(verb) else "fatalities"
 
 
+@cache
+def _appositive() -> re.Pattern[str]:
+    words = load("tolls")["appositives"]["words"]
+    return re.compile(r",\s*(?:" + "|".join(words) + r")\s[^,;.()]*,", re.IGNORECASE)
+
+
+def _mask_appositives(sentence: str) -> str:
+    """'Twelve people, including five children, were killed' reads as 'Twelve people ... were
+    killed' (offsets kept): the breakdown is part of the count."""
+    return _appositive().sub(lambda m: " " * len(m.group(0)), sentence)
+
+
 def find_tolls(sentence: str) -> list[Toll]:
     """Every toll phrase in a sentence (fatalities and injuries), left to right."""
+    original, sentence = sentence, _mask_appositives(sentence)
+    tolls = _find_tolls(sentence)
+    for t in tolls:
+        t.text = original[t.start : t.end]
+    return tolls
+
+
+def _find_tolls(sentence: str) -> list[Toll]:
     pats = _patterns()
     phrases = _phrases()
     out: list[Toll] = []

@@ -51,7 +51,10 @@ def _bounded(patterns: list[str]) -> re.Pattern[str]:
 @cache
 def _negative_regexes() -> dict[str, object]:
     neg = load("negatives")
-    contexts = [(c["name"], _bounded(c["words"]), bool(c.get("ignore_unless"))) for c in neg["context_drops"]]
+    contexts = [
+        (c["name"], _bounded(c["words"]), bool(c.get("ignore_unless")), frozenset(c["kinds"]), c["min_words"])
+        for c in neg["context_drops"]
+    ]
     reclass = [(_bounded(r["patterns"]), r["sub_event_type"]) for r in neg["reclassify"]]
     return {
         "phrase": _bounded(neg["phrase_drops"]),
@@ -112,10 +115,10 @@ def find_triggers(sentence: str) -> list[Trigger]:
                 if _overlaps(t, m.start(), m.end()) and re.match(r"strik", t.text, re.I):
                     t.kind, t.sub_event_type, t.rank, t.dropped = "protest", sub, 41, None
     conflict_words = bool(neg["unless"].search(sentence))  # type: ignore[attr-defined]
-    for name, rx, ignore_unless in neg["contexts"]:  # type: ignore[attr-defined]
-        if (ignore_unless or not conflict_words) and rx.search(sentence):
+    for name, rx, ignore_unless, kinds, need in neg["contexts"]:  # type: ignore[attr-defined]
+        if (ignore_unless or not conflict_words) and _context_words(rx, sentence) >= need:
             for t in triggers:
-                if t.dropped is None:
+                if t.dropped is None and _explains(kinds, t):
                     t.dropped = f"context:{name}"
             break
     for t in triggers:
@@ -133,6 +136,40 @@ def find_triggers(sentence: str) -> list[Trigger]:
     return triggers
 
 
+_NAME_WORD = re.compile(r"[A-Z][\w'’-]*")
+
+
+def _in_proper_name(sentence: str, start: int, end: int) -> bool:
+    """A capitalised word beside another capitalised word, not opening the sentence, is part
+    of a name ("Peter Cup", "Oscar Mendes"), not the common word."""
+    if not sentence[start : start + 1].isupper():
+        return False
+    before = sentence[:start].rstrip()
+    prev = re.search(r"([\w'’-]+)$", before)
+    nxt = _NAME_WORD.match(sentence[end:].lstrip()) if sentence[end : end + 1] == " " else None
+    prev_is_name = prev is not None and prev.group(1)[:1].isupper() and before[: prev.start()].strip() != ""
+    return prev_is_name or nxt is not None
+
+
+def _explains(kinds: frozenset[str], t: Trigger) -> bool:
+    """Whether a context explains away this trigger: its kind is listed, or 'kind:prefix' with
+    the trigger's words starting so."""
+    if t.kind in kinds:
+        return True
+    return any(k.startswith(t.kind + ":") and t.text.lower().startswith(k.split(":", 1)[1]) for k in kinds)
+
+
+def _context_words(rx: re.Pattern[str], sentence: str) -> int:
+    """How many distinct words of a context the sentence uses, leaving out parts of names."""
+    return len(
+        {
+            m.group(0).lower()
+            for m in rx.finditer(sentence)
+            if not _in_proper_name(sentence, m.start(), m.end())
+        }
+    )
+
+
 def article_subjects(text: str) -> list[str]:
     """The non-event subjects (sport) a whole article is about: enough distinct words of
     that subject's context list (negatives.json 'article_contexts')."""
@@ -144,9 +181,18 @@ def article_subjects(text: str) -> list[str]:
 
 
 def drop_for_subjects(sentence: str, triggers: list[Trigger], subjects: list[str]) -> list[Trigger]:
-    """In an article about sport, a sentence without a conflict word reports no event."""
-    if subjects and not _negative_regexes()["unless"].search(sentence):  # type: ignore[attr-defined]
+    """In an article about sport or markets, a sentence without a conflict word reports no event
+    of the kinds that subject explains."""
+    neg = _negative_regexes()
+    if not subjects:
+        return triggers
+    conflict_words = bool(neg["unless"].search(sentence))  # type: ignore[attr-defined]
+    kinds = {name: k for name, _rx, _iu, k, _n in neg["contexts"]}  # type: ignore[attr-defined]
+    always = {name for name, _rx, iu, _k, _n in neg["contexts"] if iu}  # type: ignore[attr-defined]
+    for subject in subjects:
+        if conflict_words and subject not in always:  # fiction stays fiction beside conflict words
+            continue
         for t in triggers:
-            if t.dropped is None:
-                t.dropped = f"article:{subjects[0]}"
+            if t.dropped is None and _explains(kinds[subject], t):
+                t.dropped = f"article:{subject}"
     return triggers

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -15,6 +16,11 @@ from wirewatch.records import EventMention
 from wirewatch.resolve.geo import haversine_km
 
 _WORD = re.compile(r"[a-z0-9]+")
+_DIGIT = re.compile(r"\d")
+# a place within this share of max_km of a city at least this big and this many times bigger is part of it
+_SUBURB_SHARE = 0.6
+_CITY_POPULATION = 50_000
+_CITY_TO_PART = 5
 
 
 @functools.cache
@@ -46,7 +52,11 @@ def date_window(m: Any) -> tuple[dt.date, dt.date] | None:
 
 
 def _norm(text: str | None) -> str | None:
-    return " ".join(text.lower().split()) if text else None
+    """Case, accents, hyphens and apostrophes folded: "Al-Zayaynya" = "Al Zayaynya"."""
+    if not text:
+        return None
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.sub(r"['’`]", "", folded).replace("-", " ").split()) or None
 
 
 def _country(m: EventMention) -> str | None:
@@ -82,6 +92,7 @@ class Features:
     event_type: str | None
     country: str | None  # iso3 or normalised name
     place: str | None  # normalised location (or admin1)
+    admin1: str | None  # normalised first-level region, when known
     containers: frozenset[str]  # normalised admin1, admin2, country: places that contain it
     latitude: float | None
     longitude: float | None
@@ -91,19 +102,36 @@ class Features:
     actors: frozenset[str]
     fatalities: int | None
     words: frozenset[str]
+    story_id: str | None
+    placeless: bool  # neither a place nor a country: could be anywhere
+    geonameid: int | None
+    location: str | None
+    iso3: str | None
+    day_sure: bool  # its day is a given date, not one worked out from a weekday
+
+
+_UNNAMED = re.compile(r"^(?:Unidentified|Civilians|Protesters|Rioters)\b")
+
+
+def named(actor: str | None) -> str | None:
+    """An actor a source names; the unnamed ones ACLED's conventions fill in ("Unidentified Armed
+    Group (Sudan)", "Civilians (Sudan)") say nothing another source could contradict."""
+    return None if actor is None or _UNNAMED.match(actor) else actor
 
 
 def features(m: EventMention) -> Features:
-    names = {m.actor1, m.actor2}
+    names = {named(m.actor1), named(m.actor2)}
     for assoc in (m.assoc_actor_1, m.assoc_actor_2):
         names.update(x.strip() for x in (assoc or "").split(";"))
     return Features(
         sub_event_type=m.sub_event_type, event_type=m.event_type, country=_country(m),
-        place=_norm(m.location or m.admin1),
+        place=_norm(m.location or m.admin1), admin1=_norm(m.admin1),
         containers=frozenset(x for x in (_norm(m.admin1), _norm(m.admin2), _norm(m.country)) if x),
         latitude=m.latitude, longitude=m.longitude, window=date_window(m),
-        actor1=m.actor1, actor2=m.actor2, actors=frozenset(n for n in names if n),
-        fatalities=m.fatalities, words=tokens(m.sentence),
+        actor1=named(m.actor1), actor2=named(m.actor2), actors=frozenset(n for n in names if n),
+        fatalities=m.fatalities, words=tokens(m.sentence), story_id=m.story_id,
+        placeless=not (m.location or m.admin1 or m.country), geonameid=m.geonameid, location=m.location, iso3=m.iso3,
+        day_sure=_day_sure(m),
     )  # fmt: skip
 
 
@@ -125,30 +153,55 @@ def type_match(a: EventMention | Features, b: EventMention | Features) -> str | 
 
 
 def place_match(a: EventMention | Features, b: EventMention | Features, max_km: float) -> str | None:
-    """'same', 'nested', 'near', 'unknown' (one side has no place), or None (apart)."""
+    """'same', 'nested', 'unknown' (one side has no place), or None (apart: another country or
+    province, two differently named places neither of which contains the other, or two places
+    of one name more than `max_km` apart, namesakes)."""
     fa, fb = _f(a), _f(b)
     if fa.country and fb.country and fa.country != fb.country:
         return None
+    if fa.admin1 and fb.admin1 and fa.admin1 != fb.admin1:
+        return None
     if not fa.place or not fb.place:
         return "unknown"
-    if fa.place == fb.place:
+    if fa.place == fb.place or (fa.geonameid is not None and fa.geonameid == fb.geonameid):
+        if None not in (fa.latitude, fa.longitude, fb.latitude, fb.longitude):
+            if haversine_km(fa.latitude, fa.longitude, fb.latitude, fb.longitude) > max_km:  # type: ignore[arg-type]
+                return None
         return "same"
-    # nested: one names the province or country that contains the other
-    if fa.place in fb.containers or fb.place in fa.containers:
+    # nested: one names the province or country that contains the other, or the city that the
+    # other, a small place beside it, is part of ("Mugunga" and "Goma")
+    if fa.place in fb.containers or fb.place in fa.containers or _part_of_city(fa, fb, max_km):
         return "nested"
-    if None not in (fa.latitude, fa.longitude, fb.latitude, fb.longitude):
-        if haversine_km(fa.latitude, fa.longitude, fb.latitude, fb.longitude) <= max_km:  # type: ignore[arg-type]
-            return "near"
     return None
+
+
+def _part_of_city(fa: Features, fb: Features, max_km: float) -> bool:
+    if None in (fa.latitude, fa.longitude, fb.latitude, fb.longitude):
+        return False
+    if haversine_km(fa.latitude, fa.longitude, fb.latitude, fb.longitude) > max_km * _SUBURB_SHARE:  # type: ignore[arg-type]
+        return False
+    from wirewatch.resolve.places import population_of  # only for the few pairs that get here
+
+    small, big = sorted(population_of(f.geonameid, f.location, f.iso3) for f in (fa, fb))
+    return big >= _CITY_POPULATION and big >= _CITY_TO_PART * max(small, 1)
+
+
+def _day_sure(m: EventMention) -> bool:
+    """A day given as a date ("On 9 May 2020", "May 9"), not worked out from "on Monday"."""
+    expr = m.date_expression or ""
+    return m.time_precision == 1 and bool(_DIGIT.search(expr))
 
 
 def date_match(a: EventMention | Features, b: EventMention | Features, slack_days: int) -> str | None:
     """'same' day, 'overlap' of the windows (with slack), 'unknown', or None (apart)."""
-    wa, wb = _f(a).window, _f(b).window
+    fa, fb = _f(a), _f(b)
+    wa, wb = fa.window, fb.window
     if wa is None or wb is None:
         return "unknown"
     if wa[0] == wa[1] == wb[0] == wb[1]:
         return "same"
+    if fa.day_sure and fb.day_sure and wa != wb:
+        return None  # two reports that each give their own date: two days, two events
     slack = dt.timedelta(days=slack_days)
     if wa[0] - slack <= wb[1] and wb[0] - slack <= wa[1]:
         return "overlap"
@@ -171,6 +224,8 @@ def actor_match(a: EventMention | Features, b: EventMention | Features) -> int |
 def pair_score(a: EventMention | Features, b: EventMention | Features, options: FuseOptions) -> float | None:
     """Agreement score of two mentions, or None when a hard rule keeps them apart."""
     fa, fb = _f(a), _f(b)
+    if (fa.placeless or fb.placeless) and not (fa.story_id and fa.story_id == fb.story_id):
+        return None  # a report that could be anywhere joins only its own story's copies
     t = type_match(fa, fb)
     if t is None:
         return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -58,22 +58,6 @@ class FuseResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"events_touched": self.events_touched}
-
-
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
 
 
 def _candidate_pairs(feats: Sequence[Features], slack_days: int) -> list[tuple[int, int]]:
@@ -125,31 +109,47 @@ def _candidate_pairs(feats: Sequence[Features], slack_days: int) -> list[tuple[i
     return sorted(pairs)
 
 
-def cluster_mentions(
-    mentions: Sequence[EventMention], options: FuseOptions, meta: dict[str, dict[str, Any]] | None = None
-) -> list[list[EventMention]]:
-    """Group mentions that report one event. Pure: the same mentions give the same clusters.
+def _copy_key(m: EventMention) -> tuple[Any, ...] | None:
+    """Mentions of copies of one story that say the same thing in the same words are one report,
+    clustered once (a story's thousand copies cost one)."""
+    if not m.story_id:
+        return None
+    return (m.story_id, m.sentence, m.sub_event_type, m.country, m.location, m.event_date, m.date_low,
+            m.date_high, m.actor1, m.actor2, m.fatalities)  # fmt: skip
 
-    Pairs that pass the hard rules and reach the score threshold are linked (single link, so a
-    mention that bridges two groups merges them); a vague mention keeps only its best link.
-    Clusters and their members come in earliest-reported order.
-    """
-    meta = meta or {}
-    ordered = sorted(mentions, key=lambda m: mention_order_key(m, meta))
-    feats = [features(m) for m in ordered]
+
+def _collapse_copies(ordered: Sequence[EventMention]) -> tuple[list[int], dict[int, list[int]]]:
+    """Representatives (first of each set of copies, in order) and the copies each stands for."""
+    reps: list[int] = []
+    copies: dict[int, list[int]] = {}
+    first_of: dict[tuple[Any, ...], int] = {}
+    for i, m in enumerate(ordered):
+        key = _copy_key(m)
+        if key is not None and key in first_of:
+            copies[first_of[key]].append(i)
+            continue
+        if key is not None:
+            first_of[key] = i
+        reps.append(i)
+        copies[i] = [i]
+    return reps, copies
+
+
+def _scored_links(ordered: Sequence[EventMention], feats: Sequence[Features],
+                  options: FuseOptions) -> list[tuple[int, int, float]]:  # fmt: skip
+    """Pairs that pass the hard rules and reach the threshold; a vague mention keeps only its
+    single best link, and none when two different events fit it about equally well."""
     vague = [is_vague(m) for m in ordered]
     best: dict[int, tuple[float, int]] = {}
     edges: list[tuple[int, int, float]] = []
     for i, j in _candidate_pairs(feats, options.date_slack_days):
-        a, b = ordered[i], ordered[j]
         score = pair_score(feats[i], feats[j], options)
-        if score is None or score < threshold(a, b):
+        if score is None or score < threshold(ordered[i], ordered[j]):
             continue
         edges.append((i, j, score))
         for x, y in ((i, j), (j, i)):
             if vague[x] and (x not in best or (score, -y) > (best[x][0], -best[x][1])):
                 best[x] = (score, y)
-    # a vague mention that fits two different events about equally well is ambiguous: no link
     margin = fusion_rules()["vague"]["ambiguity_margin"]
     linked = {(i, j) for i, j, _s in edges}
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
@@ -160,18 +160,61 @@ def cluster_mentions(
         rivals = [s for s, k in neighbours[x] if k != y and (min(y, k), max(y, k)) not in linked]
         if rivals and score - max(rivals) < margin:
             del best[x]
-    uf = _UnionFind(len(ordered))
-    for i, j, _score in edges:
-        if vague[i] or vague[j]:
-            if not (
-                (vague[i] and best.get(i, (0, -1))[1] == j) or (vague[j] and best.get(j, (0, -1))[1] == i)
-            ):
-                continue
-        uf.union(i, j)
-    groups: dict[int, list[EventMention]] = defaultdict(list)
-    for i, m in enumerate(ordered):
-        groups[uf.find(i)].append(m)
-    return [groups[root] for root in sorted(groups)]
+
+    def kept(i: int, j: int) -> bool:
+        if not (vague[i] or vague[j]):
+            return True
+        return (vague[i] and best.get(i, (0, -1))[1] == j) or (vague[j] and best.get(j, (0, -1))[1] == i)
+
+    return [(i, j, score) for i, j, score in edges if kept(i, j)]
+
+
+def _merge_compatible(n: int, links: Sequence[tuple[int, int, float]],
+                      compatible: Callable[[int, int], bool]) -> list[list[int]]:  # fmt: skip
+    """Join linked groups, strongest link first, only when every member of one is compatible with
+    every member of the other: no chain of near pairs can join two events that a hard rule keeps
+    apart (two towns, two days, two provinces)."""
+    group = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for i, j, _score in sorted(links, key=lambda t: (-t[2], t[0], t[1])):
+        a, b = group[i], group[j]
+        if a == b or not all(compatible(x, y) for x in members[a] for y in members[b]):
+            continue
+        keep, gone = min(a, b), max(a, b)
+        for x in members[gone]:
+            group[x] = keep
+        members[keep].extend(members.pop(gone))
+    return [sorted(m) for _k, m in sorted(members.items())]
+
+
+def cluster_mentions(
+    mentions: Sequence[EventMention], options: FuseOptions, meta: dict[str, dict[str, Any]] | None = None
+) -> list[list[EventMention]]:
+    """Group mentions that report one event. Pure: the same mentions give the same clusters.
+
+    Copies of one story that report the same thing count once. Pairs that pass the hard rules
+    and reach the score threshold are links (a vague mention keeps only its best one); linked
+    groups join, strongest link first, only when all their members are compatible with each
+    other. Clusters and their members come in earliest-reported order.
+    """
+    meta = meta or {}
+    ordered = sorted(mentions, key=lambda m: mention_order_key(m, meta))
+    reps, copies = _collapse_copies(ordered)
+    rep_mentions = [ordered[i] for i in reps]
+    feats = [features(m) for m in rep_mentions]
+    links = _scored_links(rep_mentions, feats, options)
+    verdicts: dict[tuple[int, int], bool] = {}
+
+    def compatible(x: int, y: int) -> bool:
+        key = (x, y) if x < y else (y, x)
+        if key not in verdicts:
+            verdicts[key] = pair_score(feats[x], feats[y], options) is not None
+        return verdicts[key]
+
+    groups = _merge_compatible(len(reps), links, compatible)
+    clusters = [sorted(i for r in g for i in copies[reps[r]]) for g in groups]
+    clusters.sort(key=lambda c: c[0])
+    return [[ordered[i] for i in c] for c in clusters]
 
 
 def new_event_id(first_mention_id: str, salt: int = 0) -> str:

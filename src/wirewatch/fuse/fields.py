@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wirewatch.fuse.compat import date_window, fusion_rules
+from wirewatch.fuse.compat import date_window, fusion_rules, named
 from wirewatch.fuse.notes import generate_note
 from wirewatch.records import EVENT_FIELDS, PLACE_FIELDS, Event, EventMention, EventSource
 
@@ -55,14 +55,16 @@ def _first_by(mentions: Sequence[EventMention], key: Callable[[EventMention], An
     return min(enumerate(mentions), key=lambda im: (key(im[1]), im[0]))[1]
 
 
-def _majority(values: Sequence[Any]) -> Any:
-    """Most frequent non-empty value; the first seen wins ties."""
-    present = [v for v in values if v not in (None, "")]
+def _majority(values: Sequence[Any], voters: Sequence[str] | None = None) -> Any:
+    """The non-empty value most voters give (each voter, a story, counted once however many
+    copies of it carry the value); the first seen wins ties."""
+    voters = voters if voters is not None else [str(i) for i in range(len(values))]
+    present = [(v, who) for v, who in zip(values, voters, strict=True) if v not in (None, "")]
     if not present:
         return None
-    counts = Counter(present)
+    counts = Counter(v for v, _who in dict.fromkeys(present))
     top = max(counts.values())
-    return next(v for v in present if counts[v] == top)
+    return next(v for v, _who in present if counts[v] == top)
 
 
 def _join(names: Sequence[str | None], exclude: str | None) -> str | None:
@@ -92,10 +94,11 @@ def _independent_key(m: EventMention, meta: dict[str, dict[str, Any]]) -> str:
 def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str, dict[str, Any]]) -> Event:
     """One Event from mentions already ordered by `mention_order_key`."""
     ev = Event(event_id=event_id)
-    _fuse_type(ev, mentions)
-    _fuse_place(ev, mentions)
+    stories = [_independent_key(m, meta) for m in mentions]  # copies of one story: one vote
+    _fuse_type(ev, mentions, stories)
+    _fuse_place(ev, mentions, stories)
     _fuse_date(ev, mentions)
-    _fuse_actors(ev, mentions)
+    _fuse_actors(ev, mentions, stories)
     _fuse_tolls(ev, mentions)
     order = fusion_rules()["modality_order"]
     modalities = [m.modality for m in mentions if m.modality in order]
@@ -110,9 +113,9 @@ def fuse_fields(event_id: str, mentions: Sequence[EventMention], meta: dict[str,
     return ev
 
 
-def _fuse_type(ev: Event, mentions: Sequence[EventMention]) -> None:
-    """The most specific sub-type most sources give."""
-    sub = _majority([m.sub_event_type for m in mentions])
+def _fuse_type(ev: Event, mentions: Sequence[EventMention], stories: Sequence[str]) -> None:
+    """The sub-type most independent sources give."""
+    sub = _majority([m.sub_event_type for m in mentions], stories)
     typed = next((m for m in mentions if m.sub_event_type == sub), None) if sub else None
     ev.sub_event_type = sub
     ev.event_type = typed.event_type if typed else _majority([m.event_type for m in mentions])
@@ -121,13 +124,14 @@ def _fuse_type(ev: Event, mentions: Sequence[EventMention]) -> None:
     )
 
 
-def _fuse_place(ev: Event, mentions: Sequence[EventMention]) -> None:
+def _fuse_place(ev: Event, mentions: Sequence[EventMention], stories: Sequence[str]) -> None:
     """The most precise place (lowest geo_precision), the most reported among equals."""
+    story_of = {id(m): who for m, who in zip(mentions, stories, strict=True)}
     placed = [m for m in mentions if m.location or m.country]
     if placed:
         best_precision = min(m.geo_precision or 9 for m in placed)
         precise = [m for m in placed if (m.geo_precision or 9) == best_precision]
-        loc = _majority([m.location for m in precise])
+        loc = _majority([m.location for m in precise], [story_of[id(m)] for m in precise])
         chosen = next((m for m in precise if m.location == loc), precise[0])
         for name in PLACE_FIELDS:
             setattr(ev, name, getattr(chosen, name))
@@ -155,10 +159,15 @@ def _fuse_date(ev: Event, mentions: Sequence[EventMention]) -> None:
     ev.time_precision = m_best.time_precision or (1 if low == high else 2)
 
 
-def _fuse_actors(ev: Event, mentions: Sequence[EventMention]) -> None:
-    """The most reported actor on each side; every other name goes to the associated actors."""
-    ev.actor1 = _majority([m.actor1 for m in mentions])
-    ev.actor2 = _majority([m.actor2 for m in mentions])
+def _fuse_actors(ev: Event, mentions: Sequence[EventMention], stories: Sequence[str]) -> None:
+    """The actor most independent sources give on each side; every other name goes to the
+    associated actors."""
+    ev.actor1 = _majority([named(m.actor1) for m in mentions], stories) or _majority(
+        [m.actor1 for m in mentions], stories
+    )  # a source that names the actor beats the unidentified one of ACLED's convention
+    ev.actor2 = _majority([named(m.actor2) for m in mentions], stories) or _majority(
+        [m.actor2 for m in mentions], stories
+    )
     ev.assoc_actor_1 = _join([m.actor1 for m in mentions] + [m.assoc_actor_1 for m in mentions], ev.actor1)
     ev.assoc_actor_2 = _join([m.actor2 for m in mentions] + [m.assoc_actor_2 for m in mentions], ev.actor2)
     if ev.assoc_actor_2 and ev.actor1:
@@ -166,7 +175,7 @@ def _fuse_actors(ev: Event, mentions: Sequence[EventMention]) -> None:
     ev.inter1 = next((m.inter1 for m in mentions if m.actor1 == ev.actor1 and m.inter1 is not None), None)
     ev.inter2 = next((m.inter2 for m in mentions if m.actor2 == ev.actor2 and m.inter2 is not None), None)
     ev.interaction = interaction_code(ev.inter1, ev.inter2)
-    ev.civilian_targeting = _majority([m.civilian_targeting for m in mentions])
+    ev.civilian_targeting = _majority([m.civilian_targeting for m in mentions], stories)
 
 
 def _fuse_tolls(ev: Event, mentions: Sequence[EventMention]) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "actor_patterns",
     "load_actor_dictionary",
     "fold_actor_name",
+    "known_actor_forms",
 ]
 
 _MAX_ALIAS_TOKENS = 10  # the longest alias, in words, looked for inside a description
@@ -134,3 +135,9 @@ def actor_patterns() -> list[dict]:
             if pattern:
                 patterns.append({"label": "ACTOR", "id": actor.name, "pattern": pattern})
     return patterns
+
+
+def known_actor_forms() -> list[str]:
+    """Every actor name and alias as written (for giving one-case text its capitals back)."""
+    d = dictionary()
+    return [form for actor in d.actors.values() for form in (actor.name, *actor.aliases)]

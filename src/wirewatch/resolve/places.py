@@ -29,7 +29,15 @@ from importlib import resources
 from wirewatch.resolve.actor_dictionary import is_named_group, on_reload
 from wirewatch.resolve.countries import country_name_forms, country_table, is_place_form
 
-__all__ = ["Place", "resolve_place", "place_patterns", "country_of_name", "country_table", "normalise_place"]
+__all__ = [
+    "Place",
+    "resolve_place",
+    "resolve_within",
+    "place_patterns",
+    "country_of_name",
+    "country_table",
+    "normalise_place",
+]
 
 
 @dataclass(slots=True)
@@ -518,6 +526,11 @@ def _resolve_cached(
         # an article about Syria that names "Al Qahirah" means a Syrian village missing from
         # the gazetteer, not Cairo; small places abroad are named with their country
         return None
+    return _place_of(entry, _precision(entry, query), text)
+
+
+def _place_of(entry: _Entry, geo_precision: int, text: str) -> Place:
+    gaz = _gazetteer()
     country = gaz.country_names.get(entry.iso3, "") if entry.iso3 else ""
     return Place(
         name=entry.name,
@@ -526,11 +539,11 @@ def _resolve_cached(
         iso=entry.iso,
         iso3=entry.iso3,
         admin1=entry.admin1 or (entry.name if entry.kind == "admin1" else None) or None,
-        admin2=entry.admin2 or None,
+        admin2=entry.admin2 or (entry.name if entry.kind == "admin2" else None) or None,
         latitude=entry.latitude,
         longitude=entry.longitude,
         geonameid=entry.geonameid,
-        geo_precision=_precision(entry, query),
+        geo_precision=geo_precision,
         matched=text,
     )
 
@@ -552,6 +565,144 @@ def resolve_place(
     if place is None:
         return None
     return replace(place, matched=text)
+
+
+# ---------------------------------------------------------------- names as written
+
+NAMED_IN_NEWS_POPULATION = 50_000  # towns this big are named in news; smaller ones may be words
+
+
+def known_place_forms(min_population: int = NAMED_IN_NEWS_POPULATION) -> list[str]:
+    """Place names as usually written: countries, provinces and regions, towns of at least
+    `min_population`, and the country name forms."""
+    gaz = _gazetteer()
+    forms: list[str] = []
+    for e in gaz.entries:
+        if e.kind in ("country", "admin1", "admin2", "region") or e.population >= min_population:
+            forms.extend(f for f in (e.name, *e.aliases) if f.isascii())
+    for names in country_name_forms().values():
+        forms.extend(names)
+    return forms
+
+
+# ---------------------------------------------------------------- populations
+
+
+@lru_cache(maxsize=1)
+def _population_by_id() -> dict[int, int]:
+    return {e.geonameid: e.population for e in _gazetteer().entries if e.geonameid is not None}
+
+
+def population_of(geonameid: int | None, name: str | None = None, iso3: str | None = None) -> int:
+    """The population of a gazetteer place, by id or else by its name in its country (0 when
+    unknown: a village the gazetteer lacks)."""
+    if geonameid is not None:
+        return _population_by_id().get(geonameid, 0)
+    if not name or not iso3:
+        return 0
+    gaz = _gazetteer()
+    pops = [
+        gaz.entries[i].population
+        for i in gaz.by_name.get(normalise_place(name), [])
+        if gaz.entries[i].iso3 == iso3
+    ]
+    return max(pops, default=0)
+
+
+# ---------------------------------------------------------------- a place inside named places
+
+_AREA_KINDS = {"country", "admin1", "admin2", "region"}
+_SURENESS = {"country": 0, "admin1": 1, "region": 1, "admin2": 2, "city": 3}
+_NEAR_AREA_KM = 60.0  # a place "in" a named town is within this distance of it
+_LIST_MIN_POPULATION = 50_000  # "Kabul, Kandahar": a big town beside a province is a list, not a part
+
+
+@lru_cache(maxsize=20000)
+def _area_entry(text: str, context: tuple[str, ...]) -> int | None:
+    """A containing place ("Michoacan", "Seno", "Tillabery", "France"): regions before towns of
+    the same name, the article's countries first, variant spellings within them."""
+    query = _parse(text)
+    if not query.core or query.core in _not_places() or _names_no_place(text):
+        return None
+    gaz = _gazetteer()
+    candidates = _candidates(query.core, frozenset(context))
+    if not candidates:
+        return None
+    best_idx, best_score = None, -1e9
+    for i, via in candidates:
+        entry = gaz.entries[i]
+        s = _score(entry, query, exact_name=normalise_place(entry.name) == query.core, via=via,
+                   country_hint=None, dateline_iso3=None, context=context, qualifier_hits=set(), idx=i)  # fmt: skip
+        s += 5.0 if entry.kind in _AREA_KINDS else 0.0
+        if s > best_score:
+            best_idx, best_score = i, s
+    return best_idx
+
+
+def _inside(entry: _Entry, area: _Entry) -> bool:
+    if entry.iso3 != area.iso3:
+        return False
+    if area.kind == "country":
+        return True
+    if area.kind in ("admin1", "region"):
+        return normalise_place(entry.admin1) == normalise_place(area.admin1 or area.name)
+    if area.kind == "admin2":
+        same_district = normalise_place(entry.admin2) == normalise_place(area.name)
+        return same_district or (
+            bool(area.admin1) and normalise_place(entry.admin1) == normalise_place(area.admin1)
+        )
+    from wirewatch.resolve.geo import haversine_km
+
+    return haversine_km(entry.latitude, entry.longitude, area.latitude, area.longitude) <= _NEAR_AREA_KM
+
+
+def _within_choice(core: str, areas: list[_Entry]) -> _Entry | None:
+    """The entry named `core` inside every area; else a big town of that name in the areas'
+    country (the names were a list, "Kabul, Kandahar"); else none."""
+    gaz = _gazetteer()
+    iso3 = areas[0].iso3
+    hits = [gaz.entries[i] for i, _via in _candidates(core, frozenset({iso3}))]
+    inside = [e for e in hits if all(_inside(e, a) for a in areas)]
+    if inside:
+        return max(inside, key=lambda e: (e.kind == "city", normalise_place(e.name) == core, e.population))
+    exact_big = [
+        e for e in hits
+        if e.iso3 == iso3 and normalise_place(e.name) == core and e.population >= _LIST_MIN_POPULATION
+    ]  # fmt: skip
+    return max(exact_big, key=lambda e: (e.kind == "city", e.population)) if exact_big else None
+
+
+def resolve_within(text: str, within: Sequence[str], *, context_iso3: Sequence[str] = ()) -> Place | None:
+    """Resolve a place named with the places that contain it ("Bambofa (Dori, Seno)",
+    "Zamora, Michoacan", "Z in Kirkuk province"): the entry of that name inside them, else, for
+    a village the gazetteer lacks, the most specific of them, with the village's own name and
+    ACLED's precision for it (2 inside a district or town, 3 inside a province or country)."""
+    gaz = _gazetteer()
+    context = tuple(context_iso3)
+    idxs = [_area_entry(w, context) for w in within if w and w.strip()]
+    areas = [gaz.entries[i] for i in idxs if i is not None]
+    if areas:  # the surest of them (a country, then a province) says the country
+        surest = min(areas, key=lambda a: _SURENESS.get(a.kind, 4))
+        areas = [a for a in areas if a.iso3 == surest.iso3]
+    query = _parse(text)
+    if not areas or not query.core or query.core in _not_places() or _names_no_place(text):
+        return resolve_place(text, context_iso3=context) if not areas else _fallback(text, areas)
+    entry = _within_choice(query.core, areas)
+    if entry is not None:
+        return _place_of(entry, _precision(entry, query), text)
+    return _fallback(text, areas)
+
+
+def _fallback(text: str, areas: list[_Entry]) -> Place:
+    """A place the gazetteer lacks, coded to the most specific place named around it."""
+    rank = {"city": 0, "admin2": 1, "admin1": 2, "region": 2, "country": 3}
+    area = min(areas, key=lambda a: rank.get(a.kind, 3))
+    precision = 2 if area.kind in ("city", "admin2") else 3
+    name = re.sub(
+        r"\s+(?:village|town|city|area|neighbou?rhood|district|community)$", "", text.strip(), flags=re.I
+    )
+    place = _place_of(area, precision, text)
+    return replace(place, name=name, kind="unlisted", geonameid=None)
 
 
 # ---------------------------------------------------------------- country names and patterns

@@ -39,6 +39,7 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
     min_fatalities: int | None = None
     q: str | None = None  # substring of notes, location, actors
+    min_sources: int | None = None  # at least this many independent sources (stories)
 
     def clauses(self, columns: Any = None) -> list[Any]:
         """WHERE clauses on the events table, or on `columns` named as its are (`mention_columns()`)."""
@@ -76,6 +77,8 @@ class EventFilter:
             out.append(c.latitude.between(min_lat, max_lat))
         if self.min_fatalities is not None:
             out.append(c.fatalities >= self.min_fatalities)
+        if self.min_sources is not None:
+            out.append(c.independent_source_count >= self.min_sources)
         if self.q:
             like = f"%{_escape_like(self.q.strip().lower())}%"
             out.append(
@@ -98,6 +101,7 @@ def mention_columns() -> SimpleNamespace:
         event_date=m.event_date, country=m.country, event_type=m.event_type, **text,
         longitude=m.data["longitude"].as_float(), latitude=m.data["latitude"].as_float(),
         fatalities=m.data["fatalities"].as_integer(),
+        independent_source_count=sa.literal(1),  # a mention is one article's report
     )  # fmt: skip
 
 

@@ -208,6 +208,19 @@ def _event_country_date_index_v7(conn: sa.Connection) -> None:
     ))  # fmt: skip
 
 
+def _dashboard_indexes_v10(conn: sa.Connection) -> None:
+    # the dashboard's aggregates answered from narrow indexes, without reading or sorting the rows:
+    # map grid cells (longitude first: it also serves the map's view box), events per day by type,
+    # and the filters' values (countries with their regions, types with their sub-types)
+    for name, columns in {
+        "ix_events_map": "longitude, latitude, event_type, fatalities, event_id",
+        "ix_events_day_type": "event_date, event_type, fatalities",
+        "ix_events_country_admin1": "country, admin1, iso3",
+        "ix_events_type_sub": "event_type, sub_event_type",
+    }.items():
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -217,6 +230,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (5, "mention index by event and article", _mention_event_article_index_v5),
     (6, "event indexes for type with toll, and map boxes", _event_type_toll_and_box_indexes_v6),
     (7, "event index for a country's newest events", _event_country_date_index_v7),
+    (10, "event indexes for the dashboard's map, timeline and filter values", _dashboard_indexes_v10),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
