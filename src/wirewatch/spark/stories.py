@@ -8,14 +8,18 @@ such running index, so the same decisions are made from pairs instead:
    partition, with the dedup package's own `fingerprints`, `signatures` and `band_keys`);
 2. exact copies: articles with the same normalised-text hash link to the earliest of them
    (`exact_links`), as an exact copy joins the story of the first text with that hash;
-3. candidates: articles sharing a band key meet in one bucket through a shuffle; each later
-   member is paired with the earliest members of the bucket and its nearest predecessors
-   (`bucket_pairs`), so a bucket of boilerplate costs a bounded number of checks;
-4. every candidate pair is checked with the dedup package's `verify` (exact Jaccard or
+3. candidates: articles sharing a band key meet in one bucket through a shuffle; each member
+   sees the index rows the single-machine index would hold under that key when it arrives
+   (`holder_rows`, `bucket_sightings`: one row per story, at most `max_bucket_stories`), and
+   its candidate stories are ranked by the dedup package's `rank_candidates`
+   (`candidate_plan`); the copies it would check (`copies_worth_checking`) meet its print
+   through a join;
+4. every such pair is checked with the dedup package's `verify` (exact Jaccard or
    containment, shared shingles, agreeing figures), the later article against the earlier;
-5. each article links to its best verified earlier copy (the story it joins) and, when that
-   copy holds most of it, to every other copy that does too (the copy that merges two stories:
-   `merge_min_coverage`, `merge_min_similarity`), as in `_Assigner.assign` (`choose_links`);
+5. the dedup package's `verified_stories` picks the stories found from those results and
+   `bridges` says which of them one copy joins: each article links to its best verified
+   copy and, when that copy holds most of it, to the copy in every story that does too
+   (`choose_links`), as `_Assigner.assign` decides;
 6. connected components of those links are the stories (`spark.components`); a story's id
    comes from its earliest member and its record is built by the dedup package's `refresh_story`.
 
@@ -23,15 +27,15 @@ Where the result can differ from `wirewatch run`, and why (docs/spark.md says th
 - a single-machine run orders articles by publication only inside each batch of 1,000 it
   reads (batches come in ingestion order), so when copies of one story are published before
   an earlier batch's member, its id may come from another member; membership is the same;
-- single-machine assignment verifies at most two copies of each candidate story and ignores a
-  band key held by more than `max_bucket_stories` stories; the pairs here check every copy a
-  bucket pairs, so a copy that the single machine missed (its only shared band was crowded)
-  can be found here and join its story.
+- single-machine assignment resolves merged stories while it goes, and a story whose record
+  was lost cannot be joined there; here every link counts and the components are taken at the
+  end (passes repeat until the stories settle), so in rare orders a copy that bridges two
+  stories can join them here where one machine had already named them apart.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -42,13 +46,17 @@ import numpy as np
 from wirewatch.config import DedupOptions
 from wirewatch.dedup.shingles import fingerprints
 from wirewatch.dedup.signature import band_keys, signatures
-from wirewatch.dedup.stories import refresh_story, story_id_for, verify
+from wirewatch.dedup.stories import (
+    Candidate,
+    bridges,
+    copies_worth_checking,
+    rank_candidates,
+    refresh_story,
+    story_id_for,
+    verified_stories,
+    verify,
+)
 from wirewatch.records import Article, Story, StoryMember
-
-# as single-machine assignment (dedup/stories.py): weak candidate stories (sharing one band key)
-# checked, and copies of one candidate story checked before giving up on it
-WEAK_CANDIDATES = 3
-VERIFY_PER_STORY = 2
 
 Order = tuple[bool, str, str]  # (undated, published_at, article_id): publication order, undated last
 
@@ -145,40 +153,25 @@ def bucket_sightings(members: Sequence[Row], cap: int) -> Iterator[tuple[int, tu
 
 
 @dataclass(slots=True, frozen=True)
-class Candidate:
-    """A candidate story of one article: the copies to check (ranks, best first) and the band
-    keys the best one shares."""
+class Plan:
+    """One article's candidate stories, ranked by the dedup package's `rank_candidates` from the
+    index rows its band keys found, and the rank of every copy they name."""
 
-    story_id: str
-    copies: tuple[int, ...]
-    shared: int
+    candidates: tuple[Candidate, ...]
+    rank_of: dict[str, int]
 
 
-def candidate_stories(sightings: Iterable[Sequence[Row]], opts: DedupOptions) -> list[Candidate]:
-    """One article's candidate stories from the index rows its band keys found, in the order
-    single-machine assignment checks them: most shared keys first (then story id), at most
-    `max_candidate_stories`; of each story its two best copies (one for weak evidence)."""
+def candidate_plan(sightings: Iterable[Sequence[Row]], opts: DedupOptions) -> Plan:
+    """One article's candidate stories from the index rows its band keys found."""
     hits = Counter(chain.from_iterable(sightings))
-    by_story: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for (rank, story, article_id), n in hits.items():
-        by_story[story].append((-n, article_id, rank))
-    for copies in by_story.values():
-        copies.sort()
-    ranked = sorted(by_story.items(), key=lambda kv: (kv[1][0][0], kv[0]))[: opts.max_candidate_stories]
-    out = []
-    for story, copies in ranked:
-        shared = -copies[0][0]
-        keep = copies[:VERIFY_PER_STORY] if shared >= 2 else copies[:1]
-        out.append(Candidate(story, tuple(rank for _, _, rank in keep), shared))
-    return out
+    rank_of = {aid: rank for rank, _story, aid in hits}
+    by_copy = Counter({(aid, story): n for (_rank, story, aid), n in hits.items()})
+    return Plan(tuple(rank_candidates(by_copy, opts.max_candidate_stories)), rank_of)
 
 
-def checks_needed(candidates: Sequence[Candidate]) -> list[int]:
-    """Ranks of the copies single-machine assignment may verify: the copies of every strong
-    candidate and of the first `WEAK_CANDIDATES` weak ones."""
-    weak = [c for c in candidates if c.shared < 2][:WEAK_CANDIDATES]
-    strong = [c for c in candidates if c.shared >= 2]
-    return sorted({rank for c in strong + weak for rank in c.copies})
+def checks_needed(plan: Plan) -> list[int]:
+    """Ranks of the copies single-machine assignment may verify (`copies_worth_checking`)."""
+    return sorted({plan.rank_of[aid] for aid in copies_worth_checking(plan.candidates)})
 
 
 @dataclass(slots=True, frozen=True)
@@ -205,42 +198,28 @@ def verify_pair(
     return Verified(later[0], earlier[0], checked[0], checked[1], later[1].article_id, earlier[1].article_id)
 
 
-def verified_stories(
-    candidates: Sequence[Candidate], checked: dict[int, Verified | None]
-) -> list[tuple[str, Verified]]:
-    """The stories single-machine assignment finds a verified copy in, best first, from the
-    results of the checks (`_Assigner._verified_stories`, over results computed beforehand)."""
-    found: list[tuple[str, Verified]] = []
-    weak = 0
-    best_n = 0
-    for c in candidates:
-        if found and c.shared * 2 < best_n:
-            break  # a match is in hand; far fewer shared bands cannot be a strong second story
-        if c.shared < 2:
-            weak += 1
-            if found or weak > WEAK_CANDIDATES:
-                break
-        for rank in c.copies:
-            result = checked.get(rank)
-            if result is not None:
-                found.append((c.story_id, result))
-                best_n = max(best_n, c.shared)
-                break
-    return sorted(found, key=lambda sv: (-sv[1].similarity, sv[0]))
+def stories_found(plan: Plan, checked: dict[int, Verified | None]) -> list[tuple[str, Verified]]:
+    """The stories single-machine assignment finds a verified copy in, best first: the dedup
+    package's `verified_stories` over the results of checks made beforehand."""
 
+    def check(aid: str) -> tuple[float, float] | None:
+        v = checked.get(plan.rank_of[aid])
+        return None if v is None else (v.similarity, v.coverage)
 
-def _bridges(v: Verified, opts: DedupOptions) -> bool:
-    return v.coverage >= opts.merge_min_coverage and v.similarity >= opts.merge_min_similarity
+    return [
+        (sid, checked[plan.rank_of[aid]]) for sid, aid, _s, _c in verified_stories(plan.candidates, check)
+    ]  # type: ignore[misc]
 
 
 def choose_links(found: Sequence[tuple[str, Verified]], opts: DedupOptions) -> list[Link]:
     """One article's links: to the copy in its best verified story (the story it joins) and,
     when that copy holds most of it, to the copy in every story that does too (one copy of two
-    stories' text makes them one story)."""
+    stories' text makes them one story), as `bridges` decides."""
     if not found:
         return []
     best = found[0][1]
-    chosen = [best] + ([v for _, v in found[1:] if _bridges(v, opts)] if _bridges(best, opts) else [])
+    joined = [v for _, v in found[1:] if bridges(v.similarity, v.coverage, opts)]
+    chosen = [best] + (joined if bridges(best.similarity, best.coverage, opts) else [])
     return [Link(v.later, v.earlier, round(v.similarity, 4), v.later_id, v.earlier_id) for v in chosen]
 
 
