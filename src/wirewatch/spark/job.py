@@ -40,7 +40,7 @@ from wirewatch.spark.stories import (
     article_prints,
     bucket_sightings,
     build_story,
-    candidate_stories,
+    candidate_plan,
     checks_needed,
     choose_links,
     components,
@@ -48,7 +48,7 @@ from wirewatch.spark.stories import (
     exact_links,
     holder_rows,
     signature_row,
-    verified_stories,
+    stories_found,
     verify_pair,
 )
 
@@ -304,7 +304,7 @@ class SparkJob:
         members = labels.attach(entries, parts).map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1], kv[1][0][1])))
         buckets = self.keep(members.groupByKey(parts).mapValues(list))
         sightings = buckets.flatMap(partial(_sightings, cap=opts.max_bucket_stories))
-        plans = sightings.groupByKey(parts).mapValues(lambda rows: candidate_stories(list(rows), opts))
+        plans = sightings.groupByKey(parts).mapValues(lambda rows: candidate_plan(list(rows), opts))
         wanted = plans.flatMap(lambda kv: [(y, kv[0]) for y in checks_needed(kv[1])])
         copies = wanted.join(by_rank, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))  # x -> (y, print)
         near = by_rank.groupWith(plans, copies).flatMap(partial(_check_and_link, options=opts))
@@ -364,8 +364,9 @@ class SparkJob:
     def fuse(self, mentions: Any) -> tuple[Any, Any]:
         parts, reach = self.parts, reach_days(self.options.fuse)
         keyed = mentions.map(lambda mm: (mm[0].mention_id, mm))
+        # keyed by country, "" for none: a shuffle that spills sorts its keys, and None sorts with no text
         windows = mentions.map(lambda mm: (fusion_key(mm[0]), mm[0].mention_id)).map(
-            lambda kv: (kv[0][0], (kv[1], kv[0][1]))
+            lambda kv: (kv[0][0] or "", (kv[1], kv[0][1]))
         )
         segmented = self.keep(
             windows.groupByKey(parts).map(lambda kv: country_segments(kv[0], list(kv[1]), reach))
@@ -495,7 +496,7 @@ def _check_and_link(
     if plan is None or mine is None:
         return []
     checked = {y: verify_pair((x, mine), (y, p), options) for y, p in copies}
-    return choose_links(verified_stories(plan, checked), options)
+    return choose_links(stories_found(plan, checked), options)
 
 
 def _problem_digest(items: Iterable[tuple[tuple[int, int], InputProblem]]) -> Iterator[tuple[Counter, list]]:

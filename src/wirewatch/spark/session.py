@@ -23,6 +23,8 @@ LOCAL_CONF = {
     "spark.jars.packages": "",
     "spark.sql.session.timeZone": "UTC",
     "spark.python.worker.reuse": "true",  # a worker keeps its loaded spaCy model between tasks
+    # a worker holding the spaCy model is ~500 MB: below this, every shuffle it merges spills to disk
+    "spark.python.worker.memory": "1g",
 }
 
 
