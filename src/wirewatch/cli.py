@@ -458,7 +458,7 @@ def spark(
     config: ConfigOption = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Run the pipeline on Apache Spark (needs wirewatch[spark] and Java 17): the same stories and
+    """Run the pipeline on Apache Spark (needs PySpark, the spark extra, and Java 17): the same stories and
     events as `wirewatch run`, written as Parquet to --out (docs/spark.md)."""
     from wirewatch.spark import run_spark
 
