@@ -44,6 +44,12 @@ def _larger_first(edge: tuple[int, int]) -> tuple[int, int]:
     return (u, v) if u > v else (v, u)
 
 
+def _same_edges(a: Any, b: Any, partitions: int) -> bool:
+    """Whether two edge RDDs hold the same edges (one job: an edge on one side only is a change)."""
+    sides = a.map(lambda e: (e, 1)).union(b.map(lambda e: (e, 2))).reduceByKey(lambda x, y: x | y, partitions)
+    return sides.filter(lambda kv: kv[1] != 3).isEmpty()
+
+
 def component_labels(edges: Any, partitions: int) -> Any:
     """RDD of (node, label) for every node on an edge: label = the smallest node of its
     component. `edges` is an RDD of (u, v) pairs; nodes on no edge are their own component."""
@@ -52,10 +58,10 @@ def component_labels(edges: Any, partitions: int) -> Any:
         large = current.flatMap(_both_ways).groupByKey(partitions).flatMap(_large_star)
         small = large.map(_larger_first).groupByKey(partitions).flatMap(_small_star).distinct(partitions)
         small = small.persist()
-        changed = small.subtract(current, partitions).count() + current.subtract(small, partitions).count()
+        settled = _same_edges(current, small, partitions)
         current.unpersist()
         current = small
-        if not changed:
+        if settled:
             break
     # a star now: every edge joins a node to its component's smallest node
     return current.union(current.map(lambda e: (e[1], e[1]))).distinct(partitions)
