@@ -559,17 +559,26 @@ def _offer_dashboard(db: str, open_browser: bool) -> None:
 @app.command("eval")
 @user_errors
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="Gold file in the format of seeds/gold.json.")],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold file: JSON in the format of seeds/gold.json, or an ACLED-format CSV (.csv)."
+        ),
+    ],
     db: DbOption = "wirewatch.db",
     fmt: FormatOption = Format.table,
     details: Annotated[
         bool, typer.Option("--details", help="List every gold event: found, wrong and missing fields.")
     ] = False,
 ) -> None:
-    """Score the database's events against a GOLD file: per-field precision, recall and F1."""
+    """Score the database's events against a GOLD file: per-field precision, recall and F1; or, for
+    an ACLED-format CSV, per-field agreement with the analysts' coding."""
     from wirewatch.evaluate import evaluate
     from wirewatch.evaluate.report import DETAIL_COLUMNS, TABLE_COLUMNS
 
+    if gold.suffix.lower() == ".csv":
+        _eval_acled(gold, db, fmt, details)
+        return
     report = evaluate(_store(db), gold)
     if details:
         emit(report.detail_rows(), fmt, DETAIL_COLUMNS, widths={"wrong": 60, "missing": 60})
@@ -580,6 +589,29 @@ def eval_(
             typer.echo(f"not_event coded: {hit.article}: {hit.text[:90]}")
     else:
         emit(report.rows(), fmt, [*TABLE_COLUMNS, "count", "of"])
+
+
+def _eval_acled(gold: Path, db: str, fmt: Format, details: bool) -> None:
+    from wirewatch.evaluate import evaluate_acled
+    from wirewatch.evaluate.acled import FIELDS, confusion_rows, figure_rows, top_disagreements
+
+    report = evaluate_acled(_store(db), gold)
+    if details:
+        rows = [
+            {"field": name, "count": n, "analysts": g, "wirewatch": p}
+            for name in FIELDS
+            for (g, p), n in top_disagreements(report, name, 20)
+        ]
+        emit(rows, fmt, ["field", "count", "analysts", "wirewatch"])
+        return
+    emit(figure_rows(report), fmt, ["field", "found", "all", "n"])
+    if fmt is Format.table:
+        typer.echo(
+            f"{report.rows} gold events, {report.found} found, {report.predicted} events in the database"
+        )
+        typer.echo("event types (rows: analysts; columns: wirewatch)")
+        confusion = confusion_rows(report)
+        emit(confusion, fmt, list(confusion[0]) if confusion else ["gold"])
 
 
 @app.command()

@@ -14,7 +14,11 @@ pytest.importorskip("spacy")
 
 def run(text: str, published_at: str | None = "2024-06-12", **kw) -> list:
     article = Article(
-        article_id="c-" + str(abs(hash(text)) % 10**8), source="test", text=text, published_at=published_at, **kw
+        article_id="c-" + str(abs(hash(text)) % 10**8),
+        source="test",
+        text=text,
+        published_at=published_at,
+        **kw,
     )
     return extract_mentions(article, ExtractOptions())
 
@@ -62,7 +66,9 @@ def test_nominal_attack_by_on():
 
 
 def test_claimed_by():
-    m = one("A roadside bomb that hit a bus in Quetta on Monday was claimed by the Balochistan Liberation Army.")
+    m = one(
+        "A roadside bomb that hit a bus in Quetta on Monday was claimed by the Balochistan Liberation Army."
+    )
     assert "Balochistan Liberation Army" in m.actor1
 
 
@@ -93,7 +99,9 @@ def test_place_followed_by_its_country():
 
 
 def test_place_inside_named_province():
-    m = one("A bomb exploded at a market in Tuz Khurmatu in Salahuddin province on Monday, killing three people.")
+    m = one(
+        "A bomb exploded at a market in Tuz Khurmatu in Salahuddin province on Monday, killing three people."
+    )
     assert m.country == "Iraq" and m.admin1 and "Sala" in m.admin1
 
 
@@ -157,12 +165,16 @@ def test_foreign_nationals_demonstrating_are_protesters_not_an_army():
 
 # -- tolls -----------------------------------------------------------------------------------------------
 def test_disjoint_groups_add_up():
-    m = one("Five peacekeepers and seven aid workers were killed in an attack on a convoy near Beni on Monday.")
+    m = one(
+        "Five peacekeepers and seven aid workers were killed in an attack on a convoy near Beni on Monday."
+    )
     assert m.fatalities == 12
 
 
 def test_appositive_breakdown_is_not_counted_twice():
-    m = one("Twelve people, including five children, were killed when gunmen attacked a village near Bunia on Monday.")
+    m = one(
+        "Twelve people, including five children, were killed when gunmen attacked a village near Bunia on Monday."
+    )
     assert m.fatalities == 12
 
 
@@ -191,3 +203,83 @@ def test_police_killings(text):
     m = one(text)
     assert m.actor1 == "Police Forces of Kenya"
     assert m.event_type == "Violence against civilians"
+
+
+# -- a country from the actors when no place gives one ------------------------------------------------
+def test_no_place_named_the_country_comes_from_the_named_forces():
+    m = one("On 3 June 2024, the Malian army fired mortars at the positions of the rebels "
+            "in the area of the old quarry.")  # fmt: skip
+    assert m.iso3 == "MLI" and m.geo_precision == 3
+    assert "country taken from" in (m.notes or "")
+
+
+# -- whose positions were hit; what was fired is not the target ----------------------------------------
+def test_the_owner_of_positions_fired_at_is_actor2_not_the_weapon():
+    m = one("On 3 June 2024, the Malian army fired grenade launchers at the positions of Al Shabaab "
+            "near Gao.")  # fmt: skip
+    assert m.actor1 == "Military Forces of Mali" and m.actor2 == "Al-Shabaab"
+
+
+# -- what the weapons say: series of explosions, fire in both directions --------------------------------
+def test_a_series_of_explosions_with_no_device_named_is_shelling():
+    m = one("On 3 June 2024, monitors recorded a total of 14 explosions near Avdiivka.")
+    assert m.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_single_unexplained_blast_is_a_planted_device():
+    m = one("On 3 June 2024, an explosion ripped through a market in Mogadishu, killing five people.")
+    assert m.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_fire_in_both_directions_is_an_armed_clash_whatever_the_weapons():
+    m = one("On 3 June 2024, monitors recorded 40 explosions and bursts of fire in both directions "
+            "of the contact line near Avdiivka.")  # fmt: skip
+    assert (m.event_type, m.sub_event_type) == ("Battles", "Armed clash")
+
+
+def test_a_dateline_the_parser_takes_for_a_subject_is_not_the_actor():
+    m = one("New Delhi: Bangladesh on Friday launched a retaliatory attack, targeting rebel groups "
+            "based in Myanmar, local media said.")  # fmt: skip
+    assert m.actor1 == "Military Forces of Bangladesh"
+
+
+def test_a_side_named_in_one_sentence_beats_the_unnamed_one_in_another():
+    from types import SimpleNamespace as Group
+
+    from wirewatch.extract.actors import ActorChoice
+    from wirewatch.extract.mentions import _actor_groups
+
+    army = ActorChoice("Military Forces of Mali", 1, "MLI", 0, 4, "army")
+    unnamed = ActorChoice("Unidentified Armed Group (Mali)", 3, "MLI", 0, 4, "militants")
+    named = ActorChoice("Al-Shabaab", 2, None, 0, 4, "Al-Shabaab")
+    groups = [
+        Group(actor1=army, actor2=unnamed, anaphoric=False),
+        Group(actor1=army, actor2=named, anaphoric=False),
+    ]
+    assert _actor_groups(groups)[1] is groups[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gang members killed a shopkeeper in Culiacan, Mexico, on Tuesday.",
+        "Suspected drug traffickers attacked a police patrol in Culiacan, Mexico, on Tuesday, killing two officers.",
+    ],
+)
+def test_gangs_and_traffickers_are_coded_as_an_unidentified_gang(text):
+    assert one(text).actor1 == "Unidentified Gang (Mexico)"
+
+
+def test_a_body_found_is_a_killing_with_one_dead():
+    m = one("On 3 June 2024, in Londrina, Brazil, the body of a man was found by a road with his hands tied.")
+    assert m.event_type == "Violence against civilians" and m.fatalities == 1
+
+
+def test_shots_counted_near_a_village_are_an_armed_clash():
+    m = one("On 3 June 2024, monitors recorded a total of 12 shots involving small arms near Avdiivka.")
+    assert m.sub_event_type == "Armed clash"
+
+
+def test_an_air_force_that_targeted_something_made_an_air_strike():
+    m = one("On 3 June 2024, the Sudanese air force targeted a militia command post near Nyala.")
+    assert m.sub_event_type == "Air/drone strike"

@@ -220,6 +220,25 @@ def test_places_in_two_provinces_or_far_apart_never_fuse(tmp_path, event_world, 
     assert by_place["Hilla"] == 1 and by_place["Abu Ghraib"] == 1
 
 
+def test_a_town_named_like_its_province_does_not_contain_the_provinces_far_towns(
+    tmp_path, event_world, baghdad_fields
+):
+    """'Rio de Janeiro' the city is not 'Rio de Janeiro' the state: a town of the state 30 km
+    away is another place; the state itself (a coarse place) still contains it."""
+    store = _store(tmp_path)
+    world = event_world(store)
+    city = dict(baghdad_fields, location="Baghdad", admin1="Baghdad", geo_precision=1)
+    far_town = dict(baghdad_fields, location="Mahmudiya", admin1="Baghdad", geo_precision=1, geonameid=None,
+                    latitude=33.06, longitude=44.36)  # ~30 km south of the city's point  # fmt: skip
+    near_town = dict(far_town, location="Kadhimiya", latitude=33.38, longitude=44.34)  # ~6 km
+    world.article("q1", [city], published_at="2024-02-08", story_id="sq1")
+    world.article("q2", [far_town], published_at="2024-02-08", story_id="sq2")
+    world.article("q3", [near_town], published_at="2024-02-08", story_id="sq3")
+    fuse_pending(store, FuseOptions(), now=NOW)
+    by_place = {e.location: e.source_count for e in _events(store)}
+    assert by_place["Mahmudiya"] == 1 and sum(by_place.values()) == 3 and len(by_place) == 2
+
+
 def test_re_extraction_that_drops_the_bridge_splits_the_event(tmp_path, event_world, baghdad_fields):
     store = _store(tmp_path)
     world = event_world(store)

@@ -56,3 +56,23 @@ def test_alias_filter_drops_codes_and_romanisation_noise():
     assert not keep_alias("BGW", seen)  # airport code
     assert not keep_alias("bageudadeu", seen)  # lower-case romanisation of another script
     assert not keep_alias("Багдад", seen)
+
+
+def test_provinces_carry_the_names_english_reports_give_them():
+    from wirewatch.resolve.data.build_gazetteer import short_admin1_name
+
+    # a long official name with its short form among the aliases
+    assert short_admin1_name("Veracruz de Ignacio de la Llave", ["Veracruz"], None, []) == "Veracruz"
+    # the capital's name, when each is the other's alias and they are different words
+    assert short_admin1_name("Tarabulus", ["Tripoli"], "Tripoli", ["Tarabulus"]) == "Tripoli"
+    # two spellings of one name stay as GeoNames has them; a capital that is not the province's
+    # namesake never renames it
+    assert short_admin1_name("Hama", ["Hamah"], "Hamah", ["Hama"]) is None
+    assert short_admin1_name("Lara", ["Barquisimeto"], "Barquisimeto", ["Nueva Segovia"]) is None
+
+
+def test_a_renamed_province_still_answers_to_its_geonames_name():
+    from wirewatch.resolve.places import resolve_place
+
+    place = resolve_place("Tarabulus")
+    assert place is not None and place.admin1 == "Tripoli"

@@ -7,6 +7,15 @@ store's events (or its mentions, one event each, before fusion) and returns an `
 
 from wirewatch.evaluate.gold import Gold, GoldEvent, load_gold, parse_gold
 from wirewatch.evaluate.report import EvalReport, FieldScore
-from wirewatch.evaluate.run import evaluate
+from wirewatch.evaluate.run import evaluate, evaluate_acled
 
-__all__ = ["EvalReport", "FieldScore", "Gold", "GoldEvent", "evaluate", "load_gold", "parse_gold"]
+__all__ = [
+    "EvalReport",
+    "FieldScore",
+    "Gold",
+    "GoldEvent",
+    "evaluate",
+    "evaluate_acled",
+    "load_gold",
+    "parse_gold",
+]

@@ -354,7 +354,8 @@ def _shown(value: Any) -> str:
 def score_acled(gold: Sequence[AcledGold], predictions: Sequence[dict[str, Any]]) -> AcledReport:
     """Pair predictions with gold rows and count agreement per field."""
     report = AcledReport(rows=len(gold), disagreements={name: Counter() for name in FIELDS})
-    articles = {g.article for g in gold if g.article}
+    # events beside the gold's articles: only those citing them, when every gold row names one
+    articles = {g.article for g in gold if g.article} if all(g.article for g in gold) else set()
     report.predicted = sum(1 for p in predictions if not articles or set(p.get("articles") or ()) & articles)
     pairs = pair(gold, predictions)
     for gi, g in enumerate(gold):
@@ -417,7 +418,8 @@ def figure_rows(report: AcledReport, targets: dict[str, float] | None = None,
             "field": label,
             "found": figs[name],
             "all": figs.get(name + "_all", figs[name]),
-            "n": report.scored[name] if name in FIELDS else report.rows,
+            "n": report.scored[name] if name in FIELDS else (
+                report.violent_rows if name == "violent_detection" else report.rows),
             "before": before.get(name),
             "target": targets.get(name),
         })  # fmt: skip
@@ -434,16 +436,20 @@ def top_disagreements(report: AcledReport, name: str, n: int = 20) -> list[tuple
     return report.disagreements.get(name, Counter()).most_common(n)
 
 
-def predictions_from_events(events: Iterable[Event], key_of_article: dict[str, str]) -> list[dict[str, Any]]:
-    """Fused events as predictions: their fields, and the keys of the articles they cite."""
+def predictions_from_events(
+    events: Iterable[Event], key_of_article: dict[str, str | Sequence[str]]
+) -> list[dict[str, Any]]:
+    """Fused events as predictions: their fields, and the keys of the articles they cite (an
+    article may answer to several keys: its id, the input's own id, its address)."""
     out = []
     for ev in events:
         values = ev.to_dict()
-        keys = []
+        keys: list[str] = []
         for src in values.get("sources") or ():
-            key = key_of_article.get(src.get("article_id", ""))
-            if key and key not in keys:
-                keys.append(key)
+            found = key_of_article.get(src.get("article_id", "")) or ()
+            for key in [found] if isinstance(found, str) else found:
+                if key and key not in keys:
+                    keys.append(key)
         values["articles"] = keys
         out.append(values)
     return out

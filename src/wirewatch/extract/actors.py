@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from wirewatch.extract.lexicon import load
+from wirewatch.extract.triggers import raw_triggers
 from wirewatch.resolve.actors import Actor, lookup_actor, state_forces
 from wirewatch.resolve.places import country_of_name
 
@@ -176,10 +177,11 @@ def _phrase_tokens(token: Any) -> list[Any]:
 
 
 def _subject(verb: Any) -> Any:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            return child
-    return None
+    """The verb's subject; of two, the one nearer the verb ("New Delhi: Pakistan launched", where
+    the first is a dateline the parser took for a subject)."""
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "csubj")]
+    before = [t for t in subjects if t.i < verb.i]
+    return before[-1] if before else (subjects[0] if subjects else None)
 
 
 def _agent(verb: Any) -> Any:
@@ -286,12 +288,44 @@ def _verb_roles(found: _RoleTokens, verb: Any, trigger_tokens: list[Any]) -> Non
             child.dep_ in ("dobj", "obj", "nsubjpass")
             and found.a2 is None
             and child.i not in {t.i for t in trigger_tokens}
+            and not _weapon(child)
         ):
             found.a2 = child
         elif child.dep_ == "prep" and child.lower_ in roles["target_preps"] and found.a2 is None:
-            found.a2 = _last_child(child, ("pobj",))
+            found.a2 = _target(child)
         elif child.dep_ in ("advcl", "xcomp") and child.lemma_ == "target" and found.a2 is None:
             found.a2 = _last_child(child, ("dobj", "obj"))
+
+
+_HELD_PLACES = ("positions", "position", "bases", "base", "posts", "post", "camps", "camp", "hideouts",
+                "checkpoints", "checkpoint", "barracks", "convoy", "convoys", "strongholds")  # fmt: skip
+
+
+def _weapon(token: Any) -> bool:
+    """ "fired grenade launchers": what was fired is not whom it was fired at."""
+    head = [w for w in token.subtree if w.i <= token.i]  # "grenade launchers", not "...at the base"
+    return any(t.kind == "instrument" for t in raw_triggers(" ".join(w.text for w in head)))
+
+
+def _target(prep: Any) -> Any:
+    """The object of "at/on/against ...", the owner of positions or bases; never a date ("on
+    30 April")."""
+    obj = _last_child(prep, ("pobj",))
+    if obj is None or obj.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+        return None
+    return _owner(obj)
+
+
+def _owner(token: Any) -> Any:
+    """ "the positions of the Donbass militia": the militia, whose positions they were."""
+    if token is None or token.lower_ not in _HELD_PLACES:
+        return token
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            owner = _last_child(prep, ("pobj",))
+            if owner is not None:
+                return owner
+    return token
 
 
 def _last_child(token: Any, deps: tuple[str, ...]) -> Any:
@@ -325,7 +359,7 @@ def _noun_roles(found: _RoleTokens, trig: Any) -> None:
     roles = _roles()
     for child in trig.children:
         if child.dep_ == "prep" and child.lower_ in roles["target_preps"] and found.a2 is None:
-            found.a2 = _last_child(child, ("pobj",))
+            found.a2 = _target(child)
         if child.dep_ in ("acl", "advcl", "xcomp") and child.lemma_ == "target" and found.a2 is None:
             found.a2 = _last_child(child, ("dobj", "obj"))
         if child.dep_ in ("acl", "relcl") and found.a1 is None:

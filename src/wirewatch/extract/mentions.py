@@ -34,6 +34,7 @@ from wirewatch.extract.triggers import (
 from wirewatch.extract.victims import Victim, find_victim
 from wirewatch.records import Article, EventMention, Span, content_id
 from wirewatch.resolve.actors import load_actor_dictionary, state_forces
+from wirewatch.resolve.countries import country_table
 from wirewatch.resolve.dates import DateWindow, find_date_expressions, resolve_date
 from wirewatch.resolve.places import Place, resolve_place
 
@@ -635,7 +636,8 @@ def _fill_place(draft: _Draft, groups: list[Group], dominant: list[str], town: s
 
 def _actor_groups(groups: list[Group]) -> tuple[Group | None, Group | None]:
     """The groups that name actor1 (the name most groups give as actor1, by a group's own words
-    twice a reference back, and rather one no group gives as actor2) and actor2 (the first other)."""
+    twice a reference back, and rather one no group gives as actor2) and actor2 (the first other,
+    named before unnamed)."""
     votes: dict[str, int] = {}
     for g in groups:
         if g.actor1:
@@ -644,7 +646,11 @@ def _actor_groups(groups: list[Group]) -> tuple[Group | None, Group | None]:
     ranked = sorted(votes, key=lambda n: (n in a2_names, -votes[n]))
     a1g = next((g for g in groups if g.actor1 and ranked and g.actor1.name == ranked[0]), None)
     a1 = a1g.actor1 if a1g is not None else None
-    a2g = next((g for g in groups if g.actor2 and (a1 is None or g.actor2.name != a1.name)), None)
+    others = [g for g in groups if g.actor2 and (a1 is None or g.actor2.name != a1.name)]
+    # a side some sentence names beats the unnamed one another gives ("militant groups")
+    a2g = min(
+        others, key=lambda g: g.actor2 is not None and g.actor2.name.startswith("Unidentified"), default=None
+    )
     return a1g, a2g
 
 
@@ -665,9 +671,34 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
         draft.spans.append(_span("actor2", a2g.sent, a2.start, a2.end))
     elif m.event_type == "Battles":
         _victim_as_actor2(draft, groups)
+    if m.iso3 is None:
+        _country_of_actors(draft, [g.actor1 if g is a1g else g.actor2 for g in (a1g, a2g) if g is not None])
+        country_name = m.country or ""
     if m.inter1 in (None, 7) and m.iso3:
         _forces_by_cue(m, groups)
     _default_actors(m, country_name)
+
+
+def _country_of_actors(draft: _Draft, actors: list[ActorChoice | None]) -> None:
+    """No place told the country: the home of a named actor, armed groups and police before an
+    army (armies fight abroad), at country precision."""
+    homes = [a for a in actors if a is not None and a.iso3]
+    homes.sort(key=lambda a: a.inter == 1 and a.name.startswith("Military Forces"))
+    names = {iso3: name for iso3, name, _n, _a in country_table()}
+    country = resolve_place(names.get(homes[0].iso3 or "", "")) if homes else None
+    if country is None or country.kind != "country":
+        return
+    m = draft.m
+    m.country, m.iso, m.iso3 = country.country, country.iso, country.iso3
+    if m.location is None:
+        m.location, m.admin1, m.geonameid, m.geo_precision = (
+            country.name,
+            country.admin1,
+            country.geonameid,
+            3,
+        )
+        m.latitude, m.longitude = country.latitude, country.longitude
+    draft.notes.append(f"country taken from {homes[0].name}, whom the text names")
 
 
 @cache
@@ -955,9 +986,16 @@ def _reference_year(article: Article, text: str) -> int | None:
     return max(years) if years else None
 
 
+def _published_day(article: Article) -> date | None:
+    try:
+        return date.fromisoformat((article.published_at or "")[:10])
+    except ValueError:
+        return None
+
+
 def _candidate_sentences(article: Article, text: str) -> list[_Candidate]:
     """The sentences whose triggers survive the modality, non-event and subject filters."""
-    year = _reference_year(article, text)
+    year, published = _reference_year(article, text), _published_day(article)
     subjects = article_subjects(text)
     candidates = []
     for s in split_sentences(text):
@@ -966,7 +1004,9 @@ def _candidate_sentences(article: Article, text: str) -> list[_Candidate]:
         skip = _strip_dateline(s, article)
         triggers = [
             t
-            for t in drop_for_subjects(s.text, apply_modality(s.text, find_triggers(s.text), year), subjects)
+            for t in drop_for_subjects(
+                s.text, apply_modality(s.text, find_triggers(s.text), year, published), subjects
+            )
             if not t.dropped and t.start >= skip
         ]
         if triggers:

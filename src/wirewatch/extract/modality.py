@@ -9,6 +9,8 @@ ends the warning's scope).
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -69,15 +71,41 @@ def _cancelling_cue(sentence: str, trigger: Trigger) -> str | None:
     return None
 
 
-def apply_modality(sentence: str, triggers: list[Trigger], year: int | None = None) -> list[Trigger]:
-    """Marks triggers that do not report a discrete event (sets `dropped`). `year`: the
-    publication year; a clause dated to an earlier year is background."""
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")  # fmt: skip
+_BACKGROUND_DAYS = 180  # a clause dated further back than this before the article is background
+# (half a year: quarterly and monthly reports still tell their events as news)
+
+
+def _period_end(m: re.Match[str]) -> dt.date:
+    """The last day of the period a date phrase names: the day, the month's end or the year's."""
+    year = int(m.group("year"))
+    if not m.group("month"):
+        return dt.date(year, 12, 31)
+    month = _MONTHS.index(m.group("month").lower()) + 1
+    day = m.group("day") or m.group("day2")
+    if day and 1 <= int(day) <= calendar.monthrange(year, month)[1]:
+        return dt.date(year, month, int(day))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _long_before(m: re.Match[str], year: int | None, published: dt.date | None) -> bool:
+    if published is not None:
+        return (published - _period_end(m)).days > _BACKGROUND_DAYS
+    return year is not None and int(m.group("year")) < year
+
+
+def apply_modality(
+    sentence: str, triggers: list[Trigger], year: int | None = None, published: dt.date | None = None
+) -> list[Trigger]:
+    """Marks triggers that do not report a discrete event (sets `dropped`). `published`: the
+    article's date (else `year`, its year); a clause dated well before it is background."""
     t = _tables()
-    past = []
-    if year is not None:
-        past = [
-            (m.start(), m.end()) for m in t["past_year"].finditer(sentence) if int(m.group("year")) < year
-        ]  # type: ignore[attr-defined]
+    past = [
+        (m.start(), m.end())
+        for m in t["past_year"].finditer(sentence)  # type: ignore[attr-defined]
+        if _long_before(m, year, published)
+    ]
     past += [(m.start(), m.end()) for m in t["years_ago"].finditer(sentence)]  # type: ignore[attr-defined]
     aggregate = t["aggregate"].search(sentence)  # type: ignore[attr-defined]
     if aggregate is None and not t["day_dated"].search(sentence):  # type: ignore[attr-defined]

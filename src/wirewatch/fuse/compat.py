@@ -108,6 +108,7 @@ class Features:
     location: str | None
     iso3: str | None
     day_sure: bool  # its day is a given date, not one worked out from a weekday
+    coarse: bool  # placed at a province or country, not a town: can contain another's place
 
 
 _UNNAMED = re.compile(r"^(?:Unidentified|Civilians|Protesters|Rioters)\b")
@@ -131,7 +132,7 @@ def features(m: EventMention) -> Features:
         actor1=named(m.actor1), actor2=named(m.actor2), actors=frozenset(n for n in names if n),
         fatalities=m.fatalities, words=tokens(m.sentence), story_id=m.story_id,
         placeless=not (m.location or m.admin1 or m.country), geonameid=m.geonameid, location=m.location, iso3=m.iso3,
-        day_sure=_day_sure(m),
+        day_sure=_day_sure(m), coarse=m.geo_precision is None or m.geo_precision >= 3,
     )  # fmt: skip
 
 
@@ -170,9 +171,20 @@ def place_match(a: EventMention | Features, b: EventMention | Features, max_km: 
         return "same"
     # nested: one names the province or country that contains the other, or the city that the
     # other, a small place beside it, is part of ("Mugunga" and "Goma")
-    if fa.place in fb.containers or fb.place in fa.containers or _part_of_city(fa, fb, max_km):
+    # a town named like its province ("Rio de Janeiro", "Santa Fe") contains only what is near it
+    if fa.place in fb.containers or fb.place in fa.containers:
+        if (fa.coarse if fa.place in fb.containers else fb.coarse) or not _apart(fa, fb, max_km):
+            return "nested"
+        return None
+    if _part_of_city(fa, fb, max_km):
         return "nested"
     return None
+
+
+def _apart(fa: Features, fb: Features, max_km: float) -> bool:
+    if None in (fa.latitude, fa.longitude, fb.latitude, fb.longitude):
+        return False
+    return haversine_km(fa.latitude, fa.longitude, fb.latitude, fb.longitude) > max_km  # type: ignore[arg-type]
 
 
 def _part_of_city(fa: Features, fb: Features, max_km: float) -> bool:

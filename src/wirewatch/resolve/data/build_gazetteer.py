@@ -298,9 +298,63 @@ def build() -> list[list[str]]:
             ]
         )
     rows.extend(r for r, _ in city_rows)
+    english_admin1_names(rows, set(overrides.values()))
     # countries first: readers that need only the country table stop early
     rows.sort(key=lambda r: r[0] != "country")
     return rows
+
+
+_CONNECTORS = {"de", "del", "la", "las", "los", "y", "do", "da", "dos", "das"}
+
+
+def short_admin1_name(
+    name: str, aliases: list[str], capital: str | None, capital_aliases: list[str]
+) -> str | None:
+    """The name an English report gives a province, when GeoNames gives another: its capital's
+    when each is the other's alias and the two are different words, not two spellings of one
+    ("Tarabulus" -> "Tripoli", "Ciudad de Mexico" -> "Mexico City"; "Hama" stays), or the short
+    form an alias gives of a long official name ("Veracruz de Ignacio de la Llave" -> "Veracruz")."""
+    from rapidfuzz import fuzz
+
+    folded = {ascii_fold(a).casefold(): a for a in aliases}
+    if (
+        capital
+        and capital.casefold() in folded
+        and name.casefold() in {ascii_fold(a).casefold() for a in capital_aliases}
+        and fuzz.ratio(name.casefold(), capital.casefold()) < 50
+    ):
+        return capital
+    words = name.split()
+    if len(words) >= 3 and words[1].casefold() in _CONNECTORS:
+        short = words[0]
+        if short.casefold() in folded:
+            return short
+    return None
+
+
+def english_admin1_names(rows: list[list[str]], kept: set[str]) -> None:
+    """Rename provinces to the names English reports give them (short_admin1_name), everywhere
+    the name appears; the GeoNames name stays an alias. Hand-written names (`kept`) stay."""
+    capital: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
+    for row in rows:
+        if row[0] == "city" and row[7]:
+            key, pop = (row[5], row[7]), int(row[11] or 0)
+            if key not in capital or pop > capital[key][0]:
+                capital[key] = (pop, row[2], row[3].split("|") if row[3] else [])
+    renamed: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if row[0] != "admin1" or row[2] in kept:
+            continue
+        aliases = row[3].split("|") if row[3] else []
+        _pop, city, city_aliases = capital.get((row[5], row[2]), (0, None, []))
+        new = short_admin1_name(row[2], aliases, city, city_aliases)
+        if new:
+            renamed[(row[5], row[2])] = new
+            row[3] = "|".join([row[2], *(a for a in aliases if a.casefold() != new.casefold())])
+            row[2] = new
+    for row in rows:
+        if row[0] in ("admin1", "admin2", "city") and (row[5], row[7]) in renamed:
+            row[7] = renamed[(row[5], row[7])]
 
 
 def main() -> None:
