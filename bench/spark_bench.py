@@ -137,8 +137,10 @@ def estimate_lines(per_core: float, label: str) -> list[str]:
         machines_for_4h = max(1, round(core_hours / (4 * MACHINE_CORES) + 0.499))
         out.append(
             f"  {what} ({articles:,} articles): {core_hours:,.1f} core-hours = "
-            f"{core_hours / MACHINE_CORES:,.1f} h on one {MACHINE_CORES}-core machine, or {machines_for_4h} such machines for 4 h"
+            f"{core_hours / MACHINE_CORES:,.1f} h on one {MACHINE_CORES}-core machine, "
+            f"or {machines_for_4h} machine{'s' if machines_for_4h > 1 else ''} for 4 h"
         )
+    out.append("  (every article extracted: an upper bound where many are not English; docs/spark.md splits them)")
     return out
 
 
