@@ -17,6 +17,19 @@ SYNDICATION = Path(__file__).resolve().parents[1] / "bench" / "synth" / "syndica
 
 
 @pytest.fixture(scope="session")
+def _empty_config_home(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    return tmp_path_factory.mktemp("xdg-config")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_settings(monkeypatch, _empty_config_home):  # type: ignore[no-untyped-def]
+    """Tests never read the developer's own config file or default database."""
+    monkeypatch.delenv("WIREWATCH_DB", raising=False)
+    monkeypatch.delenv("WIREWATCH_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_empty_config_home))
+
+
+@pytest.fixture(scope="session")
 def syndication():  # type: ignore[no-untyped-def]
     """bench/synth/syndication.py: labelled copies of our own base articles (the dedup bench's corpus)."""
     spec = importlib.util.spec_from_file_location("syndication", SYNDICATION)

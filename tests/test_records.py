@@ -56,6 +56,7 @@ def test_call_forms_and_key_order_are_unchanged() -> None:
     assert list(ev.to_dict()) == [
         "event_id", *EVENT_FIELDS,
         "source_count", "independent_source_count", "sources", "first_reported_at", "updated_at",
+        "review_status", "hand_set", "machine_values", "review_flags", "disputed_fields",
     ]  # fmt: skip
     for record in (EventMention, Event):  # the key order names every field once
         order = record.field_names()

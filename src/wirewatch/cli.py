@@ -10,17 +10,18 @@ Exit codes (docs/cli.md):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from wirewatch import __version__, errors
-from wirewatch.config import Options, default_config_toml, load_options
+from wirewatch.config import Options, default_config_toml, default_database, load_options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.output import Format, emit
 from wirewatch.store import Store, open_store
@@ -35,7 +36,14 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DbOption = Annotated[str, typer.Option("--db", help="SQLite file path or postgresql:// URL.")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite file path or postgresql:// URL (default: $WIREWATCH_DB, else [store] database "
+        "in the config file, else wirewatch.db).",
+    ),
+]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, jsonl or csv.")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (see `wirewatch config`).")
@@ -66,6 +74,13 @@ TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, loca
 MinSourcesOption = Annotated[
     int | None, typer.Option("--min-sources", help="At least this many independent sources (stories).")
 ]
+ReviewOption = Annotated[
+    str | None,
+    typer.Option(
+        "--review",
+        help="Review state: all, unreviewed, confirmed, rejected or flagged (default: all but rejected).",
+    ),
+]
 
 
 def _err(line: str) -> None:
@@ -92,8 +107,13 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _store(db: str, *, create: bool = False) -> Store:
-    return open_store(db, create=create)
+def _database(db: str | None, options: Options | None = None) -> str:
+    """The database named by --db, else the default ($WIREWATCH_DB, the config file's)."""
+    return db or default_database(options)
+
+
+def _store(db: str | None, *, create: bool = False, options: Options | None = None) -> Store:
+    return open_store(_database(db, options), create=create)
 
 
 def _version(value: bool) -> None:
@@ -113,36 +133,51 @@ def main(
 
 # -- run --------------------------------------------------------------------------------------------
 class _Progress:
-    """A progress line on stderr while a run goes on; silent when stderr is not a terminal."""
+    """Progress bars on stderr while a run goes on, one per stage with its total where the database
+    knows it; a stage's bar stops when the next begins. Silent when stderr is not a terminal."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.current: str | None = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self.progress = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} done"),
-                TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                TextColumn("{task.description:22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
             )  # fmt: skip
             self.progress.__enter__()
-            self.reading = self.progress.add_task("reading and cleaning", total=None)
-            self.stage_task: Any = None
         return self
 
-    def document(self) -> None:
-        if self.progress:
-            self.progress.advance(self.reading)
-
-    def stage(self, name: str, n: int) -> None:
+    def start(self, name: str, total: int | None) -> None:
+        """A stage begins (with its number of items, None when unknown): the previous one is done."""
         if not self.progress:
             return
-        if self.stage_task is None or self.progress.tasks[self.stage_task].description != name:
-            self.stage_task = self.progress.add_task(name, total=None)
-        self.progress.advance(self.stage_task, n)
+        self._finish_current()
+        self.tasks[name] = self.progress.add_task(name, total=total)
+        self.current = name
+
+    def _finish_current(self) -> None:
+        if self.current is None:
+            return
+        task = self.tasks[self.current]
+        done = self.progress.tasks[task].completed
+        self.progress.update(task, total=done, completed=done)  # a bar without a total ends full
+        self.progress.stop_task(task)
+        self.current = None
+
+    def document(self) -> None:
+        if self.progress and self.current:
+            self.progress.advance(self.tasks[self.current])
+
+    def stage(self, name: str, n: int) -> None:
+        if self.progress and name in self.tasks:
+            self.progress.advance(self.tasks[name], n)
 
     def print(self, line: str) -> None:
         if self.progress:
@@ -152,6 +187,7 @@ class _Progress:
 
     def __exit__(self, *exc: object) -> None:
         if self.progress:
+            self._finish_current()
             self.progress.__exit__(*exc)
 
 
@@ -165,6 +201,10 @@ def summary_lines(summary: Any, store: Store) -> list[str]:
         lines.append("skipped: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.skipped.items())))
     if s.warnings:
         lines.append("warnings: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.warnings.items())))
+    if s.not_coded:  # stored, but extraction reads English only
+        lines.append(
+            "not coded: " + ", ".join(f"language {lang} x{n}" for lang, n in sorted(s.not_coded.items()))
+        )
     lines.append(
         f"stories assigned {s.stories_assigned}, articles extracted {s.articles_extracted}, "
         f"mentions {s.mentions}, events touched {s.events_touched}"
@@ -176,28 +216,49 @@ def summary_lines(summary: Any, store: Store) -> list[str]:
     return lines
 
 
-def run_inputs(inputs: list[str], db: str, options: Options, *, quiet: bool = False) -> tuple[Any, Store]:
-    """Run the pipeline with one-line problems and a progress line on stderr."""
+def run_inputs(
+    inputs: list[str], db: str | None, options: Options, *, quiet: bool = False,
+    wait_s: float | None = None, re_extract: bool = False,
+) -> tuple[Any, Store]:  # fmt: skip
+    """Run the pipeline, holding the database's writer lock, with one-line problems and progress
+    bars on stderr. `wait_s`: how long to wait for another writer (default: [store] lock_wait_s)."""
     from wirewatch.pipeline import run_pipeline
+    from wirewatch.store.writer_lock import writer_lock
 
-    store = _store(db, create=True)
-    with _Progress(sys.stderr.isatty() and not quiet) as progress:
+    store = _store(db, create=True, options=options)
+    wait = options.store.lock_wait_s if wait_s is None else wait_s
+    with (
+        writer_lock(store, wait_s=wait, purpose="run"),
+        _Progress(sys.stderr.isatty() and not quiet) as progress,
+    ):
 
         def on_problem(problem: InputProblem) -> None:
             progress.print(problem.line())
 
+        if re_extract:
+            store.forget_extraction()
         summary = run_pipeline(
-            inputs, store, options,
-            on_problem=on_problem, on_document=progress.document, on_stage=progress.stage,
+            inputs, store, options, on_problem=on_problem, on_document=progress.document,
+            on_stage=progress.stage, on_stage_start=progress.start,
         )  # fmt: skip
     return summary, store
+
+
+WaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait",
+        help="Seconds to wait while another wirewatch process writes to the database "
+        "(default: [store] lock_wait_s, 0: refuse at once).",
+    ),
+]
 
 
 @app.command()
 @user_errors
 def run(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feed URLs, or - for stdin.")],
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     config: ConfigOption = None,
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Skip inputs larger than this (default 5 MB).")
@@ -212,8 +273,18 @@ def run(
     ] = True,
     feed_limit: Annotated[int | None, typer.Option("--feed-limit", help="Pages fetched per feed.")] = None,
     summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    wait: WaitOption = None,
+    re_extract: Annotated[
+        bool,
+        typer.Option(
+            "--re-extract", help="Extract every stored article again (after changing dictionaries or rules)."
+        ),
+    ] = False,
 ) -> None:
-    """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store."""
+    """Ingest INPUTS and run every stage: clean, dedup, extract, fuse, store.
+
+    One writer at a time: while another run or watch writes to the database, this one refuses
+    (W022, exit 2) or, with --wait, waits for it."""
     options = load_options(config)
     for name, value in (("max_bytes", max_bytes), ("timeout_s", timeout), ("retries", retries),
                         ("feed_item_limit", feed_limit)):  # fmt: skip
@@ -221,7 +292,7 @@ def run(
             setattr(options.ingest, name, value)
     if not robots:
         options.ingest.respect_robots = False
-    summary, store = run_inputs(inputs, db, options)
+    summary, store = run_inputs(inputs, db, options, wait_s=wait, re_extract=re_extract)
     if summary_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     else:
@@ -231,15 +302,86 @@ def run(
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[Callable[[], bool]]:
+    """SIGINT and SIGTERM ask the work to stop between articles (a second SIGINT stops at once);
+    yields the check the pipeline calls."""
+    import signal
+
+    asked: list[int] = []
+
+    def ask(signum: int, _frame: Any) -> None:
+        if asked and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        asked.append(signum)
+        _err("stopping after the current article (Ctrl-C again to stop at once)")
+
+    before = {sig: signal.signal(sig, ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield lambda: bool(asked)
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+@app.command()
+@user_errors
+def watch(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders, URLs and RSS/Atom feed URLs to poll.")
+    ] = None,
+    sources_file: Annotated[
+        str | None,
+        typer.Option("--sources", help="A file listing sources, one a line, each optionally with its interval "
+                     "('https://example.org/feed.xml 5m'); '#' starts a comment."),
+    ] = None,
+    every: Annotated[
+        str | None, typer.Option("--every", help="Poll interval: 30s, 15m, 1h, 1d (default: [watch] every, 15m).")
+    ] = None,
+    db: DbOption = None, config: ConfigOption = None,
+    wait: Annotated[
+        float | None,
+        typer.Option("--wait", help="Seconds a cycle waits while another process writes to the database "
+                     "(default: [store] lock_wait_s); a cycle that could not wait tries again next time."),
+    ] = None,
+    cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many cycles.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="One cycle, then stop (for cron).")] = False,
+    robots: Annotated[
+        bool, typer.Option("--robots/--ignore-robots", help="Respect robots.txt when fetching URLs and feeds.")
+    ] = True,
+) -> None:  # fmt: skip
+    """Poll SOURCES on a schedule and run the pipeline over what is new: a conditional GET for URLs
+    (ETag, Last-Modified), a feed's new items, a folder's new or changed files. One line per cycle
+    (new articles, new and changed events, failed sources); one source failing does not stop the
+    others. Ctrl-C or SIGTERM stops between articles; a restart resumes where it stopped."""
+    from wirewatch.watch import Watcher, WatchSource, parse_interval, read_sources_file
+
+    options = load_options(config)
+    default_every = parse_interval(every or options.watch.every, "--every" if every else "[watch] every")
+    listed = [WatchSource(name, default_every) for name in sources or []]
+    if sources_file:
+        listed += read_sources_file(sources_file, default_every)
+    if not listed:
+        raise WirewatchError(errors.BAD_OPTION, "nothing to watch: give SOURCES or --sources FILE")
+    if not robots:
+        options.ingest.respect_robots = False
+    store = _store(db, create=True, options=options)
+    with _stop_on_signals() as should_stop:
+        watcher = Watcher(
+            store, listed, options, wait_s=options.store.lock_wait_s if wait is None else wait,
+            should_stop=should_stop, on_problem=lambda problem: _err(problem.line()),
+        )  # fmt: skip
+        typer.echo(f"watching {len(listed)} source(s) into {store.db}; Ctrl-C stops", err=True)
+        watcher.run(cycles=1 if once else cycles, on_cycle=lambda report: typer.echo(report.line()))
+
+
 # -- articles and show ------------------------------------------------------------------------------
 ARTICLE_COLUMNS = ["article_id", "published_at", "agency", "outlet", "language", "story_id", "title"]
 
 
 @app.command()
 @user_errors
-def articles(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
-) -> None:
+def articles(db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
     """List stored articles (jsonl: every field of records.md, with the clean text)."""
     store = _store(db)
     rows = (a.to_dict() for a in store.iter_articles(limit=limit))
@@ -248,9 +390,7 @@ def articles(
 
 @app.command()
 @user_errors
-def stories(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None
-) -> None:
+def stories(db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None) -> None:
     """List stories: copies of one text grouped, with canonical copy, agency and first seen (jsonl: members)."""
     from wirewatch.dedup.stories import STORY_COLUMNS, story_rows
 
@@ -260,14 +400,28 @@ def stories(
 @app.command()
 @user_errors
 def show(
-    article_id: Annotated[str, typer.Argument(help="An article id (or a unique prefix of one).")],
-    db: DbOption = "wirewatch.db",
+    article_id: Annotated[
+        str, typer.Argument(help="An event, story or article id (or a unique prefix of one).")
+    ],
+    db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print everything as one JSON object.")] = False,
 ) -> None:
-    """Show one article: clean text, metadata and where each field came from, what was removed."""
+    """Show one event (each field beside the sentence and source that support it, fatalities by
+    source, sources by story, corrections, history), one story (its copies and events) or one
+    article (clean text, metadata and where each field came from, what was removed)."""
+    from wirewatch.show import event_lines, event_show_view, record_kind, story_lines, story_show_view
     from wirewatch.views import article_view
 
-    view = article_view(_store(db), article_id)
+    store = _store(db)
+    kind = record_kind(store, article_id)
+    if kind != "article":
+        record = event_show_view(store, article_id) if kind == "event" else story_show_view(store, article_id)
+        if as_json:
+            typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        else:
+            typer.echo("\n".join(event_lines(record) if kind == "event" else story_lines(record)))
+        return
+    view = article_view(store, article_id)
     if as_json:
         typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
         return
@@ -317,11 +471,11 @@ EVENT_COLUMNS = [
 @app.command()
 @user_errors
 def mentions(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None,
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None, min_sources: MinSourcesOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
 ) -> None:  # fmt: skip
     """List event mentions: one article's report of one event, with sentence and spans (jsonl).
     The filters apply to each mention's own date, place, type, actors and toll."""
@@ -331,7 +485,7 @@ def mentions(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
-        min_sources=min_sources,
+        min_sources=min_sources, review=review,
     )  # fmt: skip
     rows = (m.to_dict() for m in find_mentions(_store(db), flt, limit=limit))
     emit(rows, fmt, MENTION_COLUMNS, widths={"actor1": 30, "actor2": 30})
@@ -340,31 +494,207 @@ def mentions(
 @app.command()
 @user_errors
 def events(
-    db: DbOption = "wirewatch.db", fmt: FormatOption = Format.table, limit: LimitOption = None,
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None, min_sources: MinSourcesOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
 ) -> None:  # fmt: skip
-    """List events fused from mentions (jsonl: every field, with sources and spans); the filters
-    are those of the API's /events."""
+    """List events fused from mentions (jsonl: every field, with sources and spans; csv: the ACLED-style
+    CSV of `export`); the filters are those of the API's /events."""
     from wirewatch.store.events_query import iter_matching_events
     from wirewatch.views import event_filter
 
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
+        min_sources=min_sources, review=review,
+    )  # fmt: skip
+    store = _store(db)
+    if fmt is Format.csv:  # the same ACLED-style CSV as `wirewatch export`
+        from wirewatch.export import export_events
+
+        export_events(store, "csv", "-", flt, limit=limit)
+        return
+    rows = (e.to_dict() for e in iter_matching_events(store, flt, limit=limit))
+    emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
+
+
+# -- review and corrections -------------------------------------------------------------------------
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who makes the correction (default: $WIREWATCH_ANALYST, else your user name)."),
+]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why (kept in the event's history).")]
+CorrectionWaitOption = Annotated[
+    float, typer.Option("--wait", help="Seconds to wait while a run or watch writes to the database.")
+]
+
+
+def _analyst(by: str | None) -> str:
+    import getpass
+    import os
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this user id (containers)
+        user = ""
+    return by or os.environ.get("WIREWATCH_ANALYST", "") or user
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def _print_correction(done: dict[str, Any]) -> None:
+    changed = {k: v for k, v in done.get("changes", {}).items() if isinstance(v, list) and len(v) == 2}
+    shown = [f"{name} {_shown(old)} -> {_shown(new)}" for name, (old, new) in changed.items()
+             if name not in ("hand_set", "review_flags", "notes")]  # fmt: skip
+    typer.echo(f"{done['action']} event {done['event_id']}" + (": " + "; ".join(shown) if shown else "")
+               + f" (correction {done['correction_id']})")  # fmt: skip
+    for flag in done.get("review_flags") or []:
+        typer.echo(f"  flagged: {flag}")
+
+
+@app.command()
+@user_errors
+def review(
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: Annotated[int, typer.Option("--limit")] = 50,
+    since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
+    admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
+    actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """List the events that most need a look, with why: flagged (the sources changed their view of a
+    corrected field), low confidence, sources that disagree, high tolls. Then: `show`, `correct`,
+    `confirm`, `reject`, `merge`, `split`."""
+    from wirewatch.review.queue import QUEUE_COLUMNS, review_queue
+    from wirewatch.views import event_filter
+
+    options = load_options(config)
+    flt = event_filter(
+        since=since, until=until, country=country, admin1=admin1, event_type=event_type,
+        sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
         min_sources=min_sources,
     )  # fmt: skip
-    rows = (e.to_dict() for e in iter_matching_events(_store(db), flt, limit=limit))
-    emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
+    page = review_queue(_store(db, options=options), flt, options=options.review, limit=limit)
+    rows = page["events"]
+    if fmt is not Format.jsonl:
+        rows = [r | {"reasons": "; ".join(r["reasons"])} for r in rows]
+    emit(rows, fmt, QUEUE_COLUMNS, widths={"reasons": 90, "location": 20})
+    if fmt is Format.table:
+        typer.echo(f"{len(rows)} of {page['total']} events to review")
+
+
+@app.command()
+@user_errors
+def correct(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    assignments: Annotated[
+        list[str], typer.Argument(help="FIELD=VALUE, e.g. fatalities=3 location=Nyala sub_event_type='Armed clash'.")
+    ],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+) -> None:  # fmt: skip
+    """Set fields of an event by hand (type, sub-type, actors, place, date, fatalities, ...), with a
+    reason. The value stays through every rerun; if the sources later say otherwise, the event is
+    flagged for review."""
+    from wirewatch.review.actions import correct_event
+    from wirewatch.review.fields import parse_assignments
+
+    done = correct_event(_store(db), event_id, parse_assignments(assignments), author=_analyst(by), reason=reason,
+                         wait_s=wait)  # fmt: skip
+    _print_correction(done)
+
+
+@app.command()
+@user_errors
+def reject(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+) -> None:  # fmt: skip
+    """Reject an event as not an event: listings and exports leave it out (--review rejected shows
+    it); new copies of its story join it rather than coming back."""
+    from wirewatch.review.actions import reject_event
+
+    _print_correction(reject_event(_store(db), event_id, author=_analyst(by), reason=reason, wait_s=wait))
+
+
+@app.command()
+@user_errors
+def confirm(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+) -> None:  # fmt: skip
+    """Confirm an event as it stands: it leaves the review queue, a rejection is undone, and flags
+    are cleared."""
+    from wirewatch.review.actions import confirm_event
+
+    _print_correction(confirm_event(_store(db), event_id, author=_analyst(by), reason=reason, wait_s=wait))
+
+
+@app.command()
+@user_errors
+def merge(
+    event_ids: Annotated[list[str], typer.Argument(help="Two or more event ids (or unique prefixes).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+    config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """Merge events that report one event; their sources stay together through every rerun."""
+    from wirewatch.review.actions import merge_events
+
+    options = load_options(config)
+    done = merge_events(_store(db, options=options), event_ids, author=_analyst(by), reason=reason,
+                        options=options.fuse, wait_s=wait)  # fmt: skip
+    typer.echo(
+        f"merged {', '.join(done['merged'])} into {done['event_id']} (correction {done['correction_id']})"
+    )
+
+
+@app.command()
+@user_errors
+def split(
+    event_id: Annotated[str, typer.Argument(help="An event id (or a unique prefix of one).")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Article or mention ids (or prefixes) of the sources to take out.")
+    ],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+    config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """Split sources out of an event into an event of their own; they stay apart through every rerun."""
+    from wirewatch.review.actions import split_event
+
+    options = load_options(config)
+    done = split_event(_store(db, options=options), event_id, sources, author=_analyst(by), reason=reason,
+                       options=options.fuse, wait_s=wait)  # fmt: skip
+    typer.echo(f"split {', '.join(done['new_event_ids']) or 'nothing'} out of {done['event_id']} "
+               f"(correction {done['correction_id']})")  # fmt: skip
+
+
+@app.command()
+@user_errors
+def withdraw(
+    correction_id: Annotated[str, typer.Argument(help="A correction id (shown by `show EVENT_ID`).")],
+    reason: ReasonOption = None, by: ByOption = None, db: DbOption = None, wait: CorrectionWaitOption = 30.0,
+    config: ConfigOption = None,
+) -> None:  # fmt: skip
+    """Withdraw a correction: the event goes back to what its sources and the other corrections say
+    (a withdrawn merge or split leaves the grouping to fusion). The history keeps both."""
+    from wirewatch.review.actions import withdraw_correction
+
+    options = load_options(config)
+    done = withdraw_correction(_store(db, options=options), correction_id, author=_analyst(by), reason=reason,
+                               options=options.fuse, wait_s=wait)  # fmt: skip
+    if "changes" in done:
+        _print_correction(done)
+    else:
+        typer.echo(f"withdrew correction {done['correction_id']}; events now: {', '.join(done['event_ids'])}")
 
 
 # -- export and serve -------------------------------------------------------------------------------
 @app.command()
 @user_errors
 def export(
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson or parquet.")
     ] = "csv",
@@ -372,7 +702,7 @@ def export(
     since: SinceOption = None, until: UntilOption = None, country: CountryOption = None,
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
-    q: TextOption = None, min_sources: MinSourcesOption = None,
+    q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
 ) -> None:  # fmt: skip
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
@@ -381,7 +711,7 @@ def export(
     flt = event_filter(
         since=since, until=until, country=country, admin1=admin1, event_type=event_type,
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
-        min_sources=min_sources,
+        min_sources=min_sources, review=review,
     )  # fmt: skip
     result = export_events(_store(db), fmt, output, flt)
     skipped = (
@@ -395,7 +725,7 @@ def export(
 @app.command()
 @user_errors
 def serve(
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     host: Annotated[
         str | None, typer.Option("--host", help="Interface to listen on (default from config: 127.0.0.1).")
     ] = None,
@@ -565,7 +895,7 @@ def eval_(
             help="Gold file: JSON in the format of seeds/gold.json, or an ACLED-format CSV (.csv)."
         ),
     ],
-    db: DbOption = "wirewatch.db",
+    db: DbOption = None,
     fmt: FormatOption = Format.table,
     details: Annotated[
         bool, typer.Option("--details", help="List every gold event: found, wrong and missing fields.")
@@ -591,7 +921,7 @@ def eval_(
         emit(report.rows(), fmt, [*TABLE_COLUMNS, "count", "of"])
 
 
-def _eval_acled(gold: Path, db: str, fmt: Format, details: bool) -> None:
+def _eval_acled(gold: Path, db: str | None, fmt: Format, details: bool) -> None:
     from wirewatch.evaluate import evaluate_acled
     from wirewatch.evaluate.acled import FIELDS, confusion_rows, figure_rows, top_disagreements
 

@@ -7,6 +7,7 @@ Every tunable number lives here (or in a stage's data files), not in code paths.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,25 @@ class ApiOptions:
     ingest_token: str | None = None  # POST /articles needs this token; None disables it
     page_size: int = 50
     max_page_size: int = 1000
+    review_token: str | None = None  # corrections through the API need this token; None disables them
+    lock_wait_s: float = 30.0  # a write waits this long for another writer (run, watch) to finish
+
+
+@dataclass(slots=True)
+class StoreOptions:
+    database: str | None = None  # the default --db of every command (WIREWATCH_DB wins over it)
+    lock_wait_s: float = 0.0  # run and watch: seconds to wait for another writer (0: refuse at once)
+
+
+@dataclass(slots=True)
+class ReviewOptions:
+    low_confidence: float = 0.5  # `wirewatch review` lists events below this confidence
+    high_fatalities: int = 10  # ... and events with at least this many killed
+
+
+@dataclass(slots=True)
+class WatchOptions:
+    every: str = "15m"  # how often a source is polled when the sources file names no interval
 
 
 @dataclass(slots=True)
@@ -116,6 +136,9 @@ class Options:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     fuse: FuseOptions = field(default_factory=FuseOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
+    store: StoreOptions = field(default_factory=StoreOptions)
+    watch: WatchOptions = field(default_factory=WatchOptions)
+    review: ReviewOptions = field(default_factory=ReviewOptions)
     web: WebOptions = field(default_factory=WebOptions)
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,9 +171,41 @@ def _apply(target: Any, values: dict[str, Any], where: str) -> None:
         target.set_by_user = target.set_by_user | set(values)
 
 
+CONFIG_ENV = "WIREWATCH_CONFIG"  # names the config file when no --config is given
+DATABASE_ENV = "WIREWATCH_DB"  # the default database when no --db is given
+DEFAULT_DATABASE = "wirewatch.db"
+
+
+def user_config_path() -> Path | None:
+    """The config file used when no --config is given: $WIREWATCH_CONFIG, else
+    $XDG_CONFIG_HOME/wirewatch/config.toml (~/.config/...) when it exists, else none."""
+    named = os.environ.get(CONFIG_ENV, "").strip()
+    if named:
+        if not Path(named).is_file():
+            raise WirewatchError(
+                errors.CONFIG_ERROR, f"{named}: config file not found (named by ${CONFIG_ENV})"
+            )
+        return Path(named)
+    base = os.environ.get("XDG_CONFIG_HOME", "").strip() or str(Path.home() / ".config")
+    found = Path(base) / "wirewatch" / "config.toml"
+    return found if found.is_file() else None
+
+
+def default_database(options: Options | None = None) -> str:
+    """The database a command uses when no --db is given: $WIREWATCH_DB, else [store] database
+    of the config file, else wirewatch.db."""
+    named = os.environ.get(DATABASE_ENV, "").strip()
+    if named:
+        return named
+    options = options if options is not None else load_options()
+    return options.store.database or DEFAULT_DATABASE
+
+
 def load_options(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Options:
-    """Defaults, then the TOML file at `path`, then `overrides` (nested dicts)."""
+    """Defaults, then the TOML file at `path` (or the user's config file, `user_config_path`),
+    then `overrides` (nested dicts)."""
     options = Options()
+    path = path or user_config_path()
     if path:
         p = Path(path)
         try:

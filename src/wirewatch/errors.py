@@ -28,6 +28,8 @@ RECORD_WITHOUT_TEXT = "W013"
 DECODING_REPLACED = "W014"
 DATABASE_ERROR = "W020"
 CONFIG_ERROR = "W021"
+DATABASE_BUSY = "W022"
+CANNOT_LISTEN = "W023"
 GOLD_FILE_MALFORMED = "W030"
 BAD_OPTION = "W040"
 NOT_AUTHORISED = "W041"
@@ -53,6 +55,8 @@ CODES: dict[str, str] = {
     DECODING_REPLACED: "text decoded with replacement characters",
     DATABASE_ERROR: "database error",
     CONFIG_ERROR: "configuration error",
+    DATABASE_BUSY: "database busy: another wirewatch process is writing to it (wait, or pass --wait)",
+    CANNOT_LISTEN: "the API cannot listen on that address (port in use, or not allowed)",
     GOLD_FILE_MALFORMED: "gold file malformed",
     BAD_OPTION: "bad filter, sort or export option",
     NOT_AUTHORISED: "authentication required or token rejected",

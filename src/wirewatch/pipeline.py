@@ -38,6 +38,10 @@ class RunSummary:
     mentions: int = 0
     events_touched: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    not_coded: dict[str, int] = field(default_factory=dict)  # language -> articles stored but not coded
+    events_new: int = 0  # events created (or split off) by this run
+    events_changed: int = 0  # events revised, merged or removed by this run
+    stopped: bool = False  # asked to stop (a signal): what was read is stored, the rest resumes next time
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +52,9 @@ class RunSummary:
 
 
 ProblemHandler = Callable[[InputProblem], None]
+StageStart = Callable[[str, "int | None"], None]  # a stage begins: its name and how many items it has
+StopCheck = Callable[[], bool]  # True once the caller wants the run to stop (between articles)
+CODED_LANGUAGES = (None, "en")  # extraction reads English; an article of unknown language is tried
 
 
 class _Timer:
@@ -129,62 +136,125 @@ def store_documents(
     return new_ids
 
 
+def _stop_requested(summary: RunSummary, should_stop: StopCheck | None) -> bool:
+    if should_stop is not None and should_stop():
+        summary.stopped = True
+    return summary.stopped
+
+
+def _until_stopped(items: Iterable[Any], summary: RunSummary, should_stop: StopCheck | None) -> Iterator[Any]:
+    """The items, until the caller asks to stop (checked before each one)."""
+    for item in items:
+        if _stop_requested(summary, should_stop):
+            return
+        yield item
+
+
 def process_pending(store: Store, options: Options, summary: RunSummary,
                     *, on_stage: Callable[[str, int], None] | None = None,
-                    on_problem: ProblemHandler | None = None) -> None:  # fmt: skip
-    """Run dedup, extract and fuse over everything the database says is pending."""
-    from wirewatch.dedup import assign_stories
-    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
-    from wirewatch.fuse import fuse_pending
+                    on_problem: ProblemHandler | None = None, on_stage_start: StageStart | None = None,
+                    should_stop: StopCheck | None = None) -> None:  # fmt: skip
+    """Run dedup, extract and fuse over everything the database says is pending.
 
+    `on_stage_start(name, total)` announces each stage with its number of items; `should_stop`
+    is checked between articles: once it says stop, the rest stays pending for the next run."""
+    from wirewatch.dedup import assign_stories
+    from wirewatch.extract import EXTRACTOR_VERSION
+
+    if on_stage_start:
+        on_stage_start("dedup", store.count_articles(without_story=True))
     with _Timer(summary, "dedup"):
-        for batch in _batches(store.iter_articles(without_story=True), 1000):
+        for batch in _batches(
+            _until_stopped(store.iter_articles(without_story=True), summary, should_stop), 1000
+        ):
             if on_stage:
                 on_stage("dedup", len(batch))
             summary.stories_assigned += len(assign_stories(store, batch, options.dedup))
+    if summary.stopped:
+        return
 
+    if on_stage_start:
+        on_stage_start("extract", store.count_articles(needs_extraction=EXTRACTOR_VERSION))
     with _Timer(summary, "extract"):
-        for batch in _batches(store.iter_articles(needs_extraction=EXTRACTOR_VERSION), 100):
+        pending = _until_stopped(
+            store.iter_articles(needs_extraction=EXTRACTOR_VERSION), summary, should_stop
+        )
+        for batch in _batches(pending, 100):
             if on_stage:
                 on_stage("extract", len(batch))
             for article in batch:
-                try:
-                    mentions = (
-                        extract_mentions(article, options.extract) if article.language in (None, "en") else []
-                    )
-                except Exception as exc:  # a bug must not stop the run; the article is retried next run
-                    problem = InputProblem(
-                        article.source,
-                        errors.INTERNAL_ERROR,
-                        f"extraction failed: {type(exc).__name__}: {exc}",
-                    )
-                    _note_problem(summary, problem, [], on_problem)
-                    store.add_problems(summary.run_id, [problem])
-                    continue
-                mentions = [m for m in mentions if m.confidence >= options.extract.min_confidence]
-                for m in mentions:
-                    m.story_id = article.story_id
-                store.replace_mentions(article.article_id, mentions, EXTRACTOR_VERSION)
-                summary.articles_extracted += 1
-                summary.mentions += len(mentions)
+                _extract_one(store, options, summary, article, on_problem)
+    if summary.stopped:
+        return
+
+    if on_stage_start:
+        on_stage_start("fuse", store.count_pending_mentions())
+    _fuse(store, options, summary, on_stage)
+
+
+def _extract_one(
+    store: Store, options: Options, summary: RunSummary, article: Article, on_problem: ProblemHandler | None
+) -> None:
+    """One article's mentions, replacing what an older extractor stored; an article in a language
+    extraction does not read is stored with none and counted as not coded."""
+    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+
+    if article.language not in CODED_LANGUAGES:
+        language = str(article.language)
+        summary.not_coded[language] = summary.not_coded.get(language, 0) + 1
+        store.replace_mentions(article.article_id, [], EXTRACTOR_VERSION)
+        summary.articles_extracted += 1
+        return
+    try:
+        mentions = extract_mentions(article, options.extract)
+    except Exception as exc:  # a bug must not stop the run; the article is retried next run
+        problem = InputProblem(
+            article.source, errors.INTERNAL_ERROR, f"extraction failed: {type(exc).__name__}: {exc}"
+        )
+        _note_problem(summary, problem, [], on_problem)
+        store.add_problems(summary.run_id, [problem])
+        return
+    mentions = [m for m in mentions if m.confidence >= options.extract.min_confidence]
+    for m in mentions:
+        m.story_id = article.story_id
+    store.replace_mentions(article.article_id, mentions, EXTRACTOR_VERSION)
+    summary.articles_extracted += 1
+    summary.mentions += len(mentions)
+
+
+def _fuse(
+    store: Store, options: Options, summary: RunSummary, on_stage: Callable[[str, int], None] | None
+) -> None:
+    from wirewatch.fuse import fuse_pending
 
     with _Timer(summary, "fuse"):
-        if on_stage:
-            on_stage("fuse", 0)
         result = fuse_pending(store, options.fuse)
-        summary.events_touched += int(getattr(result, "events_touched", 0) or 0)
+        if on_stage:
+            on_stage("fuse", result.mentions_fused)
+        summary.events_touched += result.events_touched
+        summary.events_new += result.events_created + result.events_split
+        summary.events_changed += result.events_updated + result.events_merged + result.events_removed
 
 
 def run_documents(
     documents: Iterable[RawDocument | InputProblem], store: Store, options: Options,
     *, inputs: list[str] | None = None, on_problem: ProblemHandler | None = None,
     on_document: Callable[[], None] | None = None, on_stage: Callable[[str, int], None] | None = None,
+    on_stage_start: StageStart | None = None, should_stop: StopCheck | None = None,
 ) -> RunSummary:  # fmt: skip
-    """The whole pipeline over documents already read (the API and tests use this)."""
+    """The whole pipeline over documents already read (the API and tests use this).
+
+    `should_stop` is checked between documents and between articles in every stage: once it
+    says stop, what was read is stored and the rest is left pending for the next run."""
     summary = RunSummary(run_id=uuid.uuid4().hex[:16], inputs=list(inputs or []))
     store.start_run(summary.run_id, summary.inputs)
+    if on_stage_start:
+        on_stage_start("reading and cleaning", None)
+    documents = _until_stopped(documents, summary, should_stop)
     store_documents(documents, store, options, summary, on_problem=on_problem, on_document=on_document)
-    process_pending(store, options, summary, on_stage=on_stage, on_problem=on_problem)
+    if not summary.stopped:
+        process_pending(store, options, summary, on_stage=on_stage, on_problem=on_problem,
+                        on_stage_start=on_stage_start, should_stop=should_stop)  # fmt: skip
     store.finish_run(summary.run_id, summary.to_dict())
     return summary
 
@@ -192,7 +262,8 @@ def run_documents(
 def run_pipeline(
     inputs: list[str], store: Store, options: Options | None = None,
     *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
-    on_stage: Callable[[str, int], None] | None = None,
+    on_stage: Callable[[str, int], None] | None = None, on_stage_start: StageStart | None = None,
+    should_stop: StopCheck | None = None,
 ) -> RunSummary:  # fmt: skip
     """Read `inputs` (paths, folders, URLs, feeds, "-") and run every stage; returns counts."""
     from wirewatch.ingest import read_inputs
@@ -201,6 +272,7 @@ def run_pipeline(
     return run_documents(
         read_inputs(inputs, options.ingest), store, options, inputs=inputs,
         on_problem=on_problem, on_document=on_document, on_stage=on_stage,
+        on_stage_start=on_stage_start, should_stop=should_stop,
     )  # fmt: skip
 
 

@@ -280,9 +280,26 @@ class Event(EventFields):
     sources: list[EventSource] = field(default_factory=list)
     first_reported_at: str | None = None
     updated_at: str | None = None
+    # review (wirewatch.review): an analyst's verdict, the fields set by hand and what the sources
+    # say for each, why the event needs another look, and the fields its sources disagree on
+    review_status: str | None = None  # confirmed | rejected
+    hand_set: list[str] = field(default_factory=list)
+    machine_values: dict[str, Any] = field(default_factory=dict)
+    review_flags: list[str] = field(default_factory=list)
+    disputed_fields: list[str] = field(default_factory=list)
 
     _NESTED: ClassVar[dict[str, type[Record]]] = {"sources": EventSource}
     _KEY_ORDER: ClassVar[tuple[str, ...]] = (
         "event_id", *EVENT_FIELDS,
         "source_count", "independent_source_count", "sources", "first_reported_at", "updated_at",
+        "review_status", "hand_set", "machine_values", "review_flags", "disputed_fields",
     )  # fmt: skip
+
+    @property
+    def needs_review(self) -> bool:
+        """Flagged: the sources' view of a corrected field (or of a rejected event) has changed."""
+        return bool(self.review_flags)
+
+    @property
+    def disputed_count(self) -> int:
+        return len(self.disputed_fields)

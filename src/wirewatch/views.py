@@ -15,7 +15,7 @@ from wirewatch import errors
 from wirewatch.dedup import story_of
 from wirewatch.errors import WirewatchError
 from wirewatch.store import Store
-from wirewatch.store.event_filter import EventFilter
+from wirewatch.store.event_filter import REVIEW_STATES, EventFilter
 from wirewatch.store.events_query import count_events, event_history, event_records, find_event_ids
 
 # An ISO 8601 calendar date, alone or with a time (and a zone): the shapes a filter date may take.
@@ -53,7 +53,7 @@ def event_view(store: Store, event_id: str) -> dict[str, Any]:
     event = store.get_event(event_id)
     if event is None:
         raise WirewatchError(errors.NO_SUCH_RECORD, f"no event with id '{event_id}'")
-    return event.to_dict() | {"history": event_history(store, event_id)}
+    return event.to_dict() | {"history": event_history(store, event.event_id)}
 
 
 # -- pages ------------------------------------------------------------------------------------------
@@ -80,19 +80,23 @@ def event_filter(
     *, since: str | None = None, until: str | None = None, country: str | None = None,
     admin1: str | None = None, event_type: str | None = None, sub_event_type: str | None = None,
     actor: str | None = None, bbox: str | None = None, min_fatalities: int | None = None,
-    q: str | None = None, min_sources: int | None = None,
+    q: str | None = None, min_sources: int | None = None, review: str | None = None,
 ) -> EventFilter:  # fmt: skip
     """The filter for what a user typed, checked: a bad value is a W040 error naming it.
-    An empty value filters nothing, as if it were not given."""
-    if min_fatalities is not None and min_fatalities < 0:
-        raise WirewatchError(errors.BAD_OPTION, f"min_fatalities {min_fatalities}: expected 0 or more")
-    if min_sources is not None and min_sources < 0:
-        raise WirewatchError(errors.BAD_OPTION, f"min_sources {min_sources}: expected 0 or more")
+    An empty value filters nothing, as if it were not given (and rejected events stay out)."""
+    for name, value in (("min_fatalities", min_fatalities), ("min_sources", min_sources)):
+        if value is not None and value < 0:
+            raise WirewatchError(errors.BAD_OPTION, f"{name} {value}: expected 0 or more")
+    state = (_given(review) or "").strip().lower() or None
+    if state is not None and state not in REVIEW_STATES:
+        raise WirewatchError(
+            errors.BAD_OPTION, f"review '{review}': expected one of {', '.join(REVIEW_STATES)}"
+        )
     return EventFilter(
         since=filter_date(since, "since"), until=filter_date(until, "until"), country=_given(country),
         admin1=_given(admin1), event_type=_given(event_type), sub_event_type=_given(sub_event_type),
         actor=_given(actor), bbox=parse_bbox(bbox) if _given(bbox) else None,
-        min_fatalities=min_fatalities, q=_given(q), min_sources=min_sources,
+        min_fatalities=min_fatalities, q=_given(q), min_sources=min_sources, review=state,
     )  # fmt: skip
 
 

@@ -82,3 +82,21 @@ def test_serve_command_rejects_a_missing_database_in_one_line(tmp_path):
 
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "absent.db"), "--port", "0"])
     assert result.exit_code == 2 and "error W020" in result.output and "Traceback" not in result.output
+
+
+def test_serve_on_a_port_in_use_is_one_line_w023(tmp_path, populated):
+    import socket
+    import subprocess
+    import sys
+
+    populated(open_store(str(tmp_path / "busy.db"))).close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "wirewatch.cli", "serve", "--db", str(tmp_path / "busy.db"), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error W023: 127.0.0.1:{port}: cannot listen (Address already in use)"]

@@ -367,3 +367,26 @@ def test_copies_of_one_story_are_one_vote_when_sources_disagree(tmp_path, event_
     (event,) = _events(store)
     assert event.sub_event_type == "Air/drone strike" and event.independent_source_count == 3
     assert event.source_count == 5
+
+
+def test_in_a_city_of_millions_two_unattributed_killings_on_one_day_stay_two_events(
+    tmp_path, event_world, baghdad_fields
+):
+    """Same city, day and type say little where many killings happen a day: without a named actor
+    in common or much the same words, two stories' reports stay apart; a named actor joins them."""
+    store = _store(tmp_path)
+    world = event_world(store)
+    killing = dict(baghdad_fields, event_type="Violence against civilians", sub_event_type="Attack",
+                   actor1="Unidentified Armed Group (Iraq)", inter1=3, actor2="Civilians (Iraq)", inter2=7,
+                   fatalities=1)  # fmt: skip
+    world.article("k1", [dict(killing, sentence="A shopkeeper was shot dead outside his store in Baghdad.")],
+                  published_at="2024-02-08", story_id="sk1")  # fmt: skip
+    world.article("k2", [dict(killing, sentence="Gunmen killed a taxi driver at a fuel station in Baghdad.")],
+                  published_at="2024-02-08", story_id="sk2")  # fmt: skip
+    named = dict(killing, actor1="Kata'ib Hezbollah", inter1=3)
+    world.article("k3", [dict(named, sentence="Kata'ib Hezbollah gunmen shot a judge in Baghdad.")],
+                  published_at="2024-02-08", story_id="sk3")  # fmt: skip
+    world.article("k4", [dict(named, sentence="A judge was shot by Kata'ib Hezbollah in Baghdad.")],
+                  published_at="2024-02-08", story_id="sk4")  # fmt: skip
+    fuse_pending(store, FuseOptions(), now=NOW)
+    assert sorted(e.source_count for e in _events(store)) == [1, 1, 2]

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirewatch import __version__, errors
 from wirewatch.aggregate import facets_view, map_view, timeline_view
+from wirewatch.api.review import add_review_routes
 from wirewatch.config import Options
 from wirewatch.errors import WirewatchError
 from wirewatch.evidence import event_evidence, story_page_view
@@ -29,7 +30,9 @@ from wirewatch.views import DATE_PATTERN, article_view, event_filter, event_page
 from wirewatch.web import mount_dashboard
 
 # HTTP status of a library error by its code; any other code is a rejected article (422)
-STATUS_OF_CODE = {errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500}
+STATUS_OF_CODE = {
+    errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500, errors.DATABASE_BUSY: 503,
+}  # fmt: skip
 INGEST_SOURCE = "api:POST /articles"  # names a posted record in problems and in its article
 
 
@@ -112,10 +115,16 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         min_sources: Annotated[
             int | None, Query(ge=0, description="at least this many independent sources (stories)")
         ] = None,
+        review: Annotated[
+            str | None,
+            Query(
+                description="review state: all, unreviewed, confirmed, rejected, flagged (default: all but rejected)"
+            ),
+        ] = None,
     ) -> EventFilter:
         return event_filter(
             since=since, until=until, country=country, admin1=admin1, event_type=type, sub_event_type=sub_type,
-            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q, min_sources=min_sources,
+            actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q, min_sources=min_sources, review=review,
         )  # fmt: skip
 
     FilterDep = Annotated[EventFilter, Depends(query_filter)]
@@ -228,14 +237,16 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         with ingest_lock:
             return ingest_record(store, options, record, source=INGEST_SOURCE)
 
+    add_review_routes(app, store, options, FilterDep, Limit, _check_token)
     mount_dashboard(app, options.web)
     return app
 
 
-def _check_token(expected: str | None, header: str | None) -> None:
+def _check_token(expected: str | None, header: str | None, what: str = "ingest") -> None:
     if not expected:
+        setting = "ingest_token" if what == "ingest" else "review_token"
         raise ApiError(
-            403, errors.NOT_AUTHORISED, "ingest is disabled: set [api] ingest_token in the configuration"
+            403, errors.NOT_AUTHORISED, f"{what} is disabled: set [api] {setting} in the configuration"
         )
     if not header or not header.lower().startswith("bearer "):
         raise ApiError(401, errors.NOT_AUTHORISED, "missing bearer token (Authorization: Bearer TOKEN)")

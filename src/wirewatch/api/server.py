@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import webbrowser
 from collections.abc import Callable
 
+from wirewatch import errors
 from wirewatch.config import Options
+from wirewatch.errors import WirewatchError
 
 
 def dashboard_url(options: Options, *, host: str | None = None, port: int | None = None) -> str:
@@ -32,11 +35,26 @@ def serve(
     config = uvicorn.Config(app, host=host or options.api.host, port=port if port is not None else options.api.port,
                             log_level="warning")  # fmt: skip
     server = uvicorn.Server(config)
+    sock = listening_socket(config.host, config.port)  # a port in use is a one-line W023 here
     if announce:
         announce(f"dashboard: {url}  (API: {url}openapi.json; Ctrl-C stops the server)")
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
-    server.run()
+    server.run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port for the server, or a W023 error saying why it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except (OSError, OverflowError) as exc:
+        sock.close()
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise WirewatchError(errors.CANNOT_LISTEN, f"{host}:{port}: cannot listen ({why})") from None
+    return sock
 
 
 def _open_when_up(server: object, url: str) -> None:

@@ -22,7 +22,7 @@ ACLED_COLUMNS = (
 OUR_COLUMNS = (
     "event_id", "date_low", "date_high", "fatalities_low", "fatalities_high", "injuries", "modality",
     "confidence", "source_count", "independent_source_count", "first_reported_at", "updated_at",
-    "iso3", "geonameid", "source_urls",
+    "iso3", "geonameid", "source_urls", "review_status", "hand_set_fields",
 )  # fmt: skip
 COLUMNS = ACLED_COLUMNS + OUR_COLUMNS
 
@@ -71,6 +71,7 @@ _DERIVED: dict[str, Callable[[Event], Any]] = {
     "tags": lambda ev: None,
     "timestamp": _timestamp,
     "source_urls": lambda ev: _unique([s.url for s in ev.sources]),
+    "hand_set_fields": lambda ev: "; ".join(ev.hand_set) or None,  # set by an analyst (wirewatch.review)
 }
 
 

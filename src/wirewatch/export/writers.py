@@ -110,12 +110,13 @@ WRITERS = {"csv": write_csv, "jsonl": write_jsonl, "geojson": write_geojson, "pa
 
 
 def export_events(
-    store: Store, fmt: str, path: str | Path, flt: EventFilter | None = None, *, sort: str | None = None
-) -> ExportResult:
-    """Write the events matching `flt` to `path` ("-" for stdout) in format `fmt`."""
+    store: Store, fmt: str, path: str | Path, flt: EventFilter | None = None, *, sort: str | None = None,
+    limit: int | None = None,
+) -> ExportResult:  # fmt: skip
+    """Write the events matching `flt` (at most `limit`) to `path` ("-" for stdout) in format `fmt`."""
     if fmt not in WRITERS:
         raise WirewatchError(errors.BAD_OPTION, f"format '{fmt}': expected one of {', '.join(FORMATS)}")
-    events = find_events(store, flt, sort=sort or "event_date")
+    events = find_events(store, flt, sort=sort or "event_date", limit=limit)
     if str(path) == "-":
         import sys
 

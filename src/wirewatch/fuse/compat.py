@@ -109,6 +109,7 @@ class Features:
     iso3: str | None
     day_sure: bool  # its day is a given date, not one worked out from a weekday
     coarse: bool  # placed at a province or country, not a town: can contain another's place
+    country_only: bool  # placed at its country and nowhere more precise
 
 
 _UNNAMED = re.compile(r"^(?:Unidentified|Civilians|Protesters|Rioters)\b")
@@ -133,6 +134,7 @@ def features(m: EventMention) -> Features:
         fatalities=m.fatalities, words=tokens(m.sentence), story_id=m.story_id,
         placeless=not (m.location or m.admin1 or m.country), geonameid=m.geonameid, location=m.location, iso3=m.iso3,
         day_sure=_day_sure(m), coarse=m.geo_precision is None or m.geo_precision >= 3,
+        country_only=bool(m.country) and (not m.location or _norm(m.location) == _norm(m.country)),
     )  # fmt: skip
 
 
@@ -195,7 +197,7 @@ def _part_of_city(fa: Features, fb: Features, max_km: float) -> bool:
     from wirewatch.resolve.places import population_of  # only for the few pairs that get here
 
     small, big = sorted(population_of(f.geonameid, f.location, f.iso3) for f in (fa, fb))
-    return big >= _CITY_POPULATION and big >= _CITY_TO_PART * max(small, 1)
+    return big >= _CITY_POPULATION and big >= _CITY_TO_PART * max(small, 1) and small < _CITY_POPULATION
 
 
 def _day_sure(m: EventMention) -> bool:
@@ -250,6 +252,9 @@ def pair_score(a: EventMention | Features, b: EventMention | Features, options: 
     act = actor_match(fa, fb)
     if act is None:
         return None
+    similarity = jaccard(fa.words, fb.words)
+    if not (fa.story_id and fa.story_id == fb.story_id) and not _corroborated(fa, fb, act, similarity):
+        return None
     w = fusion_rules()["weights"]
     score = w["same_sub_event_type"] if t == "same" else w["same_family_only"]
     score += {"same": w["same_location"], "nested": w["nested_place"], "near": w["near_place"]}.get(p, 0.0)
@@ -257,8 +262,24 @@ def pair_score(a: EventMention | Features, b: EventMention | Features, options: 
     score += {2: w["both_actors_agree"], 1: w["one_actor_agrees"]}.get(act, 0.0)
     if fa.fatalities is not None and fa.fatalities == fb.fatalities:
         score += w["same_fatalities"]
-    score += options.text_similarity_weight * jaccard(fa.words, fb.words)
+    score += options.text_similarity_weight * similarity
     return round(score, 6)
+
+
+def _corroborated(fa: Features, fb: Features, act: int, similarity: float) -> bool:
+    """Where many killings and shoot-outs happen on one day (a city of millions, a whole country),
+    sharing the place, day and type says little: two reports must also name the same actor (on
+    either side) or tell it in much the same words."""
+    crowded = fusion_rules()["crowded"]
+    if act > 0 or fa.actors & fb.actors or fa.event_type not in crowded["event_types"]:
+        return True
+    if similarity >= crowded["text_similarity_at_least"]:
+        return True
+    if fa.country_only or fb.country_only:
+        return not (fa.country_only and fb.country_only)
+    from wirewatch.resolve.places import population_of  # only for the pairs that get here
+
+    return min(population_of(f.geonameid, f.location, f.iso3) for f in (fa, fb)) < crowded["population"]
 
 
 def threshold(a: EventMention, b: EventMention) -> float:

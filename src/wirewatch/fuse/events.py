@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,6 +30,15 @@ from wirewatch.fuse.compat import (
 )
 from wirewatch.fuse.fields import _FAR_FUTURE, changed_fields, fuse_fields, instant, mention_order_key
 from wirewatch.records import Event, EventMention, content_id
+from wirewatch.review.constraints import (
+    adopt_corrected,
+    constraint_mention_ids,
+    constraints_touching,
+    respect_constraints,
+)
+from wirewatch.review.corrections import Correction
+from wirewatch.review.overlay import overlay, review_changes
+from wirewatch.store import corrections as qc
 from wirewatch.store import fusion_queries as q
 from wirewatch.store.db import Store, now_iso
 
@@ -222,31 +231,55 @@ def new_event_id(first_mention_id: str, salt: int = 0) -> str:
     return content_id("event", first_mention_id, *([str(salt)] if salt else []))
 
 
-def fuse_pending(store: Store, options: FuseOptions | None = None, *, now: str | None = None) -> FuseResult:
+def fuse_pending(
+    store: Store, options: FuseOptions | None = None, *, now: str | None = None,
+    refuse: Iterable[str] = (), attribution: dict[str, Any] | None = None,
+) -> FuseResult:  # fmt: skip
     """Fuse every stored mention that has no event yet, revising the events it touches.
 
     `now` stamps updated_at and history rows (tests pass a fixed time for reproducible output).
-    Phases: read the neighbourhood, re-cluster it, decide which cluster inherits each old event,
-    fuse each cluster into an event with its history, retire events left with no mention, write.
+    `refuse` names events to fuse again though nothing about them is pending (after an analyst's
+    merge or split); `attribution` ({author, reason}) goes on the history rows of such a pass.
+    Phases: read the neighbourhood, re-cluster it, keep the analysts' merges and splits, decide
+    which cluster inherits each old event, fuse each cluster into an event with its history and
+    the analysts' corrections laid over it (wirewatch.review), retire events left with no
+    mention, write.
     """
     options = options or FuseOptions()
     now = now or now_iso()
     result = FuseResult()
     pending = q.pending_mentions(store)
-    stale = q.stale_event_ids(store)  # events a re-extraction took mentions from
+    stale = q.stale_event_ids(store) | set(refuse)  # events a re-extraction took mentions from, or named
     if not pending and not stale:
         return result
     result.mentions_fused = len(pending)
     hood = _neighbourhood(store, pending, stale, options)
+    constraints, hood = _with_constraints(store, hood, pending, stale, options)
     clusters = cluster_mentions(list(hood.working.values()), options, hood.meta)
-    fusion = _FusionPass(store, hood, clusters, now, result)
+    clusters = respect_constraints(clusters, constraints, lambda m: mention_order_key(m, hood.meta))
+    fusion = _FusionPass(store, hood, clusters, now, result, attribution)
     fusion.fuse_clusters()
     fusion.retire_orphans()
     save, delete, links, history = fusion.save, fusion.delete, fusion.links, fusion.history
-    q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history)
+    q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history,
+                   corrections_moved=fusion.moved)  # fmt: skip
     if result.events_touched:
         q.refresh_planner_stats(store)
     return result
+
+
+def _with_constraints(
+    store: Store, hood: _Neighbourhood, pending: list[EventMention], stale: set[str], options: FuseOptions
+) -> tuple[list[Correction], _Neighbourhood]:
+    """The analysts' merges and splits that name mentions of this pass, and the neighbourhood
+    widened to every event holding a mention they name (so a merge is kept whole)."""
+    touching = constraints_touching(qc.active_constraints(store), hood.working.values())
+    if not touching:
+        return [], hood
+    extra = qc.events_of_mentions(store, constraint_mention_ids(touching)) - hood.old_ids
+    if extra:
+        hood = _neighbourhood(store, pending, stale | extra, options)
+    return touching, hood
 
 
 @dataclass(slots=True)
@@ -328,9 +361,14 @@ class _FusionPass:
         clusters: list[list[EventMention]],
         now: str,
         result: FuseResult,
+        attribution: dict[str, Any] | None = None,
     ) -> None:
         self.hood, self.clusters, self.now, self.result = hood, clusters, now, result
+        self.attribution = attribution or {}
+        self.corrections = qc.corrections_of_events(store, hood.old_ids)  # laid over each event fused
+        self.moved: dict[str, str] = {}  # corrected events merged away -> the event that absorbed them
         self.inherit = _inheritance(hood, clusters)
+        adopt_corrected(self.inherit.heir, hood.old_events, clusters, set(self.corrections))
         heir, old_ids = self.inherit.heir, hood.old_ids
         fresh_firsts = [cl[0].mention_id for ci, cl in enumerate(clusters) if ci not in heir.values()]
         self.taken = q.existing_event_ids(store, [new_event_id(f) for f in fresh_firsts]) | set(old_ids)
@@ -344,7 +382,9 @@ class _FusionPass:
     def record(self, event_id: str, action: str, cause: str | None, changes: dict[str, Any]) -> None:
         self.revisions[event_id] = self.revisions.get(event_id, 0) + 1
         self.history.append({"event_id": event_id, "revision": self.revisions[event_id], "at": self.now,
-                             "cause_article_id": cause, "action": action, "changes": changes})  # fmt: skip
+                             "cause_article_id": cause, "action": action, "changes": changes,
+                             "author": self.attribution.get("author"),
+                             "reason": self.attribution.get("reason")})  # fmt: skip
 
     def _age(self, event_id: str) -> tuple[Any, str]:
         ev = self.hood.old_events.get(event_id)
@@ -361,8 +401,9 @@ class _FusionPass:
         event_id = inherited[0] if inherited else self._new_id(cluster[0].mention_id)
         self.taken.add(event_id)
         new = fuse_fields(event_id, cluster, self.hood.meta)
+        new = overlay(new, [c for old_id in inherited for c in self.corrections.get(old_id, [])])
         old = self.hood.old_events.get(event_id) if inherited else None
-        changes = changed_fields(old, new)
+        changes = changed_fields(old, new) | review_changes(old, new)
         if old is None:
             self._record_new(ci, cluster, event_id, cause, changes)
         else:
@@ -371,6 +412,8 @@ class _FusionPass:
                 new.updated_at = old.updated_at
         if old is None or changes:
             new.updated_at = self.now
+            self.save.append(new)
+        elif old.disputed_fields != new.disputed_fields:  # review bookkeeping: saved, not history
             self.save.append(new)
         for m in cluster:
             if m.event_id != event_id:
@@ -413,6 +456,8 @@ class _FusionPass:
             for o in absorbed:
                 self.record(o, "merged", cause, {"merged_into": [o, event_id]})
                 self.delete.add(o)
+                if o in self.corrections:
+                    self.moved[o] = event_id
                 self.result.events_merged += 1
             self.record(event_id, "merged", cause, changes)
             self.result.events_updated += 1

@@ -40,6 +40,14 @@ class Fetched:
     content_type: str | None
     body: bytes
     fetched_at: str
+    # the validators a conditional GET sends back next time (If-None-Match, If-Modified-Since)
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """A conditional GET answered 304: nothing new since the validators were given."""
+        return self.status == 304
 
 
 @dataclass
@@ -69,7 +77,9 @@ class Fetcher:
             self._client = None
 
     # --- one request with retries --------------------------------------------------------
-    def _request(self, url: str, source: str, cap: int) -> tuple[httpx.Response, bytes] | InputProblem:
+    def _request(
+        self, url: str, source: str, cap: int, headers: dict[str, str] | None = None
+    ) -> tuple[httpx.Response, bytes] | InputProblem:
         """GET with retries; the body is read up to `cap` bytes (W005 beyond)."""
         attempts = self.options.retries + 1
         delay = self.options.backoff_s
@@ -79,7 +89,7 @@ class Fetcher:
                 self.sleep(delay)
                 delay *= 2
             try:
-                with self.client.stream("GET", url) as response:
+                with self.client.stream("GET", url, headers=headers) as response:
                     if response.status_code in RETRY_STATUSES:
                         problem = InputProblem(
                             source,
@@ -178,8 +188,21 @@ class Fetcher:
         return None
 
     # --- the public call -----------------------------------------------------------------
-    def fetch(self, url: str, source: str | None = None) -> Fetched | InputProblem:
-        """Fetch one page (following redirects), or say why not. Never raises."""
+    def fetch(
+        self,
+        url: str,
+        source: str | None = None,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Fetched | InputProblem:
+        """Fetch one page (following redirects), or say why not. Never raises.
+
+        With `etag` or `last_modified` (from an earlier Fetched) the GET is conditional: a server
+        with nothing new answers 304, a Fetched with `not_modified` and no body."""
+        conditional = {"If-None-Match": etag} if etag else {}
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
         source = source or url
         current = url
         for _ in range(MAX_REDIRECTS + 1):
@@ -201,7 +224,7 @@ class Fetcher:
                 return InputProblem(source, blocked.code, blocked.message)
             self._wait_for_crawl_delay(current)
             try:
-                result = self._request(current, source, self.options.max_bytes)
+                result = self._request(current, source, self.options.max_bytes, conditional or None)
             except ValueError as exc:  # httpx.InvalidURL and friends
                 return InputProblem(source, errors.FETCH_FAILED, f"bad URL ({exc})")
             if isinstance(result, InputProblem):
@@ -210,7 +233,7 @@ class Fetcher:
             if response.is_redirect and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
                 continue
-            if not 200 <= response.status_code < 300:
+            if not 200 <= response.status_code < 300 and not (conditional and response.status_code == 304):
                 return InputProblem(
                     source, errors.FETCH_FAILED, f"HTTP {response.status_code} {response.reason_phrase}"
                 )
@@ -220,6 +243,8 @@ class Fetcher:
                 content_type=response.headers.get("Content-Type"),
                 body=body,
                 fetched_at=now_iso(),
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
             )
         return InputProblem(source, errors.FETCH_FAILED, f"more than {MAX_REDIRECTS} redirects")
 

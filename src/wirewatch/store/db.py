@@ -80,41 +80,93 @@ class Store:
         self.db = db
         self.url = database_url(db)
         self.dialect = "postgresql" if self.url.startswith("postgresql") else "sqlite"
-        if self.dialect == "sqlite" and not create:
-            path = self.url.removeprefix("sqlite:///")
-            if path not in ("", ":memory:") and not Path(path).exists():
-                raise WirewatchError(
-                    errors.DATABASE_ERROR, f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
-                )
+        if self.dialect == "sqlite":
+            _check_sqlite_path(db, self.url.removeprefix("sqlite:///"), create=create)
         try:
-            self.engine = sa.create_engine(self.url, future=True)
+            # SQLite: wait for another process's write (a migration, a run's commit) as long as a
+            # migration may take on a loaded machine, rather than pysqlite's 5 seconds
+            connect_args = {"timeout": 60} if self.dialect == "sqlite" else {}
+            self.engine = sa.create_engine(self.url, future=True, connect_args=connect_args)
             if self.dialect == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self._check_is_ours()
             self.migrate()
-        except sa.exc.OperationalError as exc:
-            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot open database ({exc.orig})") from None
         except sa.exc.ArgumentError as exc:
+            raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
+        except sa.exc.DBAPIError as exc:  # not a database, unreachable server, bad credentials, ...
+            raise WirewatchError(
+                errors.DATABASE_ERROR, f"{db}: cannot open database ({_one_line(exc.orig)})"
+            ) from None
+        except sa.exc.NoSuchModuleError as exc:
             raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database path or URL ({exc})") from None
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("meta"):
-                return 0
-            row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
-            return int(row[0]) if row else 0
+            return _schema_version(conn)
+
+    def _check_is_ours(self) -> None:
+        """Refuse a database that holds another program's tables (no wirewatch schema), or one made
+        by a newer wirewatch, before migrating anything into it."""
+        with self.engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+        version = self.schema_version() if "meta" in tables else 0
+        if version == 0 and tables - set(s.metadata.tables):
+            raise WirewatchError(
+                errors.DATABASE_ERROR,
+                f"{self.db}: not a wirewatch database (it holds other tables: {', '.join(sorted(tables)[:3])})",
+            )
+        if version > s.SCHEMA_VERSION:
+            raise WirewatchError(
+                errors.DATABASE_ERROR,
+                f"{self.db}: made by a newer wirewatch (schema {version}; this one knows up to {s.SCHEMA_VERSION})",
+            )
 
     def migrate(self) -> int:
-        """Apply every migration newer than the database; returns the version reached."""
-        current = self.schema_version()
+        """Apply every migration the database has not had; returns the version reached.
+
+        Migrations are applied by number, each once: a database keeps the list it has had (a
+        migration merged after a higher-numbered one is applied too, see `_applied`). Two
+        processes opening a new or older database at once must not both migrate it: each
+        migration runs under a lock (SQLite: one IMMEDIATE transaction for all of them, DDL
+        included; PostgreSQL: a transaction-level advisory lock), and what was applied is read
+        again under that lock, so the second finds the work done."""
+        with self.engine.connect() as conn:
+            if not _pending(conn):
+                return _schema_version(conn)
+        if self.dialect == "sqlite":
+            return self._migrate_sqlite()
         for version, _desc, fn in s.MIGRATIONS:
-            if version <= current:
-                continue
             with self.engine.begin() as conn:
-                fn(conn)
-                self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(version)})
-            current = version
-        return current
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+                if version in dict(_pending(conn)):
+                    self._apply(conn, version, fn)
+        return self.schema_version()
+
+    def _migrate_sqlite(self) -> int:
+        # pysqlite commits DDL on its own; in autocommit mode with an explicit BEGIN IMMEDIATE the
+        # whole migration is one transaction that holds the write lock (others wait, then re-read)
+        private = ":memory:" in self.url or self.url == "sqlite://"  # no one else can open it
+        engine = self.engine if private else sa.create_engine(
+            self.url, connect_args={"isolation_level": None, "timeout": 120}
+        )  # fmt: skip
+        if not private:
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        try:
+            with engine.begin() as conn:
+                for version, fn in _pending(conn):
+                    self._apply(conn, version, fn)
+                return _schema_version(conn)
+        finally:
+            if not private:
+                engine.dispose()
+
+    def _apply(self, conn: sa.Connection, version: int, fn: Any) -> None:
+        applied = sorted(_applied(conn) | {version})
+        fn(conn)
+        self._upsert(conn, s.meta, ["key"], {"key": "schema_version", "value": str(max(applied))})
+        self._upsert(conn, s.meta, ["key"], {"key": APPLIED_KEY, "value": json.dumps(applied)})
 
     def _insert(self, table: sa.Table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
@@ -281,6 +333,30 @@ class Store:
             for row in conn.execute(q):
                 yield Article.from_dict(row[0])
 
+    def count_articles(self, *, without_story: bool = False, needs_extraction: str | None = None) -> int:
+        """How many articles `iter_articles` would give with the same arguments (progress totals)."""
+        q = sa.select(sa.func.count()).select_from(s.articles)
+        if without_story:
+            q = q.where(s.articles.c.story_id.is_(None))
+        if needs_extraction is not None:
+            col = s.articles.c.extracted_with
+            q = q.where(sa.or_(col.is_(None), col != needs_extraction))
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def count_pending_mentions(self) -> int:
+        """Mentions no event holds yet: what the next fusion pass fuses."""
+        q = sa.select(sa.func.count()).select_from(s.mentions).where(s.mentions.c.event_id.is_(None))
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def forget_extraction(self) -> int:
+        """Mark every article for extraction again (after a change of dictionaries or rules); the
+        next run re-extracts them all and fusion revises their events. Returns the article count."""
+        with self.engine.begin() as conn:
+            result = conn.execute(s.articles.update().values(extracted_with=None))
+        return max(result.rowcount or 0, 0)
+
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:
             return int(
@@ -390,7 +466,12 @@ class Store:
                 yield EventMention.from_dict(row[0])
 
     # -- events ---------------------------------------------------------------------------------------
-    _EVENT_COLUMNS = tuple(c for c in _record_columns(s.events, Event) if c != "event_id")
+    # the record's own columns, then the review columns derived from it (Event properties)
+    _EVENT_COLUMNS = (
+        *(c for c in _record_columns(s.events, Event) if c != "event_id"),
+        "needs_review",
+        "disputed_count",
+    )
 
     def save_events(self, events: Iterable[Event]) -> None:
         with self.engine.begin() as conn:
@@ -406,9 +487,26 @@ class Store:
                 conn.execute(s.events.delete().where(s.events.c.event_id.in_(ids)))
 
     def get_event(self, event_id: str) -> Event | None:
+        """An event by its id, or by a unique prefix of it (4 characters at least)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(s.events.c.data).where(s.events.c.event_id == event_id)).first()
+            if row is None and len(event_id) >= 4 and event_id.isalnum():  # no LIKE wildcards
+                rows = conn.execute(
+                    sa.select(s.events.c.data).where(s.events.c.event_id.like(event_id + "%")).limit(2)
+                ).all()
+                row = rows[0] if len(rows) == 1 else None
         return Event.from_dict(row[0]) if row else None
+
+    def get_story_by_prefix(self, story_id: str) -> Story | None:
+        """A story by its id, or by a unique prefix of it (4 characters at least)."""
+        story = self.get_story(story_id)
+        if story is None and len(story_id) >= 4 and story_id.isalnum():  # no LIKE wildcards
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(s.stories.c.data).where(s.stories.c.story_id.like(story_id + "%")).limit(2)
+                ).all()
+            story = Story.from_dict(rows[0][0]) if len(rows) == 1 else None
+        return story
 
     def iter_events(self, *, limit: int | None = None, offset: int = 0) -> Iterator[Event]:
         q = sa.select(s.events.c.data).order_by(s.events.c.event_date, s.events.c.event_id)
@@ -422,6 +520,65 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+MIGRATION_LOCK_KEY = 0x5757_6D69_6772_6174  # PostgreSQL advisory lock key while migrating ("WWmigrat")
+
+
+APPLIED_KEY = "migrations_applied"  # meta row: the migrations a database has had (JSON list)
+
+
+def _applied(conn: sa.Connection) -> set[int]:
+    """The migrations a database has had: its list, or, for a database from before the list was
+    kept, every one up to its version save those that landed after a higher-numbered one and whose
+    work it lacks (`schema.LATE_MIGRATIONS`)."""
+    if not sa.inspect(conn).has_table("meta"):
+        return set()
+    row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == APPLIED_KEY)).first()
+    if row:
+        return set(json.loads(row[0]))
+    current = _schema_version(conn)
+    done = {version for version, _desc, _fn in s.MIGRATIONS if version <= current}
+    return {v for v in done if v not in s.LATE_MIGRATIONS or s.LATE_MIGRATIONS[v](conn)}
+
+
+def _pending(conn: sa.Connection) -> list[tuple[int, Any]]:
+    applied = _applied(conn)
+    return [(version, fn) for version, _desc, fn in s.MIGRATIONS if version not in applied]
+
+
+def _schema_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("meta"):
+        return 0
+    row = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def _one_line(exc: BaseException | None) -> str:
+    """A driver's message on one line (PostgreSQL's carry hints on further lines)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _check_sqlite_path(db: str, path: str, *, create: bool) -> None:
+    """A SQLite path that cannot be a database: missing (when reading), a folder, not SQLite."""
+    if path in ("", ":memory:"):
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise WirewatchError(errors.DATABASE_ERROR, f"{db}: is a folder, not a database file")
+    if not target.exists():
+        if not create:
+            raise WirewatchError(
+                errors.DATABASE_ERROR, f"{db}: no such database (run `wirewatch run ... --db {db}` first)"
+            )
+        return
+    try:
+        with target.open("rb") as stream:
+            head = stream.read(16)
+    except OSError as exc:
+        raise WirewatchError(errors.DATABASE_ERROR, f"{db}: cannot read ({exc.strerror})") from None
+    if head and head != b"SQLite format 3\x00":
+        raise WirewatchError(errors.DATABASE_ERROR, f"{db}: not a database (not a SQLite file)")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

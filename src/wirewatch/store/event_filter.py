@@ -40,11 +40,14 @@ class EventFilter:
     min_fatalities: int | None = None
     q: str | None = None  # substring of notes, location, actors
     min_sources: int | None = None  # at least this many independent sources (stories)
+    review: str | None = None  # None: all but rejected events; else one of REVIEW_STATES
 
     def clauses(self, columns: Any = None) -> list[Any]:
         """WHERE clauses on the events table, or on `columns` named as its are (`mention_columns()`)."""
         c = s.events.c if columns is None else columns
-        out: list[Any] = []
+        out: list[Any] = self._review_clauses(c)
+        if self.min_sources is not None:
+            out.append(c.independent_source_count >= self.min_sources)
         if self.since:
             out.append(c.event_date >= self.since)
         if self.until:
@@ -91,16 +94,38 @@ class EventFilter:
             )
         return out
 
+    def _review_clauses(self, c: Any) -> list[Any]:
+        """An analyst's verdicts: rejected events ("not an event") are left out unless asked for."""
+        if self.review == "all":
+            return []
+        if self.review in ("confirmed", "rejected"):
+            return [c.review_status == self.review]
+        if self.review == "flagged":
+            return [c.needs_review.is_(True)]
+        not_rejected = sa.or_(c.review_status.is_(None), c.review_status != "rejected")
+        if self.review == "unreviewed":
+            return [c.review_status.is_(None)]
+        return [not_rejected]
+
+
+# what --review / ?review= accepts (no value: every event but the rejected ones)
+REVIEW_STATES = ("all", "unreviewed", "confirmed", "rejected", "flagged")
+
 
 def mention_columns() -> SimpleNamespace:
     """A mention's filtered fields under the events table's column names: the mentions table's
     own columns where it has them, the rest read from its stored record."""
     m = s.mentions.c
     text = {name: m.data[name].as_string() for name in _MENTION_TEXT_FIELDS}
+    # what a mention's event says of its review state (None: no event yet)
+    of_event = {
+        name: sa.select(s.events.c[name]).where(s.events.c.event_id == m.event_id).scalar_subquery()
+        for name in ("review_status", "needs_review")
+    }
     return SimpleNamespace(
         event_date=m.event_date, country=m.country, event_type=m.event_type, **text,
         longitude=m.data["longitude"].as_float(), latitude=m.data["latitude"].as_float(),
-        fatalities=m.data["fatalities"].as_integer(),
+        fatalities=m.data["fatalities"].as_integer(), **of_event,
         independent_source_count=sa.literal(1),  # a mention is one article's report
     )  # fmt: skip
 

@@ -124,7 +124,9 @@ def event_stats(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
 
 def event_history(store: Store, event_id: str) -> list[dict[str, Any]]:
     h = s.event_history.c
-    q = sa.select(h.revision, h.at, h.cause_article_id, h.action, h.changes).where(h.event_id == event_id)
+    q = sa.select(h.revision, h.at, h.cause_article_id, h.action, h.changes, h.author, h.reason).where(
+        h.event_id == event_id
+    )
     with store.engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q.order_by(h.revision, h.id))]
     return rows

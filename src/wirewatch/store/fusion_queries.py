@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
+from wirewatch.store.corrections import move_corrections
 from wirewatch.store.db import Store, _jsonable
 from wirewatch.store.db import chunks as _chunks
 
@@ -169,10 +170,14 @@ def existing_event_ids(store: Store, event_ids: Iterable[str]) -> set[str]:
 def write_fusion(
     store: Store, *, save: Sequence[Event], delete: Sequence[str],
     mention_events: dict[str, tuple[EventMention, str]], history: Sequence[dict[str, Any]],
+    corrections_moved: dict[str, str] | None = None,
 ) -> None:  # fmt: skip
-    """Apply one fusion pass in one transaction: events, mention links, history."""
+    """Apply one fusion pass in one transaction: events, mention links, history, and the analysts'
+    corrections of events merged away moved to the event that absorbed them."""
     columns = Store._EVENT_COLUMNS
     with store.engine.begin() as conn:
+        if corrections_moved:
+            move_corrections(conn, corrections_moved)
         if delete:
             for chunk in _chunks(sorted(delete)):
                 conn.execute(s.events.delete().where(s.events.c.event_id.in_(list(chunk))))

@@ -117,6 +117,10 @@ events = sa.Table(
     sa.Column("first_reported_at", sa.String(40)),
     sa.Column("updated_at", sa.String(40)),
     sa.Column("notes", sa.Text),
+    # review state (migration 8): confirmed | rejected | None, flagged for a look, fields sources dispute
+    sa.Column("review_status", sa.String(16)),
+    sa.Column("needs_review", sa.Boolean),
+    sa.Column("disputed_count", sa.Integer),
     sa.Column("data", sa.JSON, nullable=False),  # the whole Event record
 )  # fmt: skip
 
@@ -129,6 +133,38 @@ event_history = sa.Table(
     sa.Column("cause_article_id", sa.String(32)),
     sa.Column("action", sa.String(32), nullable=False),  # created|updated|merged|split|removed
     sa.Column("changes", sa.JSON, nullable=False),  # {field: [old, new]}
+    sa.Column("author", sa.Text),  # who made a correction (migration 8); None for the machine
+    sa.Column("reason", sa.Text),
+)  # fmt: skip
+
+# Analysts' corrections (migration 8): each with who, when and why; `data` is the whole record.
+corrections = sa.Table(
+    "corrections", metadata,
+    sa.Column("correction_id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(32), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),  # set|reject|confirm|merge|split
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),  # False once withdrawn
+    sa.Column("data", sa.JSON, nullable=False),
+)  # fmt: skip
+
+# What `wirewatch watch` remembers between polls (migration 8): each source's validators and last
+# poll, and the items (feed links, files) it has read.
+watch_sources = sa.Table(
+    "watch_sources", metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("polled_at", sa.String(40)),
+    sa.Column("status", sa.Text),
+)  # fmt: skip
+
+watch_seen = sa.Table(
+    "watch_seen", metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("item", sa.Text, primary_key=True),
+    sa.Column("signature", sa.Text),  # a file's size and mtime: a changed file is read again
+    sa.Column("seen_at", sa.String(40), nullable=False),
 )  # fmt: skip
 
 
@@ -208,6 +244,56 @@ def _event_country_date_index_v7(conn: sa.Connection) -> None:
     ))  # fmt: skip
 
 
+def _add_missing_columns(conn: sa.Connection, table: sa.Table, names: list[str]) -> None:
+    """ALTER TABLE ADD COLUMN for each of `names` the table lacks (a database made by
+    `_create_v1` from today's metadata already has them)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+
+
+def _backfill_disputed(conn: sa.Connection) -> None:
+    """Events fused before migration 8: the fields their sources disagree on, for the review queue."""
+    from wirewatch.records import Event
+    from wirewatch.review.overlay import disputed_fields
+
+    ids = [r[0] for r in conn.execute(sa.select(events.c.event_id).where(events.c.disputed_count.is_(None)))]
+    for start in range(0, len(ids), 500):  # a chunk of records in memory at a time
+        chunk = ids[start : start + 500]
+        for event_id, data in conn.execute(
+            sa.select(events.c.event_id, events.c.data).where(events.c.event_id.in_(chunk))
+        ).all():
+            event = Event.from_dict(dict(data))
+            event.disputed_fields = disputed_fields(event)
+            conn.execute(
+                events.update()
+                .where(events.c.event_id == event_id)
+                .values(disputed_count=len(event.disputed_fields), needs_review=False, data=event.to_dict())
+            )
+
+
+def _review_and_watch_v8(conn: sa.Connection) -> None:
+    # corrections and the watch state are new tables; events carry their review state in columns
+    # the filters and the review queue read, history rows say who made a correction and why
+    metadata.create_all(conn, tables=[corrections, watch_sources, watch_seen], checkfirst=True)
+    _add_missing_columns(conn, events, ["review_status", "needs_review", "disputed_count"])
+    _add_missing_columns(conn, event_history, ["author", "reason"])
+    conn.execute(
+        sa.text("CREATE INDEX IF NOT EXISTS ix_events_review ON events (needs_review, review_status)")
+    )
+    _backfill_disputed(conn)
+    # the covering index answers counts of the default listing (rejected events left out) alone
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_events_cover"))
+    conn.execute(sa.text(
+        "CREATE INDEX ix_events_cover ON events (event_date, event_id, fatalities, country, iso3, admin1, "
+        "event_type, sub_event_type, actor1, actor2, latitude, longitude, location, notes, review_status, "
+        "independent_source_count)"
+    ))  # fmt: skip
+
+
 def _dashboard_indexes_v10(conn: sa.Connection) -> None:
     # the dashboard's aggregates answered from narrow indexes, without reading or sorting the rows:
     # map grid cells (longitude first: it also serves the map's view box), events per day by type,
@@ -230,7 +316,14 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (5, "mention index by event and article", _mention_event_article_index_v5),
     (6, "event indexes for type with toll, and map boxes", _event_type_toll_and_box_indexes_v6),
     (7, "event index for a country's newest events", _event_country_date_index_v7),
+    (8, "review state of events, corrections, watch state", _review_and_watch_v8),
     (10, "event indexes for the dashboard's map, timeline and filter values", _dashboard_indexes_v10),
 ]
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
+
+# Migrations merged after a higher-numbered one had reached users, each with how to tell whether a
+# database (from before databases kept the list of their migrations) has had it.
+LATE_MIGRATIONS: dict[int, Callable[[sa.Connection], bool]] = {
+    8: lambda conn: sa.inspect(conn).has_table("corrections"),
+}

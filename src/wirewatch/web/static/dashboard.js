@@ -4,7 +4,7 @@ import { announce, el, fmt, getJSON, placeLine, recordLink, showProblem, typeCol
 import { EventMap } from "./map.js";
 import { Timeline } from "./timeline.js";
 
-export const FILTER_KEYS = ["since", "until", "country", "admin1", "type", "sub_type", "actor", "min_fatalities", "min_sources", "q"];
+export const FILTER_KEYS = ["since", "until", "country", "admin1", "type", "sub_type", "actor", "min_fatalities", "min_sources", "q", "review"];
 const VIEW_KEYS = ["sort", "offset", "z", "lat", "lon"];
 const PAGE_SIZE = 50;
 const DEFAULT_SORT = "-event_date";

@@ -1,6 +1,7 @@
 // The record pages: an event with the evidence for each field, an article with its highlighted
 // spans, a story with its copies. Every piece of text from the data goes in as a text node.
 import { el, fmt, getJSON, outsideLink, placeLine, recordLink, typeColour } from "./api.js";
+import { reviewPanel } from "./review.js";
 
 // the event fields shown together, by the kind of words that support them
 const GROUPS = [
@@ -75,6 +76,7 @@ export async function eventPage(id, root) {
       fact("Updated", ev.updated_at || "–"),
       fact("Event id", ev.event_id),
     ),
+    section("Review", reviewPanel(ev, () => eventPage(id, root))),
     section("Fields and their evidence", evidenceTable(ev)),
     section("Fatalities by source", tollTable(ev.fatalities_by_source)),
     section("Sources by story", storyList(ev.stories)),
@@ -151,7 +153,8 @@ function historyTable(history) {
       el("td", { class: "num" }, String(h.revision)),
       el("td", {}, h.at),
       el("td", {}, h.action),
-      el("td", {}, h.cause_article_id ? recordLink("article", h.cause_article_id) : "–"),
+      el("td", {}, h.cause_article_id ? recordLink("article", h.cause_article_id)
+        : h.author ? `${h.author}${h.reason ? `: ${h.reason}` : ""}` : "–"),
       el("td", {}, el("ul", { class: "changes" }, Object.entries(h.changes || {}).map(([field, change]) =>
         el("li", {}, el("code", {}, field), `: ${fmt.value(Array.isArray(change) ? change[0] : null)} → ${fmt.value(Array.isArray(change) ? change[1] : change)}`))))))));
 }
