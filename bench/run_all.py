@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
-    "clean_quality", "dedup_bench", "pipeline_bench", "extract_speed", "fusion_bench",
+    "clean_quality", "dedup_bench", "pipeline_bench", "extract_speed", "real_news_speed", "fusion_bench",
     "ucdp_syria", "gazetteer_compare", "api_latency", "dashboard_latency", "spark_bench",
 ]  # fmt: skip
 

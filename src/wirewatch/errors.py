@@ -30,6 +30,7 @@ DATABASE_ERROR = "W020"
 CONFIG_ERROR = "W021"
 DATABASE_BUSY = "W022"
 CANNOT_LISTEN = "W023"
+CACHE_REBUILT = "W024"
 GOLD_FILE_MALFORMED = "W030"
 BAD_OPTION = "W040"
 NOT_AUTHORISED = "W041"
@@ -57,6 +58,7 @@ CODES: dict[str, str] = {
     CONFIG_ERROR: "configuration error",
     DATABASE_BUSY: "database busy: another wirewatch process is writing to it (wait, or pass --wait)",
     CANNOT_LISTEN: "the API cannot listen on that address (port in use, or not allowed)",
+    CACHE_REBUILT: "a built-once cache file was unreadable and was rebuilt",
     GOLD_FILE_MALFORMED: "gold file malformed",
     BAD_OPTION: "bad filter, sort or export option",
     NOT_AUTHORISED: "authentication required or token rejected",

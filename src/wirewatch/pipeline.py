@@ -182,8 +182,10 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         for batch in _batches(pending, 100):
             if on_stage:
                 on_stage("extract", len(batch))
+            results = _extract_batch(batch, options)
             for article in batch:
-                _extract_one(store, options, summary, article, on_problem)
+                extracted = results.get(article.article_id, [])
+                _extract_one(store, options, summary, article, on_problem, extracted)
     if summary.stopped:
         return
 
@@ -192,12 +194,32 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
     _fuse(store, options, summary, on_stage)
 
 
+def _extract_batch(batch: list[Article], options: Options) -> dict[str, list | Exception]:
+    """Mentions (or the exception extracting them raised) of each article of a batch in a coded
+    language, the model run once over the whole batch's sentences; article by article if that fails."""
+    from wirewatch.extract.mentions import extract_many, extract_mentions
+
+    coded = [a for a in batch if a.language in CODED_LANGUAGES]
+    try:
+        return dict(zip([a.article_id for a in coded], extract_many(coded, options.extract), strict=True))
+    except Exception:  # the model failed on the batch: find which article makes it fail
+        results: dict[str, list | Exception] = {}
+        for article in coded:
+            try:
+                results[article.article_id] = extract_mentions(article, options.extract)
+            except Exception as exc:
+                results[article.article_id] = exc
+        return results
+
+
 def _extract_one(
-    store: Store, options: Options, summary: RunSummary, article: Article, on_problem: ProblemHandler | None
-) -> None:
-    """One article's mentions, replacing what an older extractor stored; an article in a language
-    extraction does not read is stored with none and counted as not coded."""
-    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+    store: Store, options: Options, summary: RunSummary, article: Article, on_problem: ProblemHandler | None,
+    extracted: list | Exception,
+) -> None:  # fmt: skip
+    """One article's mentions (`extracted` by _extract_batch), replacing what an older extractor
+    stored; an article in a language extraction does not read is stored with none and counted as
+    not coded."""
+    from wirewatch.extract import EXTRACTOR_VERSION
 
     if article.language not in CODED_LANGUAGES:
         language = str(article.language)
@@ -206,7 +228,9 @@ def _extract_one(
         summary.articles_extracted += 1
         return
     try:
-        mentions = extract_mentions(article, options.extract)
+        if isinstance(extracted, Exception):
+            raise extracted
+        mentions = extracted
     except Exception as exc:  # a bug must not stop the run; the article is retried next run
         problem = InputProblem(
             article.source, errors.INTERNAL_ERROR, f"extraction failed: {type(exc).__name__}: {exc}"

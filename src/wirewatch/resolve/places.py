@@ -25,9 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from wirewatch.resolve.actor_dictionary import is_named_group, on_reload
 from wirewatch.resolve.countries import country_name_forms, country_table, is_place_form
+from wirewatch.resolve.gazetteer_cache import cached_file, fingerprint, package_bytes
+from wirewatch.resolve.gazetteer_index import StoredGazetteer, write_index
 
 __all__ = [
     "Place",
@@ -269,9 +272,30 @@ class _Gazetteer:
         return index
 
 
+def _gazetteer_key() -> str:
+    """What the gazetteer's index is built from: its data files and the code that builds it."""
+    data = package_bytes(
+        "wirewatch.resolve.data", "gazetteer.tsv.gz", "regions.json", "place_words.json", "country_names.json"
+    )
+    code = package_bytes("wirewatch.resolve", "places.py", "countries.py", "gazetteer_index.py")
+    return fingerprint([*data, *code])
+
+
+def _write_gazetteer(path: Path) -> None:
+    write_index(path, _Gazetteer(), _skeleton)
+
+
+def _read_gazetteer(path: Path) -> StoredGazetteer:
+    return StoredGazetteer(path, _Entry)
+
+
 @lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer:
-    return _Gazetteer()
+def _gazetteer() -> StoredGazetteer:
+    """The gazetteer's look-up index, read from the user's cache (built there from the data files
+    at first use, which takes a few seconds, instead of at every start)."""
+    gaz = cached_file("gazetteer", _gazetteer_key(), ".sqlite", _write_gazetteer, _read_gazetteer)
+    assert isinstance(gaz, StoredGazetteer)
+    return gaz
 
 
 # ---------------------------------------------------------------- parsing a place phrase
@@ -588,16 +612,11 @@ def known_place_forms(min_population: int = NAMED_IN_NEWS_POPULATION) -> list[st
 # ---------------------------------------------------------------- populations
 
 
-@lru_cache(maxsize=1)
-def _population_by_id() -> dict[int, int]:
-    return {e.geonameid: e.population for e in _gazetteer().entries if e.geonameid is not None}
-
-
 def population_of(geonameid: int | None, name: str | None = None, iso3: str | None = None) -> int:
     """The population of a gazetteer place, by id or else by its name in its country (0 when
     unknown: a village the gazetteer lacks)."""
     if geonameid is not None:
-        return _population_by_id().get(geonameid, 0)
+        return _gazetteer().population_of_id(geonameid)
     if not name or not iso3:
         return 0
     gaz = _gazetteer()
@@ -745,7 +764,33 @@ def _token_pattern(text: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
+def place_patterns_key() -> str:
+    """A hash of what place_patterns() is made from (for caches of things built from them)."""
+    return fingerprint([_gazetteer_key(), *package_bytes("wirewatch.resolve.data", "place_patterns.json")])
+
+
+@lru_cache(maxsize=1)
 def _place_patterns() -> tuple[dict, ...]:
+    """The patterns, from the user's cache (built with the gazetteer's index at first use)."""
+    patterns = cached_file(
+        "place-patterns", place_patterns_key(), ".json", _write_place_patterns, _read_place_patterns
+    )
+    assert isinstance(patterns, list)
+    return tuple(patterns)
+
+
+def _write_place_patterns(path: Path) -> None:
+    path.write_text(json.dumps(_build_place_patterns()), encoding="utf-8")
+
+
+def _read_place_patterns(path: Path) -> list[dict]:
+    patterns = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(patterns, list) or not all(isinstance(p, dict) for p in patterns):
+        raise ValueError("not a list of patterns")
+    return patterns
+
+
+def _build_place_patterns() -> list[dict]:
     gaz = _gazetteer()
     patterns: list[dict] = list(json.loads(_data_text("place_patterns.json"))["patterns"])
     seen: set[str] = set()
@@ -762,7 +807,7 @@ def _place_patterns() -> tuple[dict, ...]:
                 continue
             seen.add(key)
             patterns.append({"label": "GPE", "id": entry.name, "pattern": _token_pattern(form)})
-    return tuple(patterns)
+    return patterns
 
 
 def place_patterns() -> list[dict]:
