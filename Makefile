@@ -41,10 +41,11 @@ lint: install
 bench: install
 	$(BIN)/python bench/run_all.py
 
-# Regenerate requirements.lock after changing dependencies in pyproject.toml.
+# Regenerate requirements.lock after changing dependencies in pyproject.toml. The lock holds the
+# dev and spark extras: `make test` installs everything the tests need.
 lock:
 	$(PYTHON) -m pip install -q uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes \
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra spark --generate-hashes \
 	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 clean:

@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "clean_quality", "dedup_bench", "pipeline_bench", "extract_speed", "real_news_speed", "fusion_bench",
     "ucdp_syria", "gazetteer_compare", "api_latency", "dashboard_latency", "api_load", "hostile_sizes",
-    "store_scale",
+    "store_scale", "spark_bench",
 ]  # fmt: skip
 
 

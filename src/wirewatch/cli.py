@@ -780,6 +780,97 @@ def serve(
     serve_api(db, options, host=host, port=port, open_browser=open_browser, announce=typer.echo)
 
 
+# -- spark ------------------------------------------------------------------------------------------
+def _spark_conf(pairs: list[str]) -> dict[str, str]:
+    conf = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise WirewatchError(errors.BAD_OPTION, f"--conf {pair}: expected KEY=VALUE (a Spark setting)")
+        conf[key.strip()] = value.strip()
+    return conf
+
+
+@app.command()
+@user_errors
+def spark(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files and folders (WARC, JSONL, Parquet, text, HTML): local paths or hdfs://, s3://, gs:// URIs."
+        ),
+    ],
+    out: Annotated[str, typer.Option("--out", help="Output folder for the Parquet tables and summary.json.")],
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            help="Spark master: local[N], spark://HOST:PORT, yarn, k8s://... (default local[*], or spark-submit's).",
+        ),
+    ] = None,
+    load: Annotated[
+        str | None,
+        typer.Option(
+            "--load",
+            help="Then load the output into this database (postgresql:// URL or SQLite path) for `wirewatch serve`.",
+        ),
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option("--partitions", help="Partitions of each shuffle (default: twice the cores)."),
+    ] = None,
+    conf: Annotated[
+        list[str] | None, typer.Option("--conf", help="A Spark setting KEY=VALUE (repeatable).")
+    ] = None,
+    config: ConfigOption = None,
+    summary_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the pipeline on Apache Spark (needs PySpark, the spark extra, and Java 17): the same stories and
+    events as `wirewatch run`, written as Parquet to --out (docs/spark.md)."""
+    from wirewatch.spark import run_spark
+
+    summary = run_spark(
+        inputs, out, load_options(config), master=master, conf=_spark_conf(conf or []),
+        partitions=partitions, load=load,
+    )  # fmt: skip
+    for line in summary.problem_lines:
+        _err(line)
+    shown = len(summary.problem_lines)
+    total = summary.skipped_total + sum(summary.warnings.values())
+    if total > shown:
+        _err(f"... and {total - shown} more problems in {out}/problems")
+    if summary_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+        return_code = 1 if summary.skipped_total else 0
+        raise typer.Exit(return_code)
+    for line in spark_summary_lines(summary):
+        typer.echo(line)
+    if summary.skipped_total:
+        raise typer.Exit(1)
+
+
+def spark_summary_lines(s: Any) -> list[str]:
+    lines = [
+        f"read {s.documents_read} documents from {s.units} input units on {s.master}: {s.articles_new} articles, "
+        f"{s.articles_known} read more than once, {s.skipped_total} inputs skipped",
+    ]
+    if s.skipped:
+        lines.append("skipped: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.skipped.items())))
+    if s.warnings:
+        lines.append("warnings: " + ", ".join(f"{code} x{n}" for code, n in sorted(s.warnings.items())))
+    lines.append(
+        f"stories {s.stories} ({s.dedup_passes} dedup passes), articles extracted {s.articles_extracted}, "
+        f"mentions {s.mentions}, events {s.events} ({s.fusion_groups} fusion groups, largest {s.largest_fusion_group} mentions)"
+    )
+    seconds = ", ".join(f"{stage} {t:.1f} s" for stage, t in s.seconds.items())
+    lines.append(
+        f"wrote {s.out}: articles, stories, mentions, events, problems (Parquet), summary.json; {seconds}"
+    )
+    if s.loaded_into:
+        lines.append(f"loaded into {s.loaded_into}")
+    return lines
+
+
 # -- demo and config --------------------------------------------------------------------------------
 @app.command()
 @user_errors

@@ -45,6 +45,7 @@ ADDRESS_NOT_ALLOWED = "W051"
 DEADLINE_PASSED = "W052"
 OVER_TIME_BUDGET = "W053"
 PART_SKIPPED = "W054"
+SPARK_UNAVAILABLE = "W055"
 INTERNAL_ERROR = "W090"
 
 # code -> short meaning (docs/errors.md is generated from it; a test checks both agree)
@@ -80,6 +81,7 @@ CODES: dict[str, str] = {
     DEADLINE_PASSED: "a source's or item's deadline passed: the rest of it was skipped",
     OVER_TIME_BUDGET: "an article took longer than its time budget: marked and skipped",
     PART_SKIPPED: "only part of an input was looked at (a stage's cap); the rest was skipped",
+    SPARK_UNAVAILABLE: "Spark could not start or run the job (PySpark or Java missing, or a Spark error)",
     INTERNAL_ERROR: "internal error on one document (a bug: please report it); the run went on",
 }
 

@@ -17,7 +17,7 @@ two stories together; the older story keeps its id.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -100,6 +100,61 @@ def verify(a: Fingerprint, b: Fingerprint, opts: DedupOptions) -> tuple[float, f
 
 
 _Holders = dict[int, list[tuple[str, str]]]  # band key -> [(article_id, story_id)]
+# a candidate story of one article: (story id, its copies to check best first, band keys the best shares)
+Candidate = tuple[str, list[str], int]
+
+
+# -- the decisions of assignment, as pure functions (the Spark job makes them from pairs too) ------
+def rank_candidates(
+    hits: Mapping[tuple[str, str], int], max_stories: int, resolve: Callable[[str], str] = str
+) -> list[Candidate]:
+    """Candidate stories from band hits ((article_id, story_id) -> band keys shared), best first:
+    most shared keys (then story id), at most `max_stories`, each with its best copies."""
+    by_story: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for (aid, sid), n in hits.items():
+        by_story[resolve(sid)].append((-n, aid))
+    for c in by_story.values():
+        c.sort()
+    ranked = sorted(by_story.items(), key=lambda kv: (kv[1][0][0], kv[0]))
+    return [(sid, [aid for _, aid in c[:_VERIFY_PER_STORY]], -c[0][0]) for sid, c in ranked[:max_stories]]
+
+
+def copies_worth_checking(candidates: Sequence[Candidate]) -> list[str]:
+    """The copies verification may read: those of every candidate story sharing two bands or
+    more, and the best copy of the first few sharing one."""
+    strong = [aid for _sid, aids, n in candidates if n >= 2 for aid in aids]
+    weak = [aids[0] for _sid, aids, n in candidates if n < 2][:_WEAK_CANDIDATES]
+    return strong + weak
+
+
+def verified_stories(
+    candidates: Sequence[Candidate], check: Callable[[str], tuple[float, float] | None]
+) -> list[tuple[str, str, float, float]]:
+    """Stories with a verified copy, best first: (story id, the copy, similarity, share of the
+    article in that copy). `check(article_id)` verifies the article against one copy."""
+    found: list[tuple[str, str, float, float]] = []
+    weak = 0
+    best_n = 0
+    for sid, aids, n in candidates:
+        if found and n * 2 < best_n:
+            break  # a match is in hand; far fewer shared bands cannot be a strong second story
+        if n < 2:  # one shared band: weak evidence, checked for a few stories only
+            weak += 1
+            if found or weak > _WEAK_CANDIDATES:
+                break
+            aids = aids[:1]
+        for aid in aids:
+            checked = check(aid)
+            if checked is not None:
+                found.append((sid, aid, checked[0], checked[1]))
+                best_n = max(best_n, n)
+                break
+    return sorted(found, key=lambda t: (-t[2], t[0]))
+
+
+def bridges(similarity: float, coverage: float, opts: DedupOptions) -> bool:
+    """One copy holding most of the article: the stories it is verified in become one."""
+    return coverage >= opts.merge_min_coverage and similarity >= opts.merge_min_similarity
 
 
 class _Assigner:
@@ -224,13 +279,9 @@ class _Assigner:
                 # a story whose record was lost cannot be joined: the copy starts afresh
                 verified = [v for v in self._verified_stories(fp, hits) if self.story(v[0]) is not None]
                 if verified:
-                    story_id, similarity, _ = verified[0]
+                    story_id, _copy, similarity, _ = verified[0]
                     new = False
-                    bridged = [
-                        sid
-                        for sid, sim, cover in verified
-                        if cover >= opts.merge_min_coverage and sim >= opts.merge_min_similarity
-                    ]
+                    bridged = [sid for sid, _copy, sim, cover in verified if bridges(sim, cover, opts)]
                     if story_id in bridged and len(bridged) > 1:  # one copy of two stories' text: one story
                         story_id = self.merge(bridged)
             result[a.article_id] = story_id
@@ -289,63 +340,35 @@ class _Assigner:
         """(article_id, story_id) -> number of the article's band keys it shares."""
         return Counter(chain.from_iterable(source.get(key, ()) for key in keys))
 
-    def _candidates(self, hits: Counter[tuple[str, str]]) -> list[tuple[str, list[str], int]]:
-        """Candidate stories, best first, each with its candidate articles (best first) and the
-        band hits of the best one."""
-        by_story: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for (aid, sid), n in hits.items():
-            by_story[self.resolve(sid)].append((-n, aid))
-        for c in by_story.values():
-            c.sort()
-        ranked = sorted(by_story.items(), key=lambda kv: (kv[1][0][0], kv[0]))
-        return [
-            (sid, [aid for _, aid in c[:_VERIFY_PER_STORY]], -c[0][0])
-            for sid, c in ranked[: self.opts.max_candidate_stories]
-        ]
+    def _candidates(self, hits: Counter[tuple[str, str]]) -> list[Candidate]:
+        return rank_candidates(hits, self.opts.max_candidate_stories, self.resolve)
 
     def _prefetch(self, stored_hits: dict[int, Counter[tuple[str, str]]]) -> None:
-        """Read in one go what verification will likely need: the stored copies of each candidate
-        story sharing two bands or more, the best copy of a few sharing one, and the story record
-        of each article's best candidate."""
+        """Read in one go what verification will likely need: the stored copies worth checking
+        for each article, and the story record of each article's best candidate."""
         wanted: list[str] = []
         likely: list[str] = []
         for hits in stored_hits.values():
             ranked = self._candidates(hits)
             if ranked:
                 likely.append(ranked[0][0])
-            strong = [aid for _sid, aids, n in ranked if n >= 2 for aid in aids]
-            weak = [aids[0] for _sid, aids, n in ranked if n < 2][:_WEAK_CANDIDATES]
-            wanted.extend(strong + weak)
+            wanted.extend(copies_worth_checking(ranked))
         self.load_fingerprints(wanted)
         self.preload(likely)
 
     def _verified_stories(
         self, fp: Fingerprint, hits: Counter[tuple[str, str]]
-    ) -> list[tuple[str, float, float]]:
-        """Stories with a verified copy of `fp`: (story_id, similarity, share of fp in that copy), best first."""
-        found: list[tuple[str, float, float]] = []
-        weak = 0
-        best_n = 0
-        for sid, aids, n in self._candidates(hits):
-            if found and n * 2 < best_n:
-                break  # a match is in hand; far fewer shared bands cannot be a strong second story
-            if n < 2:  # one shared band: weak evidence, checked for a few stories only
-                weak += 1
-                if found or weak > _WEAK_CANDIDATES:
-                    break
-            if n < 2:
-                aids = aids[:1]
-            self.load_fingerprints(aids)
-            for aid in aids:
-                other = self.fps.get(aid)
-                if other is None or other.shingle_count < self.opts.min_shingles:
-                    continue
-                checked = verify(fp, other, self.opts)
-                if checked is not None:
-                    found.append((sid, checked[0], checked[1]))
-                    best_n = max(best_n, n)
-                    break
-        return sorted(found, key=lambda t: (-t[1], t[0]))
+    ) -> list[tuple[str, str, float, float]]:
+        """Stories with a verified copy of `fp`, best first (`verified_stories`)."""
+
+        def check(aid: str) -> tuple[float, float] | None:
+            self.load_fingerprints([aid])
+            other = self.fps.get(aid)
+            if other is None or other.shingle_count < self.opts.min_shingles:
+                return None
+            return verify(fp, other, self.opts)
+
+        return verified_stories(self._candidates(hits), check)
 
 
 def assign_stories(store: Store, articles: Sequence[Article], options: DedupOptions) -> dict[str, str]:
