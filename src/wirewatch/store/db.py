@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import os
 import socket
+import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -808,10 +810,28 @@ def _check_sqlite_path(db: str, path: str, *, create: bool) -> None:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    _write_ahead_log(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _write_ahead_log(cur: Any, wait_s: float = 60.0) -> None:
+    """Put the file in WAL mode once (the mode stays with the file). Switching answers "database is
+    locked" at once, without waiting, while another connection writes (two processes opening one
+    new database together), so it is tried again until that write ends."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        cur.execute("PRAGMA journal_mode")
+        if str(cur.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def open_store(db: str, *, create: bool = True) -> Store:
