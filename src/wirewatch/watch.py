@@ -26,7 +26,7 @@ from wirewatch.config import Options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.ingest.documents import looks_like_feed, looks_like_html
 from wirewatch.ingest.feeds import is_feed_content_type, parse_feed, read_fetched
-from wirewatch.ingest.files import _skipped_in_folders, kind_of_name, os_problem, read_path
+from wirewatch.ingest.files import folder_files, os_problem, read_path
 from wirewatch.ingest.web import Fetcher, is_url
 from wirewatch.pipeline import ProblemHandler, run_documents
 from wirewatch.records import RawDocument
@@ -318,18 +318,9 @@ def _files_of(path: str) -> Iterator[tuple[str, str]]:
         return
     if not stat.S_ISDIR(info.st_mode):
         raise OSError(0, "not a regular file or folder", path)
-    for dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or (kind_of_name(name) is None and _skipped_in_folders(name)):
-                continue
-            full = os.path.join(dirpath, name)
-            try:
-                file_info = os.stat(full)
-            except OSError:
-                continue  # gone, or a broken link: not this poll's business
-            if stat.S_ISREG(file_info.st_mode):
-                yield full, _signature(file_info)
+    for full, file_info in folder_files(path):
+        if not isinstance(file_info, OSError):  # gone, or a broken link: not this poll's business
+            yield full, _signature(file_info)
 
 
 def _signature(info: os.stat_result) -> str:

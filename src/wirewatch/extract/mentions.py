@@ -679,13 +679,17 @@ def _fill_actors(draft: _Draft, groups: list[Group]) -> None:
     _default_actors(m, country_name)
 
 
+@cache
+def _country_names() -> dict[str, str]:
+    return {iso3: name for iso3, name, _n, _a in country_table()}
+
+
 def _country_of_actors(draft: _Draft, actors: list[ActorChoice | None]) -> None:
     """No place told the country: the home of a named actor, armed groups and police before an
     army (armies fight abroad), at country precision."""
     homes = [a for a in actors if a is not None and a.iso3]
     homes.sort(key=lambda a: a.inter == 1 and a.name.startswith("Military Forces"))
-    names = {iso3: name for iso3, name, _n, _a in country_table()}
-    country = resolve_place(names.get(homes[0].iso3 or "", "")) if homes else None
+    country = resolve_place(_country_names().get(homes[0].iso3 or "", "")) if homes else None
     if country is None or country.kind != "country":
         return
     m = draft.m

@@ -12,7 +12,7 @@ import gzip
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from wirewatch import errors
 from wirewatch.config import IngestOptions
@@ -81,37 +81,46 @@ def read_path(given: str, options: IngestOptions, fetcher: Fetcher) -> Iterator[
         )
 
 
-def read_folder(
-    folder: str, options: IngestOptions, fetcher: Fetcher
-) -> Iterator[RawDocument | InputProblem]:
+def folder_files(
+    folder: str, skip: Callable[[str], bool] | None = None
+) -> Iterator[tuple[str, os.stat_result | OSError]]:
+    """The regular files under a folder as `run` reads them, sorted: hidden files and folders left
+    out, and names `skip` says (default: of a kind folders skip); each with its stat, or with the
+    OSError that reading the folder or the file's stat raised (a broken link, a closed folder)."""
+    skip = skip or (lambda name: kind_of_name(name) is None and _skipped_in_folders(name))
     walk_errors: list[OSError] = []
-    read_any = False
     for dirpath, dirnames, filenames in os.walk(folder, onerror=walk_errors.append):
         while walk_errors:
             exc = walk_errors.pop(0)
-            yield os_problem(exc.filename or dirpath, exc)
+            yield exc.filename or dirpath, exc
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or skip(name):
                 continue
-            kind = kind_of_name(name)
-            if kind is None and _skipped_in_folders(name):
-                continue
-            source = os.path.join(dirpath, name)
+            path = os.path.join(dirpath, name)
             try:
-                info = os.stat(source)
+                info = os.stat(path)
             except OSError as exc:
-                yield os_problem(source, exc)  # e.g. a broken symlink
+                yield path, exc
                 continue
-            if not stat.S_ISREG(info.st_mode):
-                continue  # pipes, sockets and devices in folders are not articles
-            read_any = True
-            yield from guarded(
-                source, read_file(source, source, info, options, fetcher, kind, in_folder=True)
-            )
+            if stat.S_ISREG(info.st_mode):  # pipes, sockets and devices in folders are not articles
+                yield path, info
     while walk_errors:
         exc = walk_errors.pop(0)
-        yield os_problem(exc.filename or folder, exc)
+        yield exc.filename or folder, exc
+
+
+def read_folder(
+    folder: str, options: IngestOptions, fetcher: Fetcher
+) -> Iterator[RawDocument | InputProblem]:
+    read_any = False
+    for source, info in folder_files(folder):
+        if isinstance(info, OSError):
+            yield os_problem(source, info)
+            continue
+        read_any = True
+        kind = kind_of_name(source)
+        yield from guarded(source, read_file(source, source, info, options, fetcher, kind, in_folder=True))
     if not read_any:
         known = ", ".join(sorted(formats()["extensions"]))
         yield InputProblem(

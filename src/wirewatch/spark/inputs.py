@@ -27,7 +27,7 @@ from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.decode import formats
-from wirewatch.ingest.files import guarded, kind_of_name, os_problem, read_file
+from wirewatch.ingest.files import folder_files, guarded, kind_of_name, os_problem, read_file
 from wirewatch.ingest.records import bounded_lines, read_jsonl_lines, record_to_document
 from wirewatch.ingest.web import Fetched, Fetcher, is_url
 from wirewatch.records import RawDocument
@@ -108,24 +108,14 @@ def _plan_local(given: str, options: IngestOptions, plan: InputPlan) -> None:
         plan.problems.append(InputProblem(given, errors.UNSUPPORTED_INPUT, "not a regular file or folder"))
         return
     found = False
-
-    def walk_error(exc: OSError) -> None:
-        plan.problems.append(os_problem(exc.filename or given, exc))
-
-    for dirpath, dirnames, filenames in os.walk(given, onerror=walk_error):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or (_kind(name) is None and _skipped_in_folders(name)):
-                continue
-            path = os.path.join(dirpath, name)
-            try:
-                info = os.stat(path)
-            except OSError as exc:
-                plan.problems.append(os_problem(path, exc))
-                continue
-            if stat.S_ISREG(info.st_mode):
-                found = True
-                _plan_file(path, info.st_size, options, plan)
+    for path, info in folder_files(
+        given, skip=lambda name: _kind(name) is None and _skipped_in_folders(name)
+    ):
+        if isinstance(info, OSError):
+            plan.problems.append(os_problem(path, info))
+            continue
+        found = True
+        _plan_file(path, info.st_size, options, plan)
     if not found:
         plan.problems.append(
             InputProblem(given, errors.INPUT_EMPTY, "folder holds no files to read", fatal=False)

@@ -247,20 +247,11 @@ def write_fusion(
 def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 5000) -> int:
     """Insert many new events at once (generators and benchmarks); no history, no upsert."""
     columns = Store._EVENT_COLUMNS
-    n = 0
-    rows: list[dict[str, Any]] = []
-    with store.engine.begin() as conn:
-        for ev in events:
-            row = {c: getattr(ev, c) for c in columns}
-            row.update(event_id=ev.event_id, data=_jsonable(ev))
-            rows.append(row)
-            if len(rows) >= batch:
-                conn.execute(s.events.insert(), rows)
-                n += len(rows)
-                rows = []
-        if rows:
-            conn.execute(s.events.insert(), rows)
-            n += len(rows)
+    rows = (
+        {c: getattr(ev, c) for c in columns} | {"event_id": ev.event_id, "data": _jsonable(ev)}
+        for ev in events
+    )
+    n = _insert_in_batches(store, s.events, rows, batch)
     refresh_planner_stats(store)
     return n
 
@@ -269,18 +260,23 @@ def insert_mentions_bulk(store: Store, mentions: Iterable[EventMention], *, batc
     """Insert many new mentions at once, as they are (event links included): generators and
     benchmarks that build a stored base without running extraction."""
     columns = Store._MENTION_COLUMNS
+    rows = ({c: getattr(m, c) for c in columns} | {"data": _jsonable(m)} for m in mentions)
+    return _insert_in_batches(store, s.mentions, rows, batch)
+
+
+def _insert_in_batches(store: Store, table: sa.Table, rows: Iterable[dict[str, Any]], batch: int) -> int:
+    """Plain INSERTs of the rows, `batch` at a time, in one transaction; returns how many."""
     n = 0
-    rows: list[dict[str, Any]] = []
+    chunk: list[dict[str, Any]] = []
     with store.engine.begin() as conn:
-        for m in mentions:
-            rows.append({c: getattr(m, c) for c in columns} | {"data": _jsonable(m)})
-            if len(rows) >= batch:
-                conn.execute(s.mentions.insert(), rows)
-                n += len(rows)
-                rows = []
-        if rows:
-            conn.execute(s.mentions.insert(), rows)
-            n += len(rows)
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                conn.execute(table.insert(), chunk)
+                n, chunk = n + len(chunk), []
+        if chunk:
+            conn.execute(table.insert(), chunk)
+            n += len(chunk)
     return n
 
 

@@ -352,6 +352,14 @@ _SQLITE_BOX_TRIGGERS = {
 }
 
 
+def _create_triggers(conn: sa.Connection, triggers: dict[str, str], insert: str, delete: str) -> None:
+    """The triggers that keep an index table in step with events, each body given its statements."""
+    for name, body in triggers.items():
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER IF NOT EXISTS {name} " + body.format(insert=insert, delete=delete)
+        )
+
+
 def _sqlite_text_index(conn: sa.Connection) -> None:
     cols = ", ".join(TEXT_COLUMNS)
     conn.exec_driver_sql(
@@ -363,10 +371,7 @@ def _sqlite_text_index(conn: sa.Connection) -> None:
     old = ", ".join(f"old.{c}" for c in TEXT_COLUMNS)
     insert = f"INSERT INTO events_text (rowid, {cols}) VALUES (new.rowid, {new});"
     delete = f"INSERT INTO events_text (events_text, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
-    for name, body in _SQLITE_TEXT_TRIGGERS.items():
-        conn.exec_driver_sql(
-            f"CREATE TRIGGER IF NOT EXISTS {name} " + body.format(insert=insert, delete=delete)
-        )
+    _create_triggers(conn, _SQLITE_TEXT_TRIGGERS, insert, delete)
 
 
 def _sqlite_box_index(conn: sa.Connection) -> None:
@@ -384,10 +389,7 @@ def _sqlite_box_index(conn: sa.Connection) -> None:
         "new.latitude WHERE new.longitude IS NOT NULL AND new.latitude IS NOT NULL;"
     )
     delete = "DELETE FROM events_box WHERE id = old.rowid;"
-    for name, body in _SQLITE_BOX_TRIGGERS.items():
-        conn.exec_driver_sql(
-            f"CREATE TRIGGER IF NOT EXISTS {name} " + body.format(insert=insert, delete=delete)
-        )
+    _create_triggers(conn, _SQLITE_BOX_TRIGGERS, insert, delete)
 
 
 def _postgresql_box_index(conn: sa.Connection) -> None:
