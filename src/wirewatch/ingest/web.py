@@ -12,15 +12,21 @@ import time
 import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from wirewatch import errors
 from wirewatch.config import IngestOptions
 from wirewatch.errors import InputProblem
 from wirewatch.ingest.documents import now_iso, over_cap
-from wirewatch.ingest.netguard import AddressNotAllowed, AddressPolicy, guarded_transport
+
+if TYPE_CHECKING:
+    import httpx
+
+    from wirewatch.ingest.netguard import AddressPolicy
+
+# httpx and the address guard (httpcore, trio...) are imported where a fetch happens: a run
+# over local files never pays their ~0.2 CPU-s of imports
 
 MAX_REDIRECTS = 5
 WHOLE_BODY_TIMEOUTS = 4  # a whole body must arrive within this many timeout_s
@@ -69,12 +75,18 @@ class Fetcher:
     @property
     def policy(self) -> AddressPolicy:
         if self._policy is None:
+            from wirewatch.ingest.netguard import AddressPolicy
+
             self._policy = AddressPolicy(self.options.allow_networks)
         return self._policy
 
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
+            import httpx
+
+            from wirewatch.ingest.netguard import guarded_transport
+
             self._client = httpx.Client(
                 timeout=httpx.Timeout(self.options.timeout_s),
                 headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -94,6 +106,10 @@ class Fetcher:
     ) -> tuple[httpx.Response, bytes] | InputProblem:
         """GET with retries; the body is read up to `cap` bytes (W005 beyond). Nothing starts
         (and no body goes on arriving) past `end`, a clock time (W052)."""
+        import httpx
+
+        from wirewatch.ingest.netguard import AddressNotAllowed
+
         attempts = self.options.retries + 1
         delay = self.options.backoff_s
         problem: InputProblem | None = None
@@ -206,6 +222,8 @@ class Fetcher:
 
     def _refused(self, url: str, source: str) -> InputProblem | None:
         """W051 when the URL's host resolves to an address the policy refuses."""
+        from wirewatch.ingest.netguard import AddressNotAllowed
+
         parts = urlsplit(url)
         try:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
