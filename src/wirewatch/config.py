@@ -118,6 +118,10 @@ class ApiOptions:
     read_token: str | None = None  # when set, every read (all but /health) needs this or the ingest token
     page_size: int = 50
     max_page_size: int = 1000
+    # /events counts the matches exactly up to this many and then says "at least" (total_exact
+    # false): an exact count of hundreds of thousands of matches costs more than the page itself
+    # (?exact_total=true counts them all)
+    total_cap: int = 1_000
     max_body_bytes: int = 12_000_000  # a larger request body is refused before it is read (W043)
     rate_limit_per_minute: int = 0  # requests per client address a minute (0: no limit; W044 past it)
     review_token: str | None = None  # corrections through the API need this token; None disables them

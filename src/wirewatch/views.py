@@ -79,13 +79,20 @@ def quoted_value(value: str) -> str:
 
 
 # -- pages ------------------------------------------------------------------------------------------
-def event_page(store: Store, flt: EventFilter, *, sort: str, limit: int, offset: int) -> dict[str, Any]:
+def event_page(
+    store: Store, flt: EventFilter, *, sort: str, limit: int, offset: int, total_cap: int | None = None
+) -> dict[str, Any]:
     """One page of the matching events, without their sources (the event view has them), and
-    the total that match."""
+    how many match: exactly, or with `total_cap`, exactly up to that many and past it
+    `total` = total_cap with `total_exact` false (at least that many; a page past it still
+    lists what is there)."""
     check_page(limit=limit, offset=offset)
     ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)
     events = [_without_sources(record) for record in event_records(store, ids)]
-    return {"total": count_events(store, flt), "limit": limit, "offset": offset, "events": events}
+    counted = count_events(store, flt, cap=total_cap)
+    exact = total_cap is None or counted <= total_cap
+    total = counted if exact else max(total_cap, offset + len(events))
+    return {"total": total, "total_exact": exact, "limit": limit, "offset": offset, "events": events}
 
 
 # the largest integer every database here stores (PostgreSQL's and SQLite's 64-bit, and more than

@@ -180,10 +180,15 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
     def list_events(
         flt: FilterDep, limit: Limit = None, offset: Offset = 0,
         sort: Annotated[str, Query(description=f"field, '-' for descending: {', '.join(sorted(SORTABLE))}")] = "-event_date",
+        exact_total: Annotated[bool, Query(description="count every match (else up to [api] total_cap, then total_exact is false)")] = False,
     ) -> JSONResponse:  # fmt: skip
         """Events matching every filter given, one page at a time, without their sources:
-        `{"total", "limit", "offset", "events"}`."""
-        page = event_page(store, flt, sort=sort, limit=limit or api_options.page_size, offset=offset)
+        `{"total", "total_exact", "limit", "offset", "events"}`. Past `[api] total_cap` matches
+        (1,000) the total says "at least" (`total_exact` false) unless `exact_total=true`."""
+        cap = None if exact_total else max(api_options.total_cap, 1)
+        page = event_page(
+            store, flt, sort=sort, limit=limit or api_options.page_size, offset=offset, total_cap=cap
+        )
         return SafeJSONResponse(page)  # stored records are plain JSON already: skip re-encoding
 
     @app.get("/events/{event_id}", tags=["events"], responses={404: {"description": "no such event (W042)"}})

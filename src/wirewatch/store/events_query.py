@@ -22,12 +22,15 @@ __all__ = [
 ]  # fmt: skip
 
 
-def count_events(store: Store, flt: EventFilter | None = None) -> int:
-    q = (
-        sa.select(sa.func.count())
-        .select_from(s.events)
-        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
-    )
+def count_events(store: Store, flt: EventFilter | None = None, *, cap: int | None = None) -> int:
+    """How many events match; with `cap`, counted only up to cap + 1 (more than cap: at least
+    that many), so the count reads no more index entries than that."""
+    where = (flt or EventFilter()).clauses(dialect=store.dialect)
+    if cap is None:
+        q = sa.select(sa.func.count()).select_from(s.events).where(*where)
+    else:
+        matches = sa.select(sa.literal(1)).select_from(s.events).where(*where).limit(cap + 1).subquery()
+        q = sa.select(sa.func.count()).select_from(matches)
     with store.engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
 

@@ -241,10 +241,12 @@ class EventTable {
     }
     const first = page.total ? page.offset + 1 : 0;
     const last = page.offset + page.events.length;
-    document.getElementById("page-label").textContent = `${fmt.number(first)}–${fmt.number(last)} of ${fmt.number(page.total)}`;
-    document.getElementById("table-count").textContent = `(${fmt.number(page.total)})`;
+    // past the server's cap the total is "at least" (total_exact false): shown with a plus
+    const total = page.total_exact === false ? `${fmt.number(page.total)}+` : fmt.number(page.total);
+    document.getElementById("page-label").textContent = `${fmt.number(first)}–${fmt.number(last)} of ${total}`;
+    document.getElementById("table-count").textContent = `(${total})`;
     document.getElementById("prev-page").disabled = page.offset <= 0;
-    document.getElementById("next-page").disabled = last >= page.total;
+    document.getElementById("next-page").disabled = page.total_exact === false ? page.events.length < PAGE_SIZE : last >= page.total;
   }
 
   row(e) {
