@@ -201,11 +201,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def order_by(sort: str | None) -> list[Any]:
+def order_by(sort: str | None, columns: Any = None) -> list[Any]:
     """'-event_date' / 'fatalities' -> ORDER BY with NULLs last and event_id as the tie-breaker
     (in the direction of the first key, so an index on (column, event_id) serves it), the same
-    order in SQLite and PostgreSQL."""
-    c = s.events.c
+    order in SQLite and PostgreSQL. On the events table, or on `columns` named as its are."""
+    c = s.events.c if columns is None else columns
     keys: list[Any] = []
     first_desc: bool | None = None
     parts = [p.strip() for p in (sort or "event_date").split(",") if p.strip()]

@@ -40,6 +40,10 @@ def find_event_ids(
     limit: int | None = None, offset: int = 0,
 ) -> list[str]:  # fmt: skip
     """Ids of the matching events in order (answered from the covering index, not the rows)."""
+    if limit is not None and flt is not None and _newest_first_pays(flt, sort, limit + offset):
+        found = _ids_among_newest(store, flt, sort, limit, offset)
+        if found is not None:
+            return found
     q = (
         sa.select(s.events.c.event_id)
         .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
@@ -51,6 +55,58 @@ def find_event_ids(
         q = q.offset(offset)
     with store.engine.connect() as conn:
         return [r[0] for r in conn.execute(q)]
+
+
+# A text, actor or map-box filter is served by an index that finds every match, which must then
+# be sorted: tens of thousands of matches for a common word or a dense box. When they are that
+# common, the first page is among the newest few thousand events; those are read first, in date
+# order from the covering index, and only when they hold too few matches is the index asked.
+NEWEST_WINDOW = 5_000  # events read newest first before the text and box indexes are asked
+_COVERED = (
+    "event_id", "event_date", "fatalities", "country", "iso3", "admin1", "event_type", "sub_event_type",
+    "actor1", "actor2", "latitude", "longitude", "location", "notes", "review_status", "independent_source_count",
+)  # fmt: skip  # the columns of ix_events_cover (migration 8)
+
+
+def _newest_first_pays(flt: EventFilter, sort: str | None, rows: int) -> bool:
+    """A page sorted by date alone, of a filter with a text, actor or box part, that the covering
+    index answers (the flagged-for-review filter reads a column it lacks)."""
+    by_date = (sort or "event_date").strip() in ("event_date", "-event_date", "+event_date")
+    wanted = bool(flt.q or flt.actor or flt.bbox)
+    return wanted and by_date and flt.review != "flagged" and rows <= NEWEST_WINDOW // 20
+
+
+def _ids_among_newest(
+    store: Store, flt: EventFilter, sort: str | None, limit: int, offset: int
+) -> list[str] | None:
+    """The page when the newest NEWEST_WINDOW events (in the sort's order) hold all of it, else
+    None. The same ids in the same order as the indexed query: the sort is the window's."""
+    window = _window(store.dialect, (sort or "event_date").strip().startswith("-"))
+    q = (
+        sa.select(window.c.event_id)
+        .where(*flt.clauses(window.c))
+        .order_by(*order_by(sort, window.c))
+        .limit(limit + offset)
+    )
+    with store.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(q)]
+    return ids[offset:] if len(ids) == limit + offset else None
+
+
+def _window(dialect: str, newest_first: bool) -> Any:
+    """The first NEWEST_WINDOW events by date (newest first, or oldest), the covered columns.
+    SQLite is told to read the covering index: left to itself it reads the narrow date index and
+    then every row (four times the time)."""
+    e = s.events.c
+    if dialect != "sqlite":
+        order = order_by("-event_date" if newest_first else "event_date")
+        return sa.select(*(e[name] for name in _COVERED)).order_by(*order).limit(NEWEST_WINDOW).subquery()
+    way = "DESC" if newest_first else "ASC"
+    sql = sa.text(
+        f"SELECT {', '.join(_COVERED)} FROM events INDEXED BY ix_events_cover "
+        f"ORDER BY event_date {way} NULLS LAST, event_id {way} LIMIT {NEWEST_WINDOW}"
+    )
+    return sql.columns(*(sa.column(name, e[name].type) for name in _COVERED)).subquery()
 
 
 def event_records(store: Store, event_ids: Sequence[str]) -> list[dict[str, Any]]:
