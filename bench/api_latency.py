@@ -227,8 +227,18 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU of the server process and its worker processes (`--workers`)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def load(base: str, requests: list[dict], clients: int, time_cap: float) -> tuple[list[float], int, int]:
@@ -262,7 +272,7 @@ async def load(base: str, requests: list[dict], clients: int, time_cap: float) -
 class Server:
     """`wirewatch serve` on 127.0.0.1 from this checkout or from another source tree."""
 
-    def __init__(self, db: str, src: Path | None):
+    def __init__(self, db: str, src: Path | None, workers: int = 1):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = os.environ.copy()
@@ -270,6 +280,8 @@ class Server:
             env["PYTHONPATH"] = str(src / "src")
         cmd = [sys.executable, "-c", "from wirewatch.cli import app; app()", "serve", "--db", db,
                "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
+        if workers > 1:
+            cmd += ["--workers", str(workers)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
     def __enter__(self) -> Server:
@@ -292,7 +304,7 @@ def measure(label: str, db: str, src: Path | None, families: dict[str, list[dict
     print(f"{'query':40} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} "
           f"{'errors':>6} {'matches (max)':>13}")  # fmt: skip
     p95s: dict[str, float] = {}
-    with Server(db, src) as server:
+    with Server(db, src, 1 if src is not None else args.workers) as server:
         for name, variants in families.items():
             count = args.before_requests if src is not None and src == args.before_src else args.requests
             requests = list(itertools.islice(itertools.cycle(variants), count))
@@ -317,6 +329,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per query")
     parser.add_argument("--before-requests", type=int, default=16, help="requests per query, earlier version")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (wirewatch serve --workers)")
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per query at most")
     parser.add_argument("--after-src", type=Path, help="source tree to serve as the version measured (default: this one)")
     parser.add_argument("--skip-before", action="store_true", help="with --before-src: its databases, this server only")
@@ -328,7 +341,7 @@ def main() -> None:
     if args.only:
         families = {k: v for k, v in families.items() if any(o in k for o in args.only.split(","))}
     print(f"{args.events:,} events; {args.clients} concurrent clients; page size 50 with the total count; "
-          f"server: wirewatch serve (uvicorn, one process) on 127.0.0.1; {os.cpu_count()} CPUs, "
+          f"server: wirewatch serve (uvicorn, {args.workers} process(es)) on 127.0.0.1; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     summary: dict[tuple[str, str], dict[str, float]] = {}
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:

@@ -771,13 +771,21 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the dashboard in a web browser once the server is up.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", help="Processes answering on the port (default from config: 1); one per core."
+        ),
+    ] = None,
 ) -> None:
     """Serve the dashboard (at /) and the REST API (events, stories, articles, stats, ingest) with uvicorn."""
     from wirewatch.api import serve as serve_api
 
     options = load_options(config_file)
     _store(db).close()  # a missing database is a one-line error before the server starts
-    serve_api(db, options, host=host, port=port, open_browser=open_browser, announce=typer.echo)
+    serve_api(
+        db, options, host=host, port=port, open_browser=open_browser, announce=typer.echo, workers=workers
+    )
 
 
 # -- spark ------------------------------------------------------------------------------------------

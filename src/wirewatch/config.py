@@ -122,6 +122,7 @@ class ApiOptions:
     # false): an exact count of hundreds of thousands of matches costs more than the page itself
     # (?exact_total=true counts them all)
     total_cap: int = 1_000
+    workers: int = 1  # `wirewatch serve` processes sharing the port (each with its own connections)
     max_body_bytes: int = 12_000_000  # a larger request body is refused before it is read (W043)
     rate_limit_per_minute: int = 0  # requests per client address a minute (0: no limit; W044 past it)
     review_token: str | None = None  # corrections through the API need this token; None disables them

@@ -1,0 +1,85 @@
+"""`wirewatch serve --workers N`: N processes answer on one port, each with its own database
+connections; Ctrl-C (SIGINT to the server) stops them all; a bad count is a one-line error."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wirewatch.store import open_store
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                out.append(int(entry.name))
+    return out
+
+
+def _serve(db: str, port: int, *extra: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "wirewatch.cli", "serve", "--db", db, "--port", str(port), *extra]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_workers_answer_and_stop_together(tmp_path, populated):
+    db = str(tmp_path / "w.db")
+    populated(open_store(db)).close()
+    port = _free_port()
+    server = _serve(db, port, "--workers", "2")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        workers = _children(server.pid)
+        assert len(workers) == 2
+        with httpx.Client(base_url=url, timeout=10) as http:
+            for _ in range(20):  # new connections each time: both workers take some
+                body = httpx.get(url + "/events", params={"country": "irq"}, timeout=10).json()
+                assert body["total"] == 2
+            assert http.get("/events/nope").status_code == 404
+        server.send_signal(signal.SIGINT)
+        out, _err = server.communicate(timeout=30)
+        assert server.returncode == 0
+        assert "2 worker processes" in out
+        assert not any(Path(f"/proc/{w}").exists() and "zombie" not in Path(f"/proc/{w}/status").read_text()
+                       for w in workers)  # fmt: skip
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_a_bad_worker_count_is_one_line(tmp_path, populated):
+    db = str(tmp_path / "w.db")
+    populated(open_store(db)).close()
+    result = subprocess.run(
+        [sys.executable, "-m", "wirewatch.cli", "serve", "--db", db, "--port", "0", "--workers", "0"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error W040: --workers 0: expected 1 to 64"]
