@@ -243,7 +243,7 @@ def _plan(store, call, *, only_special_indexes: bool = False) -> str:
 def test_text_and_box_filters_are_answered_from_their_indexes(store):
     for filters, sqlite_index, pg_index in [
         ({"q": "kharkiv"}, "VIRTUAL TABLE INDEX", "ix_events_notes_trgm"),
-        ({"actor": "police forces"}, "VIRTUAL TABLE INDEX", "ix_events_actor1_trgm"),
+        ({"actor": "police forces"}, "ix_events_actor1_date", "ix_events_actor1_"),  # names, then their events
         ({"bbox": "20,45,40,55"}, "VIRTUAL TABLE INDEX", "ix_events_point"),  # SQLite: wide boxes
     ]:
         flt = event_filter(**filters)
@@ -363,3 +363,14 @@ def test_pages_read_among_the_newest_are_the_pages_of_the_whole_order(dated_stor
         for limit, offset in [(1, 0), (2, 0), (2, 1), (3, 2), (5, 0), (1, 6)]:
             page = find_event_ids(dated_store, flt, sort=sort, limit=limit, offset=offset)
             assert page == whole[offset : offset + limit], (filters_given, limit, offset)
+
+
+def test_actor_names_follow_new_and_changed_actors(store):
+    # every actor name an event gets is in actor_names, so the actor filter finds it
+    assert _ids(store, actor="harbour guard") == set()
+    store.save_events([_event(ROWS[2], actor1="Harbour Guard of Quetta", actor2="Police Forces of Iraq")])
+    insert_events_bulk(store, [_event(("e11", "New.", "Here", "Militia (Harbour Guard)", None, 1.0, 1.0))])
+    assert _ids(store, actor="harbour guard") == {"e03", "e11"}
+    flt = event_filter(actor="harbour guard")
+    assert set(find_event_ids(store, flt, limit=10)) == _plain_ids(store, flt) == {"e03", "e11"}
+    assert count_events(store, flt) == 2

@@ -173,6 +173,12 @@ watch_seen = sa.Table(
 )  # fmt: skip
 
 
+# every actor name the events have (lower case, as the filters compare them): the actor filter finds
+# the names holding its text here (a few thousand names, not a million events), then their events
+# through the actor indexes (migration 16)
+actor_names = sa.Table("actor_names", metadata, sa.Column("name", sa.Text, primary_key=True))
+
+
 def _create_v1(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
@@ -480,6 +486,50 @@ def _filter_and_candidate_indexes_v15(conn: sa.Connection) -> None:
         )
 
 
+# -- migration 16: actor names --------------------------------------------------------------------
+_SQLITE_ACTOR_TRIGGERS = {
+    "events_actor_names_insert": "AFTER INSERT ON events BEGIN {insert} END",
+    "events_actor_names_update": "AFTER UPDATE OF actor1, actor2 ON events BEGIN {insert} END",
+}
+_POSTGRESQL_ACTOR_FUNCTION = """
+CREATE OR REPLACE FUNCTION events_actor_names() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO actor_names (name)
+    SELECT lower(a) FROM (VALUES (NEW.actor1), (NEW.actor2)) AS v(a) WHERE a IS NOT NULL
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def _actor_names_v16(conn: sa.Connection) -> None:
+    # a name stays when its last event goes (it then finds nothing): deletes need no trigger
+    metadata.create_all(conn, tables=[actor_names], checkfirst=True)
+    for column in ("actor1", "actor2"):
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_events_{column}_date ON events (lower({column}), event_date, event_id)"
+        )
+    every = "SELECT lower(actor1) FROM events WHERE actor1 IS NOT NULL UNION SELECT lower(actor2) FROM events WHERE actor2 IS NOT NULL"
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO actor_names (name) {every}")
+        # NOT EXISTS, not OR IGNORE: a trigger's conflict clause gives way to the outer statement's
+        # (an upsert of events would fail on a name already there)
+        insert = " ".join(
+            f"INSERT INTO actor_names (name) SELECT lower(new.{a}) WHERE new.{a} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM actor_names WHERE name = lower(new.{a}));"
+            for a in ("actor1", "actor2")
+        )
+        _create_triggers(conn, _SQLITE_ACTOR_TRIGGERS, insert, "")
+        return
+    conn.exec_driver_sql(f"INSERT INTO actor_names (name) {every} ON CONFLICT DO NOTHING")
+    conn.exec_driver_sql(_POSTGRESQL_ACTOR_FUNCTION)
+    conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_actor_names ON events")
+    conn.exec_driver_sql(
+        "CREATE TRIGGER events_actor_names AFTER INSERT OR UPDATE OF actor1, actor2 ON events "
+        "FOR EACH ROW EXECUTE FUNCTION events_actor_names()"
+    )
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -494,6 +544,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (11, "extraction attempts per article; run status and process", _hardening_v11),
     (14, "text (FTS5 trigram) and map-box (R*Tree, GiST) indexes", _text_and_box_indexes_v14),
     (15, "trigram (PostgreSQL), min_sources and fusion candidate indexes", _filter_and_candidate_indexes_v15),
+    (16, "actor names and the actor indexes", _actor_names_v16),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
