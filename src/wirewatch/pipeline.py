@@ -94,8 +94,13 @@ def store_documents(
     documents: Iterable[RawDocument | InputProblem], store: Store, options: Options, summary: RunSummary,
     *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
 ) -> list[str]:  # fmt: skip
-    """Clean each document and store the new articles; returns the ids of new articles."""
+    """Clean each document and store the new articles; returns the ids of new articles.
+
+    Every article of one call has one ingestion time (as the Spark job stamps its articles):
+    sources published at the same time are then ordered by id, not by the second the clock
+    happened to be in when each was cleaned."""
     new_ids: list[str] = []
+    stamp = now_iso()
     for batch in _batches(documents, BATCH_SIZE):
         problems: list[InputProblem] = []
         raws: list[RawDocument] = []
@@ -120,7 +125,7 @@ def store_documents(
                 if isinstance(result, InputProblem):
                     _note_problem(summary, result, problems, on_problem)
                     continue
-                result.ingested_at = result.ingested_at or now_iso()
+                result.ingested_at = result.ingested_at or stamp
                 fresh.append(result)
         with _Timer(summary, "store"):
             stored = store.store_articles(fresh)
