@@ -220,3 +220,44 @@ def test_the_spark_submit_entry_point_is_the_spark_command(capsys) -> None:
     assert done.value.code == 0
     shown = capsys.readouterr().out
     assert "--out" in shown and "--master" in shown and "Apache Spark" in shown
+
+
+# -- extraction -------------------------------------------------------------------------------------
+def test_extraction_reads_the_capped_view_in_batches_as_wirewatch_run_does() -> None:
+    from wirewatch.config import ExtractOptions
+    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+    from wirewatch.limits import extraction_view
+    from wirewatch.records import Article
+    from wirewatch.spark.job import _extract
+
+    report = "Gunmen shot dead four police officers at a checkpoint in Jalalabad on Tuesday night, police said. "
+    long = Article(article_id="long", source="long.txt", text=report + "Officials met to discuss the budget. " * 40,
+                   published_at="2025-03-05")  # fmt: skip
+    french = Article(article_id="fr", source="fr.txt", text="Un texte en français.", language="fr")
+    opts = ExtractOptions(max_chars=len(report) + 20)
+    out = list(_extract([long, french], opts))
+    problems = [x[1] for x in out if x[0] == "problem"]
+    assert [p.code for p in problems] == [errors.PART_SKIPPED] and not problems[0].fatal
+    assert sorted((a.article_id, v) for k, (a, v) in ((k, x) for k, x in out if k == "article")) == [
+        ("fr", EXTRACTOR_VERSION), ("long", EXTRACTOR_VERSION)]  # fmt: skip
+    mentions = [m for k, (m, _meta) in ((k, x) for k, x in out if k == "mention")]
+    expected = extract_mentions(extraction_view(long, opts)[0], opts)
+    kept = [m.to_dict() for m in expected if m.confidence >= opts.min_confidence]
+    assert mentions and [m.to_dict() for m in mentions] == kept
+
+
+def test_a_python_worker_keeps_its_zip_importers_between_tasks(spark) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import zipimport
+
+    def patched(_: int) -> str:
+        import zipimport
+
+        import wirewatch.spark  # noqa: F401  (what a worker imports with the job's first function)
+
+        return zipimport.zipimporter.invalidate_caches.__name__
+
+    names = spark.sparkContext.parallelize([0, 1], 2).map(patched).collect()
+    expected = "invalidate_caches" if sys.version_info >= (3, 12) else "_keep_directory"
+    assert names == [expected, expected]
+    assert zipimport.zipimporter.invalidate_caches.__name__ == "invalidate_caches"  # the driver keeps its own
