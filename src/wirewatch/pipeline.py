@@ -205,7 +205,10 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         on_stage_start("dedup", store.count_articles(without_story=True))
     with _Timer(summary, "dedup"):
         for batch in _batches(
-            _until_stopped(store.iter_articles(without_story=True), summary, should_stop), 1000
+            _until_stopped(
+                store.iter_articles(without_story=True, by_publication=True), summary, should_stop
+            ),
+            1000,
         ):
             if on_stage:
                 on_stage("dedup", len(batch))
