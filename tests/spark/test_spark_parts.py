@@ -261,3 +261,30 @@ def test_a_python_worker_keeps_its_zip_importers_between_tasks(spark) -> None:  
     expected = "invalidate_caches" if sys.version_info >= (3, 12) else "_keep_directory"
     assert names == [expected, expected]
     assert zipimport.zipimporter.invalidate_caches.__name__ == "invalidate_caches"  # the driver keeps its own
+
+
+def test_a_group_is_fused_with_story_copies_collapsed_as_wirewatch_run_fuses() -> None:
+    """Two copies of one story (a country-level place) and another story's report nearby: one
+    machine clusters the copies once, by their earliest, and that one links to the other report;
+    the Spark job fuses each group the same way (the 20,000-article bench found three such)."""
+    from wirewatch.fuse.events import cluster_with_story_copies
+
+    common = {"event_type": "Strategic developments", "sub_event_type": "Arrests", "disorder_type": "Strategic developments",
+              "iso3": "SOM", "country": "Somalia", "time_precision": 1}  # fmt: skip
+    town = EventMention(mention_id="m-town", article_id="a-town", sentence="Police in Baidoa detained activists on Monday.",
+                        event_date="2025-03-10", date_low="2025-03-10", date_high="2025-03-10", actor2="Protesters (Somalia)",
+                        inter2=6, location="Baidoa", admin1="Bay", latitude=3.11, longitude=43.65, geo_precision=1,
+                        modality="alleged", confidence=0.5, story_id="s-town", **common)  # fmt: skip
+    copies = [EventMention(mention_id=f"m-copy{i}", article_id=f"a-copy{i}", sentence="Students were arrested on Tuesday." + tail,
+                           event_date="2025-03-11", date_low="2025-03-11", date_high="2025-03-11",
+                           actor1="Protesters (Somalia)", inter1=6, location="Somalia", latitude=2.04, longitude=45.34,
+                           geo_precision=3, modality="reported", confidence=0.5, story_id="s-copy", **common)
+              for i, tail in ((1, ""), (2, " ..."))]  # fmt: skip  # an edited copy: other words
+    mentions = [town, *copies]
+    meta = {m.article_id: {"published_at": "2025-03-12", "story_id": m.story_id} for m in mentions}
+    expected, _capped = cluster_with_story_copies(mentions, FuseOptions(), meta)
+    events = fuse_group(mentions, meta, FuseOptions(), "2026-01-01T00:00:00+00:00")
+    assert sorted(sorted(s.mention_id for s in e.sources) for e in events) == sorted(
+        sorted(m.mention_id for m in c) for c in expected
+    )
+    assert len(expected) == 1 and len(cluster_mentions(mentions, FuseOptions(), meta)) == 2  # the case itself
