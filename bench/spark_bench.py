@@ -8,8 +8,10 @@ per-core throughput means for a real cluster (one day of global news, one month 
     python bench/spark_bench.py --size 300 --masters 'local[2]'
 
 Each run is its own subprocess. CPU seconds are counted over the whole process tree (the
-Python driver, the JVM and the Python workers, read from /proc before the session stops), so
-a machine shared with other work does not inflate them; wall seconds are printed beside them.
+Python driver, the JVM and the Python workers, read from /proc before the session stops, the
+session's start-up included), so a machine shared with other work does not inflate them; wall
+seconds (the job, without the start-up) are printed beside them with the load average at the
+end of each run, and each stage's wall and CPU seconds.
 Needs PySpark (the wirewatch[spark] extra) and Java 17; prints "n/a" for Spark without them.
 """
 
@@ -40,11 +42,13 @@ CC_NEWS_MONTH = 12_000_000
 MACHINE_CORES = 16
 
 
-def _tree_cpu_seconds(root: int) -> float:
-    """CPU seconds of `root` and every live descendant, with what their exited children used."""
+def _tree_cpu_seconds(root: int) -> dict[str, float]:
+    """CPU seconds of `root` and every live descendant, with what their exited children used:
+    {"jvm": the Java process, "python": the driver and the Python workers}."""
     tick = os.sysconf("SC_CLK_TCK")
     parent: dict[int, int] = {}
     times: dict[int, int] = {}
+    names: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -56,12 +60,31 @@ def _tree_cpu_seconds(root: int) -> float:
         pid = int(entry)
         parent[pid] = int(fields[1])
         times[pid] = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
-    total, todo = 0, [root]
+        names[pid] = stat[stat.index("(") + 1 : stat.rindex(")")]
+    total = {"jvm": 0.0, "python": 0.0}
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += times.get(pid, 0)
+        total["jvm" if names.get(pid) == "java" else "python"] += times.get(pid, 0) / tick
         todo.extend(p for p, pp in parent.items() if pp == pid)
-    return total / tick
+    return total
+
+
+def _cpu_per_stage(stage_cpu: dict[str, float]) -> None:
+    """Count the process tree's CPU seconds in each stage of the job (local mode: the JVM and
+    the Python workers are this process's children; on a cluster this would say nothing)."""
+    from wirewatch.spark import job
+
+    timed = job._Stages.timed
+
+    def counted(self: Any, stage: str, fn: Any) -> Any:
+        before = sum(_tree_cpu_seconds(os.getpid()).values())
+        try:
+            return timed(self, stage, fn)
+        finally:
+            stage_cpu[stage] = stage_cpu.get(stage, 0.0) + sum(_tree_cpu_seconds(os.getpid()).values()) - before
+
+    job._Stages.timed = counted  # type: ignore[method-assign]
 
 
 def one_spark_run(feed: str, out: str, master: str, single_db: str | None) -> dict[str, Any]:
@@ -72,12 +95,19 @@ def one_spark_run(feed: str, out: str, master: str, single_db: str | None) -> di
 
     conf = {"spark.driver.memory": "1g", "spark.ui.enabled": "false"}
     session = spark_session(master, conf, app_name="wirewatch-bench")
+    start = _tree_cpu_seconds(os.getpid())
+    stage_cpu: dict[str, float] = {}
+    _cpu_per_stage(stage_cpu)
     t0 = time.perf_counter()
     summary = run_spark([feed], out, Options(), session=session)
     wall = time.perf_counter() - t0
     cpu = _tree_cpu_seconds(os.getpid())
+    load = os.getloadavg()[0]
     session.stop()
-    row: dict[str, Any] = {"wall": wall, "cpu": cpu, "summary": summary.to_dict()}
+    row: dict[str, Any] = {
+        "wall": wall, "cpu": sum(cpu.values()), "jvm_cpu": cpu["jvm"], "start_cpu": sum(start.values()),
+        "stage_cpu": stage_cpu, "load": load, "summary": summary.to_dict(),
+    }  # fmt: skip
     if single_db:
         from wirewatch.spark.compare import compare_with_store
         from wirewatch.store import open_store
@@ -105,7 +135,7 @@ def single_machine(feed: Path, db: Path) -> dict[str, Any]:
     cpu = after_cpu - (before.ru_utime + before.ru_stime)
     if code not in (0, 1):
         raise SystemExit(f"wirewatch run failed (exit {code}): {out[-500:]}")
-    return {"wall": wall, "cpu": cpu, "note": out.strip().splitlines()[-1]}
+    return {"wall": wall, "cpu": cpu, "load": os.getloadavg()[0], "note": out.strip().splitlines()[-1]}
 
 
 def spark_run(feed: Path, out: Path, master: str, single_db: Path) -> dict[str, Any]:
@@ -169,10 +199,10 @@ def main() -> int:
     db.unlink(missing_ok=True)
     single = single_machine(feed_dir, db)
     print(f"wirewatch run: {single['note']}", flush=True)
-    header = ["run", "articles", "wall s", "articles/s", "CPU s", "articles/CPU-s", "notes"]
+    header = ["run", "articles", "wall s", "articles/s", "CPU s", "articles/CPU-s", "load", "notes"]
     rows = [header, ["wirewatch run (one process)", str(args.size), f"{single['wall']:.1f}",
                      f"{args.size / single['wall']:.1f}", f"{single['cpu']:.1f}", f"{args.size / single['cpu']:.1f}",
-                     "SQLite store"]]  # fmt: skip
+                     f"{single['load']:.1f}", "SQLite store"]]  # fmt: skip
     spark: dict[str, dict[str, Any]] = {}
     for master in [m.strip() for m in args.masters.split(",") if m.strip()]:
         out = work / f"out_{master.replace('[', '_').replace(']', '')}"
@@ -180,14 +210,16 @@ def main() -> int:
         row = spark_run(feed_dir, out, master, db)
         spark[master] = row
         if "error" in row:
-            rows.append([f"wirewatch spark {master}", "", "", "", "", "", f"n/a: {row['error']}"])
+            rows.append([f"wirewatch spark {master}", "", "", "", "", "", "", f"n/a: {row['error']}"])
             continue
         s = row["summary"]
-        stages = ", ".join(f"{k} {v:.0f}" for k, v in s["seconds"].items())
+        stages = ", ".join(f"{k} {v:.0f}/{row['stage_cpu'].get(k, 0):.0f}" for k, v in s["seconds"].items())
         same = "same stories and events" if row.get("identical") else "DIFFERS from wirewatch run"
         rows.append([f"wirewatch spark {master}", str(s["articles_new"]), f"{row['wall']:.1f}",
                      f"{s['articles_new'] / row['wall']:.1f}", f"{row['cpu']:.1f}",
-                     f"{s['articles_new'] / row['cpu']:.1f}", f"{same}; stage wall s: {stages}"])  # fmt: skip
+                     f"{s['articles_new'] / row['cpu']:.1f}", f"{row['load']:.1f}",
+                     f"{same}; JVM {row['jvm_cpu']:.0f} CPU-s (start-up {row['start_cpu']:.0f}); "
+                     f"stage wall/CPU s: {stages}"])  # fmt: skip
     print(_table(rows))
     for master, row in spark.items():
         if "comparison" in row:
@@ -199,9 +231,13 @@ def main() -> int:
         verdict = "meets" if ratio >= TARGET_SCALING else "BELOW"
         print(f"\nscaling local[2] / local[1] (throughput, wall): {ratio:.2f}x; target >= {TARGET_SCALING}x: {verdict}")
         print(f"CPU seconds local[2] / local[1]: {two['cpu'] / one['cpu']:.2f} (1.00 = no work added by the second core)")
-        if os.cpu_count() and os.getloadavg()[0] > os.cpu_count():  # type: ignore[operator]
-            print(f"note: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
-                  "other work shares the cores, so the wall ratio understates the scaling")  # fmt: skip
+        cores = os.cpu_count() or 1
+        busy = max(one["load"], two["load"])
+        print(f"load average (1 min) at the end of each: local[1] {one['load']:.1f}, local[2] {two['load']:.1f} "
+              f"on {cores} cores")  # fmt: skip
+        if busy > cores - 1:
+            print("note: other work shares the cores (a load above cores - 1 leaves local[2] less than two "
+                  "free cores), so the wall ratio understates the scaling")  # fmt: skip
     print()
     print("\n".join(estimate_lines(args.size / single["cpu"], "wirewatch run")))
     if "cpu" in one:

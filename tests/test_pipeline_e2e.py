@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -128,3 +129,23 @@ def test_demo_command(tmp_path, monkeypatch):
     assert "events:" in result.output and "articles" in result.output
     # where to see it; a run without a terminal never waits at a prompt or starts a server
     assert "dashboard: wirewatch serve --db wirewatch-demo.db , then open http://127.0.0.1:8765/" in result.output
+
+
+SAME_TIME_REPORTS = Path(__file__).parent / "data" / "same_time_reports.jsonl"
+
+
+def test_one_run_is_one_ingestion_time_so_same_time_sources_are_ordered_by_id(tmp_path, monkeypatch):
+    """Two reports of one event published at the same moment, the one with the larger id read
+    first: the clock ticks between them, yet both get the run's stamp, and the event's sources
+    (and its id, from its first mention) follow article ids, as the Spark job orders them."""
+    ticks = iter(range(60))
+    monkeypatch.setattr("wirewatch.pipeline.now_iso", lambda: f"2026-01-01T00:00:{next(ticks):02d}+00:00")
+    store = open_store(str(tmp_path / "w.db"))
+    run_pipeline([str(SAME_TIME_REPORTS)], store, Options())
+    articles = list(store.iter_articles())
+    ids = {a.url: a.article_id for a in articles}
+    assert ids["https://two.example.net/b"] > ids["https://one.example.org/a"]  # read first, larger id
+    assert {a.ingested_at for a in articles} == {"2026-01-01T00:00:00+00:00"}
+    (event,) = store.iter_events()
+    assert [s.article_id for s in event.sources] == sorted(a.article_id for a in articles)
+    store.close()

@@ -825,7 +825,7 @@ def spark(
     ] = None,
     partitions: Annotated[
         int | None,
-        typer.Option("--partitions", help="Partitions of each shuffle (default: twice the cores)."),
+        typer.Option("--partitions", help="Partitions of each shuffle (default: one per core)."),
     ] = None,
     conf: Annotated[
         list[str] | None, typer.Option("--conf", help="A Spark setting KEY=VALUE (repeatable).")

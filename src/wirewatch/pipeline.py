@@ -17,6 +17,7 @@ from typing import Any
 from wirewatch import errors
 from wirewatch.config import Options
 from wirewatch.errors import InputProblem, WirewatchError
+from wirewatch.extract_batch import CODED_LANGUAGES, EXTRACT_BATCH
 from wirewatch.records import Article, RawDocument
 from wirewatch.store import Store
 from wirewatch.store.db import now_iso
@@ -55,7 +56,6 @@ class RunSummary:
 ProblemHandler = Callable[[InputProblem], None]
 StageStart = Callable[[str, "int | None"], None]  # a stage begins: its name and how many items it has
 StopCheck = Callable[[], bool]  # True once the caller wants the run to stop (between articles)
-CODED_LANGUAGES = (None, "en")  # extraction reads English; an article of unknown language is tried
 
 
 class _Timer:
@@ -94,8 +94,13 @@ def store_documents(
     documents: Iterable[RawDocument | InputProblem], store: Store, options: Options, summary: RunSummary,
     *, on_problem: ProblemHandler | None = None, on_document: Callable[[], None] | None = None,
 ) -> list[str]:  # fmt: skip
-    """Clean each document and store the new articles; returns the ids of new articles."""
+    """Clean each document and store the new articles; returns the ids of new articles.
+
+    Every article of one call has one ingestion time (as the Spark job stamps its articles):
+    sources published at the same time are then ordered by id, not by the second the clock
+    happened to be in when each was cleaned."""
     new_ids: list[str] = []
+    stamp = now_iso()
     for batch in _batches(documents, BATCH_SIZE):
         problems: list[InputProblem] = []
         raws: list[RawDocument] = []
@@ -120,7 +125,7 @@ def store_documents(
                 if isinstance(result, InputProblem):
                     _note_problem(summary, result, problems, on_problem)
                     continue
-                result.ingested_at = result.ingested_at or now_iso()
+                result.ingested_at = result.ingested_at or stamp
                 fresh.append(result)
         with _Timer(summary, "store"):
             stored = store.store_articles(fresh)
@@ -200,7 +205,10 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         on_stage_start("dedup", store.count_articles(without_story=True))
     with _Timer(summary, "dedup"):
         for batch in _batches(
-            _until_stopped(store.iter_articles(without_story=True), summary, should_stop), 1000
+            _until_stopped(
+                store.iter_articles(without_story=True, by_publication=True), summary, should_stop
+            ),
+            1000,
         ):
             if on_stage:
                 on_stage("dedup", len(batch))
@@ -218,7 +226,7 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         pending = _until_stopped(
             store.iter_articles(needs_extraction=EXTRACTOR_VERSION), summary, should_stop
         )
-        for batch in _batches(pending, 100):
+        for batch in _batches(pending, EXTRACT_BATCH):
             if on_stage:
                 on_stage("extract", len(batch))
             ready = [
@@ -277,20 +285,10 @@ def _prepare_extraction(
 
 
 def _extract_batch(ready: list[tuple[Article, Article]], options: Options) -> dict[str, list | Exception]:
-    """Mentions (or the exception extracting them raised) of each article's view, the model run
-    once over the whole batch's sentences within one article's time budget; when the batch fails
-    or runs over, nothing: each article is then extracted on its own, with its own budget."""
-    from wirewatch.budget import OverBudget, time_budget
-    from wirewatch.extract.mentions import extract_many
+    """The batch's mentions by article id, or nothing (extract_batch.extract_batch)."""
+    from wirewatch.extract_batch import extract_batch
 
-    if not ready:
-        return {}
-    try:
-        with time_budget(options.extract.time_budget_s):
-            found = extract_many([view for _article, view in ready], options.extract)
-    except (OverBudget, Exception):  # one article is slow or breaks the model: find which, alone
-        return {}
-    return {article.article_id: result for (article, _view), result in zip(ready, found, strict=True)}
+    return extract_batch(ready, options.extract)
 
 
 def _extract_one(article: Article, view: Article, extracted: list | Exception | None, store: Store,
@@ -298,16 +296,15 @@ def _extract_one(article: Article, view: Article, extracted: list | Exception | 
     """One article's mentions (`extracted` by the batch, else extracted here from its `view`
     within `extract.time_budget_s`), stored; one that runs past its budget is marked and skipped
     (W053); a failure is reported and the article retried next run."""
-    from wirewatch.budget import OverBudget, time_budget
-    from wirewatch.extract import extract_mentions
+    from wirewatch.budget import OverBudget
+    from wirewatch.extract_batch import extract_alone
 
     opts = options.extract
     try:
         if isinstance(extracted, Exception):
             raise extracted
         if extracted is None:
-            with time_budget(opts.time_budget_s):
-                extracted = extract_mentions(view, opts)
+            extracted = extract_alone(view, opts)
         mentions = extracted
     except OverBudget as over:
         reason = f"extraction {over} (extract.time_budget_s); marked and skipped"
@@ -335,19 +332,10 @@ def _extract_one(article: Article, view: Article, extracted: list | Exception | 
     summary.mentions += len(mentions)
 
 
-_WARMED: set[str] = set()  # spaCy models this process has loaded for extraction
-_WARM_UP_TEXT = "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said."
-
-
 def _warm_up_extraction(opts: Any) -> None:
-    """Load the model, lexicons and gazetteer once, outside any article's time budget: the
-    first article of a process must not pay seconds of loading against its own budget."""
-    if opts.spacy_model in _WARMED:
-        return
-    from wirewatch.extract import extract_mentions
+    from wirewatch.extract_batch import warm_up_extraction
 
-    extract_mentions(Article(article_id="warm-up", source="<warm-up>", text=_WARM_UP_TEXT), opts)
-    _WARMED.add(opts.spacy_model)
+    warm_up_extraction(opts)
 
 
 def _fuse(

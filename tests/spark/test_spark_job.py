@@ -9,6 +9,7 @@ file of generated pages, a missing file, and ../shared/seeds when it is there.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import io
 import random
@@ -26,6 +27,8 @@ from wirewatch.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
+# two reports of one event published at the same moment, the larger article id read first
+SAME_TIME_REPORTS = ROOT / "tests" / "data" / "same_time_reports.jsonl"
 STAMP = "2026-01-01T00:00:00+00:00"
 FEED_SIZE = 60
 
@@ -60,7 +63,8 @@ def _inputs(root: Path) -> list[str]:
     pages = [(f"https://archive.example.org/{a.name}", a.content) for a in news_feed.generate_feed(30, 12)
              if a.kind == "html" and a.fmt != "jsonl"]  # fmt: skip
     _write_warc(root / "crawl.warc.gz", pages[:8])
-    given = [str(corpus_path()), str(root / "feed"), str(root / "crawl.warc.gz"), str(root / "missing.txt")]
+    given = [str(corpus_path()), str(root / "feed"), str(root / "crawl.warc.gz"), str(SAME_TIME_REPORTS),
+             str(root / "missing.txt")]  # fmt: skip
     return given + ([str(SEEDS)] if SEEDS.is_dir() else [])
 
 
@@ -73,7 +77,11 @@ def runs(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     inputs = _inputs(root)
     single_db = str(root / "single.db")
     store = open_store(single_db)
-    run_pipeline(inputs, store, Options())
+    with pytest.MonkeyPatch.context() as patch:  # a clock that ticks between articles, as a long run's does
+        seconds = iter(range(10**6))
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        patch.setattr("wirewatch.pipeline.now_iso", lambda: (start + dt.timedelta(seconds=next(seconds))).isoformat())
+        run_pipeline(inputs, store, Options())
     store.close()
     out = str(root / "out")
     # driver_links=0: stories as connected components on the cluster (large-star / small-star),

@@ -220,3 +220,71 @@ def test_the_spark_submit_entry_point_is_the_spark_command(capsys) -> None:
     assert done.value.code == 0
     shown = capsys.readouterr().out
     assert "--out" in shown and "--master" in shown and "Apache Spark" in shown
+
+
+# -- extraction -------------------------------------------------------------------------------------
+def test_extraction_reads_the_capped_view_in_batches_as_wirewatch_run_does() -> None:
+    from wirewatch.config import ExtractOptions
+    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+    from wirewatch.limits import extraction_view
+    from wirewatch.records import Article
+    from wirewatch.spark.job import _extract
+
+    report = "Gunmen shot dead four police officers at a checkpoint in Jalalabad on Tuesday night, police said. "
+    long = Article(article_id="long", source="long.txt", text=report + "Officials met to discuss the budget. " * 40,
+                   published_at="2025-03-05")  # fmt: skip
+    french = Article(article_id="fr", source="fr.txt", text="Un texte en français.", language="fr")
+    opts = ExtractOptions(max_chars=len(report) + 20)
+    out = list(_extract([long, french], opts))
+    problems = [x[1] for x in out if x[0] == "problem"]
+    assert [p.code for p in problems] == [errors.PART_SKIPPED] and not problems[0].fatal
+    assert sorted((a.article_id, v) for k, (a, v) in ((k, x) for k, x in out if k == "article")) == [
+        ("fr", EXTRACTOR_VERSION), ("long", EXTRACTOR_VERSION)]  # fmt: skip
+    mentions = [m for k, (m, _meta) in ((k, x) for k, x in out if k == "mention")]
+    expected = extract_mentions(extraction_view(long, opts)[0], opts)
+    kept = [m.to_dict() for m in expected if m.confidence >= opts.min_confidence]
+    assert mentions and [m.to_dict() for m in mentions] == kept
+
+
+def test_a_python_worker_keeps_its_zip_importers_between_tasks(spark) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import zipimport
+
+    def patched(_: int) -> str:
+        import zipimport
+
+        import wirewatch.spark  # noqa: F401  (what a worker imports with the job's first function)
+
+        return zipimport.zipimporter.invalidate_caches.__name__
+
+    names = spark.sparkContext.parallelize([0, 1], 2).map(patched).collect()
+    expected = "invalidate_caches" if sys.version_info >= (3, 12) else "_keep_directory"
+    assert names == [expected, expected]
+    assert zipimport.zipimporter.invalidate_caches.__name__ == "invalidate_caches"  # the driver keeps its own
+
+
+def test_a_group_is_fused_with_story_copies_collapsed_as_wirewatch_run_fuses() -> None:
+    """Two copies of one story (a country-level place) and another story's report nearby: one
+    machine clusters the copies once, by their earliest, and that one links to the other report;
+    the Spark job fuses each group the same way (the 20,000-article bench found three such)."""
+    from wirewatch.fuse.events import cluster_with_story_copies
+
+    common = {"event_type": "Strategic developments", "sub_event_type": "Arrests", "disorder_type": "Strategic developments",
+              "iso3": "SOM", "country": "Somalia", "time_precision": 1}  # fmt: skip
+    town = EventMention(mention_id="m-town", article_id="a-town", sentence="Police in Baidoa detained activists on Monday.",
+                        event_date="2025-03-10", date_low="2025-03-10", date_high="2025-03-10", actor2="Protesters (Somalia)",
+                        inter2=6, location="Baidoa", admin1="Bay", latitude=3.11, longitude=43.65, geo_precision=1,
+                        modality="alleged", confidence=0.5, story_id="s-town", **common)  # fmt: skip
+    copies = [EventMention(mention_id=f"m-copy{i}", article_id=f"a-copy{i}", sentence="Students were arrested on Tuesday." + tail,
+                           event_date="2025-03-11", date_low="2025-03-11", date_high="2025-03-11",
+                           actor1="Protesters (Somalia)", inter1=6, location="Somalia", latitude=2.04, longitude=45.34,
+                           geo_precision=3, modality="reported", confidence=0.5, story_id="s-copy", **common)
+              for i, tail in ((1, ""), (2, " ..."))]  # fmt: skip  # an edited copy: other words
+    mentions = [town, *copies]
+    meta = {m.article_id: {"published_at": "2025-03-12", "story_id": m.story_id} for m in mentions}
+    expected, _capped = cluster_with_story_copies(mentions, FuseOptions(), meta)
+    events = fuse_group(mentions, meta, FuseOptions(), "2026-01-01T00:00:00+00:00")
+    assert sorted(sorted(s.mention_id for s in e.sources) for e in events) == sorted(
+        sorted(m.mention_id for m in c) for c in expected
+    )
+    assert len(expected) == 1 and len(cluster_mentions(mentions, FuseOptions(), meta)) == 2  # the case itself

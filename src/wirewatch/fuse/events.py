@@ -228,6 +228,17 @@ def cluster_mentions(
     return [[ordered[i] for i in c] for c in clusters]
 
 
+def cluster_with_story_copies(
+    mentions: Sequence[EventMention], options: FuseOptions, meta: dict[str, dict[str, Any]]
+) -> tuple[list[list[EventMention]], dict[str, int]]:
+    """The clusters `fuse_pending` makes of these mentions: copies of one story that agree on
+    every fact are clustered once, by the earliest of them, and join its cluster (`_StoryCopies`);
+    with the copies over `max_story_variants` per story that joined their story's first mention.
+    The Spark job fuses each group with it too."""
+    copies = _StoryCopies.of(mentions, meta, options.max_story_variants)
+    return copies.expand(cluster_mentions(copies.representatives, options, meta), meta), dict(copies.capped)
+
+
 def new_event_id(first_mention_id: str, salt: int = 0) -> str:
     """An event's id, derived from its earliest mention (salted only if that id was taken)."""
     return content_id("event", first_mention_id, *([str(salt)] if salt else []))
@@ -257,10 +268,9 @@ def fuse_pending(
     result.mentions_fused = len(pending)
     hood = _neighbourhood(store, pending, stale, options)
     constraints, hood = _with_constraints(store, hood, pending, stale, options)
-    copies = _StoryCopies.of(list(hood.working.values()), hood.meta, options.max_story_variants)
-    clusters = copies.expand(cluster_mentions(copies.representatives, options, hood.meta), hood.meta)
+    clusters, capped = cluster_with_story_copies(list(hood.working.values()), options, hood.meta)
     clusters = respect_constraints(clusters, constraints, lambda m: mention_order_key(m, hood.meta))
-    result.capped_stories = dict(copies.capped)
+    result.capped_stories = capped
     fusion = _FusionPass(store, hood, clusters, now, result, attribution)
     fusion.fuse_clusters()
     fusion.retire_orphans()

@@ -12,5 +12,8 @@ PySpark is imported only when a job runs, so this package imports without it.
 """
 
 from wirewatch.spark.job import SparkSummary, run_spark
+from wirewatch.spark.worker import steady_imports
+
+steady_imports()  # in a Python worker only (spark/worker.py says why)
 
 __all__ = ["SparkSummary", "run_spark"]

@@ -1,5 +1,6 @@
 """Fusion across a cluster: mentions partitioned by country and date window, each part fused by
-the fuse package's own `cluster_mentions` and `fuse_fields`.
+the fuse package's own `cluster_with_story_copies` (`cluster_mentions` over story copies
+collapsed) and `fuse_fields`.
 
 `cluster_mentions` only ever links two mentions that could report one event: the same
 country (or one of them without a country) and date windows within `date_slack_days` of each
@@ -15,6 +16,12 @@ a country's segments when it has an undated mention (that mention could join any
 and every segment a mention without a country could reach (a mention with no country may
 report an event anywhere near in time).
 
+Within a group, copies of one story that agree on every fact are clustered once, as
+`fuse_pending` clusters them (`cluster_with_story_copies`); such copies have one country and one
+window, so they never span two groups. Past `max_story_variants` distinct mentions of one story,
+the rest join the story's first mention of their kind, which may lie in another group here:
+the summary's warnings do not count those (a story edited thousands of times).
+
 A group is as large as the chains of overlapping windows in one country: a month of daily
 reports from one war is one group, fused on one core (docs/spark.md: memory sizing).
 """
@@ -27,9 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from wirewatch.config import FuseOptions
-from wirewatch.fuse import cluster_mentions
 from wirewatch.fuse.compat import date_window, features
-from wirewatch.fuse.events import new_event_id
+from wirewatch.fuse.events import cluster_with_story_copies, new_event_id
 from wirewatch.fuse.fields import fuse_fields
 from wirewatch.records import Event, EventMention
 
@@ -149,9 +155,11 @@ def fuse_group(
     mentions: Sequence[EventMention], meta: dict[str, dict[str, Any]], options: FuseOptions, updated_at: str
 ) -> list[Event]:
     """The events of one group, as a fresh `wirewatch run` fuses them: the fuse package's
-    clusters, each event's id from its earliest mention; the mentions get their event ids."""
+    clusters (copies of one story collapsed first, as `fuse_pending` does), each event's id from
+    its earliest mention; the mentions get their event ids."""
     events = []
-    for cluster in cluster_mentions(mentions, options, meta):
+    clusters, _capped = cluster_with_story_copies(mentions, options, meta)
+    for cluster in clusters:
         event_id = new_event_id(cluster[0].mention_id)
         event = fuse_fields(event_id, cluster, meta)
         event.updated_at = updated_at

@@ -122,14 +122,19 @@ def _clean(
             yield "article", result
 
 
-def _prints(articles: Iterable[Article], options: DedupOptions) -> Iterator[tuple[str, ArticlePrint]]:
-    batch: list[Article] = []
-    for a in articles:
-        batch.append(a)
-        if len(batch) >= PRINT_BATCH:
-            yield from ((p.article_id, p) for p in article_prints(batch, options))
+def _in_batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
             batch = []
     if batch:
+        yield batch
+
+
+def _prints(articles: Iterable[Article], options: DedupOptions) -> Iterator[tuple[str, ArticlePrint]]:
+    for batch in _in_batches(articles, PRINT_BATCH):
         yield from ((p.article_id, p) for p in article_prints(batch, options))
 
 
@@ -138,27 +143,52 @@ def _sightings(item: tuple[int, Iterable[tuple[int, str, str]]], cap: int) -> It
 
 
 def _extract(articles: Iterable[Article], options: ExtractOptions) -> Iterator[tuple[str, Any]]:
-    """Mentions of each article with what fusion reads of the article (its meta), or a problem.
-    The spaCy model is loaded once per Python worker (extract.nlp caches it per process)."""
-    from wirewatch.extract import EXTRACTOR_VERSION, extract_mentions
+    """Mentions of each article with what fusion reads of the article (its meta), and problems,
+    extracted in batches as `wirewatch run` extracts them (extract_batch.extract_each): the view
+    capped by extract.max_chars, the model run once over a batch, an article alone when the batch
+    fails or runs over. The spaCy model is loaded once per Python worker."""
+    from wirewatch.extract import EXTRACTOR_VERSION
+    from wirewatch.extract_batch import CODED_LANGUAGES, EXTRACT_BATCH, extract_each, warm_up_extraction
+    from wirewatch.limits import extraction_view
 
-    for a in articles:
-        try:
-            found = extract_mentions(a, options) if a.language in (None, "en") else []
-        except Exception as exc:  # noqa: BLE001 - a bug must not stop the job; the article is retried by a later run
-            problem = InputProblem(
-                a.source, errors.INTERNAL_ERROR, f"extraction failed: {type(exc).__name__}: {exc}"
-            )
-            yield "problem", problem
-            yield "article", (a, None)
-            continue
-        yield "article", (a, EXTRACTOR_VERSION)
-        meta = {"outlet": a.outlet, "url": a.url, "published_at": a.published_at, "story_id": a.story_id,
-                "ingested_at": a.ingested_at}  # fmt: skip
-        for m in found:
-            if m.confidence >= options.min_confidence:
-                m.story_id = a.story_id
-                yield "mention", (m, meta)
+    for batch in _in_batches(articles, EXTRACT_BATCH):
+        ready = []
+        for a in batch:
+            if a.language not in CODED_LANGUAGES:
+                yield "article", (a, EXTRACTOR_VERSION)  # stored, not coded, as `run` does
+                continue
+            view, capped = extraction_view(a, options)
+            if capped:
+                yield "problem", capped
+            ready.append((a, view))
+        if ready:
+            warm_up_extraction(options)
+        for (a, _view), found in zip(ready, extract_each(ready, options), strict=True):
+            yield from _extracted(a, found, options, EXTRACTOR_VERSION)
+
+
+def _extracted(
+    a: Article, found: list[EventMention] | BaseException, options: ExtractOptions, version: str
+) -> Iterator[tuple[str, Any]]:
+    from wirewatch.budget import OverBudget
+
+    if isinstance(found, OverBudget):  # marked and skipped, as `wirewatch run` does
+        reason = f"extraction {found} (extract.time_budget_s); marked and skipped"
+        yield "problem", InputProblem(a.source, errors.OVER_TIME_BUDGET, reason)
+        yield "article", (a, version)
+        return
+    if isinstance(found, BaseException):  # a bug must not stop the job; the article is retried by a later run
+        reason = f"extraction failed: {type(found).__name__}: {found}"
+        yield "problem", InputProblem(a.source, errors.INTERNAL_ERROR, reason)
+        yield "article", (a, None)
+        return
+    yield "article", (a, version)
+    meta = {"outlet": a.outlet, "url": a.url, "published_at": a.published_at, "story_id": a.story_id,
+            "ingested_at": a.ingested_at}  # fmt: skip
+    for m in found:
+        if m.confidence >= options.min_confidence:
+            m.story_id = a.story_id
+            yield "mention", (m, meta)
 
 
 def _fuse(
@@ -209,7 +239,9 @@ class SparkJob:
         self.options = options
         self.dedup = effective_options(options.dedup)
         self.out = OutputDir(out)
-        self.parts = partitions or max(self.sc.defaultParallelism * 2, 2)
+        # one partition per core: each Python task costs ~50 ms of fixed work beside its records,
+        # and twice the cores cost 2,000 articles at local[2] a fifth more CPU (docs/spark.md)
+        self.parts = partitions or max(self.sc.defaultParallelism, 1)
         self.driver_links = driver_links
         self.stamp = stamp or now_iso()
         self.summary = SparkSummary(run_id=uuid.uuid4().hex[:16], inputs=list(inputs), out=out,

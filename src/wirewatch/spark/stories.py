@@ -24,9 +24,9 @@ such running index, so the same decisions are made from pairs instead:
    comes from its earliest member and its record is built by the dedup package's `refresh_story`.
 
 Where the result can differ from `wirewatch run`, and why (docs/spark.md says the same):
-- a single-machine run orders articles by publication only inside each batch of 1,000 it
-  reads (batches come in ingestion order), so when copies of one story are published before
-  an earlier batch's member, its id may come from another member; membership is the same;
+- a single-machine run takes each run's articles in publication order, as here, but a
+  database filled by several runs took each run after the last, so a copy published earlier
+  but read in a later run does not rename its story there; membership is the same;
 - single-machine assignment resolves merged stories while it goes, and a story whose record
   was lost cannot be joined there; here every link counts and the components are taken at the
   end (passes repeat until the stories settle), so in rare orders a copy that bridges two

@@ -487,9 +487,13 @@ class Store:
 
     def iter_articles(
         self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
-        needs_extraction: str | None = None, without_story: bool = False,
+        needs_extraction: str | None = None, without_story: bool = False, by_publication: bool = False,
     ) -> Iterator[Article]:  # fmt: skip
-        q = sa.select(s.articles.c.data).order_by(s.articles.c.ingested_at, s.articles.c.article_id)
+        """Articles in ingestion order, then by id; `by_publication`: the articles of one ingestion
+        time (one run) by publication time, undated last, then by id (as dedup takes them)."""
+        a = s.articles.c
+        within = (a.published_at.is_(None), a.published_at) if by_publication else ()
+        q = sa.select(a.data).order_by(a.ingested_at, *within, a.article_id)
         if ids is not None:
             q = q.where(s.articles.c.article_id.in_(list(ids)))
         if without_story:
