@@ -489,11 +489,12 @@ class Store:
         self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
         needs_extraction: str | None = None, without_story: bool = False, by_publication: bool = False,
     ) -> Iterator[Article]:  # fmt: skip
-        """Articles in ingestion order, then by id; `by_publication`: the articles of one ingestion
-        time (one run) by publication time, undated last, then by id (as dedup takes them)."""
+        """Articles in ingestion order, then by id; `by_publication`: by publication time, undated
+        last, then by id, whichever run stored them (as dedup takes them: a run killed part way and
+        run again then assigns the stories an uninterrupted run would, and the Spark job too)."""
         a = s.articles.c
-        within = (a.published_at.is_(None), a.published_at) if by_publication else ()
-        q = sa.select(a.data).order_by(a.ingested_at, *within, a.article_id)
+        order = (a.published_at.is_(None), a.published_at) if by_publication else (a.ingested_at,)
+        q = sa.select(a.data).order_by(*order, a.article_id)
         if ids is not None:
             q = q.where(s.articles.c.article_id.in_(list(ids)))
         if without_story:
