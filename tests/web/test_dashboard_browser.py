@@ -87,7 +87,9 @@ def test_the_demo_events_sit_at_their_places_on_the_map(browser, dashboard_url, 
     assert max(abs(offset[0]), abs(offset[1])) <= 2, offset
     assert "Nyala" in marker.get_attribute("aria-label")
     marker.click()
-    popup = _wait(browser, lambda d: _css(d, ".leaflet-popup-content .popup"), "popup")[0]
+    # the popup fades in: Selenium reads no text from it until it shows (flaky on a loaded machine)
+    shown = lambda d: [p for p in _css(d, ".leaflet-popup-content .popup") if p.text]  # noqa: E731
+    popup = _wait(browser, shown, "popup")[0]
     assert "Air/drone strike" in popup.text and "Nyala" in popup.text
     _shot(browser, screenshot_dir, "02-map-nyala-popup")
 
