@@ -374,3 +374,17 @@ def test_actor_names_follow_new_and_changed_actors(store):
     flt = event_filter(actor="harbour guard")
     assert set(find_event_ids(store, flt, limit=10)) == _plain_ids(store, flt) == {"e03", "e11"}
     assert count_events(store, flt) == 2
+
+
+@pytest.mark.parametrize("filters", [{}, {"country": "Ukraine"}, {"event_type": "Battles"}])
+def test_newest_first_pages_are_read_in_index_order_on_postgresql(store, filters):
+    # DESC NULLS LAST: PostgreSQL reads it from the newest-first indexes (migration 17) instead
+    # of sorting every match; SQLite's ascending indexes read backwards give it already
+    if store.dialect != "postgresql":
+        pytest.skip("SQLite's indexes read backwards give this order")
+    flt = event_filter(**filters)
+    plan = _plan(store, lambda f=flt: find_event_ids(store, f, sort="-event_date", limit=5))
+    assert "newest" in plan and "Sort" not in plan, (filters, plan)
+    plan = _plan(store, lambda f=flt: find_event_ids(store, f, sort="-fatalities", limit=5))
+    if not filters:
+        assert "ix_events_deadliest" in plan and "Sort" not in plan, plan

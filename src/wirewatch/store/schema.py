@@ -530,6 +530,28 @@ def _actor_names_v16(conn: sa.Connection) -> None:
     )
 
 
+# -- migration 17: newest-first indexes on PostgreSQL ---------------------------------------------
+# Pages sort newest first with undated events last (DESC NULLS LAST, the same order in both
+# databases). SQLite sorts NULLs first, so its ascending indexes read backwards give that order;
+# a PostgreSQL index read backwards gives DESC NULLS FIRST, so it sorted every match instead (1M
+# events: 1.9 s for the first page with no filter). These indexes hold the order itself.
+_NEWEST_FIRST = {
+    "ix_events_newest": "event_date DESC NULLS LAST, event_id DESC",
+    "ix_events_country_newest": "lower(country), event_date DESC NULLS LAST, event_id DESC",
+    "ix_events_iso3_newest": "iso3, event_date DESC NULLS LAST, event_id DESC",
+    "ix_events_admin1_newest": "lower(admin1), event_date DESC NULLS LAST, event_id DESC",
+    "ix_events_type_newest": "lower(event_type), event_date DESC NULLS LAST, event_id DESC",
+    "ix_events_deadliest": "fatalities DESC NULLS LAST, event_id DESC",
+}
+
+
+def _newest_first_indexes_v17(conn: sa.Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for name, columns in _NEWEST_FIRST.items():
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})")
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -545,6 +567,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (14, "text (FTS5 trigram) and map-box (R*Tree, GiST) indexes", _text_and_box_indexes_v14),
     (15, "trigram (PostgreSQL), min_sources and fusion candidate indexes", _filter_and_candidate_indexes_v15),
     (16, "actor names and the actor indexes", _actor_names_v16),
+    (17, "newest-first indexes (PostgreSQL)", _newest_first_indexes_v17),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
