@@ -67,3 +67,10 @@ def test_english_mixed_with_another_script_goes_to_the_model():
 def test_english_quoted_in_a_french_article_is_french():
     quoted = OTHERS["fr"] + ' Un témoin a dit : "they were shooting at the bus".'
     assert detect_language(quoted) == "fr"
+
+
+def test_a_short_report_of_plain_english_needs_no_model(no_model):
+    # an analyst's one-line note (py3langid has read such lines as Nigerian Pidgin or Bikol)
+    note = ("On 3 May, the army shelled the villages east of the river, and the local council said "
+            "that two of their men were killed.")  # fmt: skip
+    assert detect_language(note) == "en"
