@@ -120,10 +120,10 @@ def test_readers_then_cleaner(kind, data):
 
 @pytest.fixture(scope="module")
 def extraction_options():  # type: ignore[no-untyped-def]
-    from wirewatch.pipeline import _warm_up_extraction
+    from wirewatch.extract_batch import warm_up_extraction
 
     options = Options()
-    _warm_up_extraction(options.extract)  # the model loads once, outside the examples
+    warm_up_extraction(options.extract)  # the model loads once, outside the examples
     return options
 
 

@@ -15,9 +15,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wirewatch import errors
+from wirewatch.batching import batches
 from wirewatch.config import Options
 from wirewatch.errors import InputProblem, WirewatchError
-from wirewatch.extract_batch import CODED_LANGUAGES, EXTRACT_BATCH
+from wirewatch.extract_batch import (
+    CODED_LANGUAGES,
+    EXTRACT_BATCH,
+    extract_alone,
+    extract_batch,
+    warm_up_extraction,
+)
 from wirewatch.records import Article, RawDocument
 from wirewatch.store import Store
 from wirewatch.store.db import now_iso
@@ -70,17 +77,6 @@ class _Timer:
         self.summary.seconds[self.stage] = round(self.summary.seconds.get(self.stage, 0.0) + spent, 4)
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _note_problem(summary: RunSummary, problem: InputProblem, problems: list[InputProblem],
                   on_problem: ProblemHandler | None) -> None:  # fmt: skip
     counter = summary.skipped if problem.fatal else summary.warnings
@@ -101,7 +97,7 @@ def store_documents(
     happened to be in when each was cleaned."""
     new_ids: list[str] = []
     stamp = now_iso()
-    for batch in _batches(documents, BATCH_SIZE):
+    for batch in batches(documents, BATCH_SIZE):
         problems: list[InputProblem] = []
         raws: list[RawDocument] = []
         for item in batch:
@@ -204,7 +200,7 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
     if on_stage_start:
         on_stage_start("dedup", store.count_articles(without_story=True))
     with _Timer(summary, "dedup"):
-        for batch in _batches(
+        for batch in batches(
             _until_stopped(
                 store.iter_articles(without_story=True, by_publication=True), summary, should_stop
             ),
@@ -226,7 +222,7 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
         pending = _until_stopped(
             store.iter_articles(needs_extraction=EXTRACTOR_VERSION), summary, should_stop
         )
-        for batch in _batches(pending, EXTRACT_BATCH):
+        for batch in batches(pending, EXTRACT_BATCH):
             if on_stage:
                 on_stage("extract", len(batch))
             ready = [
@@ -238,7 +234,7 @@ def process_pending(store: Store, options: Options, summary: RunSummary,
                     )
                 )
             ]
-            results = _extract_batch(ready, options)
+            results = extract_batch(ready, options.extract)
             for article, view in ready:
                 _extract_one(article, view, results.get(article.article_id), store, options, summary,
                              EXTRACTOR_VERSION, report)  # fmt: skip
@@ -269,7 +265,7 @@ def _prepare_extraction(
         store.replace_mentions(article.article_id, [], version)
         summary.articles_extracted += 1
         return None
-    _warm_up_extraction(opts)
+    warm_up_extraction(opts)
     attempts = store.begin_extraction(article.article_id)
     if attempts > max(opts.max_attempts, 1):
         reason = (
@@ -284,20 +280,12 @@ def _prepare_extraction(
     return article, view
 
 
-def _extract_batch(ready: list[tuple[Article, Article]], options: Options) -> dict[str, list | Exception]:
-    """The batch's mentions by article id, or nothing (extract_batch.extract_batch)."""
-    from wirewatch.extract_batch import extract_batch
-
-    return extract_batch(ready, options.extract)
-
-
 def _extract_one(article: Article, view: Article, extracted: list | Exception | None, store: Store,
                  options: Options, summary: RunSummary, version: str, report: ProblemHandler) -> None:  # fmt: skip
     """One article's mentions (`extracted` by the batch, else extracted here from its `view`
     within `extract.time_budget_s`), stored; one that runs past its budget is marked and skipped
     (W053); a failure is reported and the article retried next run."""
     from wirewatch.budget import OverBudget
-    from wirewatch.extract_batch import extract_alone
 
     opts = options.extract
     try:
@@ -330,12 +318,6 @@ def _extract_one(article: Article, view: Article, extracted: list | Exception | 
         return
     summary.articles_extracted += 1
     summary.mentions += len(mentions)
-
-
-def _warm_up_extraction(opts: Any) -> None:
-    from wirewatch.extract_batch import warm_up_extraction
-
-    warm_up_extraction(opts)
 
 
 def _fuse(

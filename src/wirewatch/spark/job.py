@@ -26,6 +26,7 @@ from functools import partial
 from typing import Any
 
 from wirewatch import errors
+from wirewatch.batching import batches
 from wirewatch.config import CleanOptions, DedupOptions, ExtractOptions, FuseOptions, IngestOptions, Options
 from wirewatch.errors import InputProblem, WirewatchError
 from wirewatch.records import Article, EventMention, RawDocument
@@ -122,19 +123,8 @@ def _clean(
             yield "article", result
 
 
-def _in_batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _prints(articles: Iterable[Article], options: DedupOptions) -> Iterator[tuple[str, ArticlePrint]]:
-    for batch in _in_batches(articles, PRINT_BATCH):
+    for batch in batches(articles, PRINT_BATCH):
         yield from ((p.article_id, p) for p in article_prints(batch, options))
 
 
@@ -151,7 +141,7 @@ def _extract(articles: Iterable[Article], options: ExtractOptions) -> Iterator[t
     from wirewatch.extract_batch import CODED_LANGUAGES, EXTRACT_BATCH, extract_each, warm_up_extraction
     from wirewatch.limits import extraction_view
 
-    for batch in _in_batches(articles, EXTRACT_BATCH):
+    for batch in batches(articles, EXTRACT_BATCH):
         ready = []
         for a in batch:
             if a.language not in CODED_LANGUAGES:

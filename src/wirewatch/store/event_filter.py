@@ -139,22 +139,21 @@ def _actor_lookup(dialect: str, like: str) -> Any:
     as the plain clauses: every actor name is in actor_names (migration 16)."""
     # SQLite: the names without their column's text affinity (unary +), or the comparison with
     # lower(actor) cannot use the index on that expression
-    # PostgreSQL cannot read an index for an OR of two IN (subquery): each column is looked up on
-    # its own and the events are those of either
-    if dialect == "postgresql":
-        names = sa.select(s.actor_names.c.name).where(s.actor_names.c.name.like(like, escape="\\"))
-        found = s.events.alias("actor_events")
-        either = sa.union(
-            *(
-                sa.select(found.c.event_id).where(sa.func.lower(found.c[a]).in_(names))
-                for a in ("actor1", "actor2")
-            )
-        )
-        return s.events.c.event_id.in_(either)
     name = sa.literal_column("+actor_names.name") if dialect == "sqlite" else s.actor_names.c.name
     names = sa.select(name).where(s.actor_names.c.name.like(like, escape="\\"))
-    c = s.events.c
-    return sa.or_(sa.func.lower(c.actor1).in_(names), sa.func.lower(c.actor2).in_(names))
+    if dialect != "postgresql":
+        c = s.events.c
+        return sa.or_(sa.func.lower(c.actor1).in_(names), sa.func.lower(c.actor2).in_(names))
+    # PostgreSQL cannot read an index for an OR of two IN (subquery): each column is looked up on
+    # its own and the events are those of either
+    found = s.events.alias("actor_events")
+    either = sa.union(
+        *(
+            sa.select(found.c.event_id).where(sa.func.lower(found.c[a]).in_(names))
+            for a in ("actor1", "actor2")
+        )
+    )
+    return s.events.c.event_id.in_(either)
 
 
 def _fts_ready(text: str) -> bool:

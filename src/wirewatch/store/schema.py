@@ -197,9 +197,14 @@ _EVENT_FILTER_INDEXES = {
 }
 
 
+def _create_event_indexes(conn: sa.Connection, indexes: dict[str, str]) -> None:
+    """CREATE INDEX IF NOT EXISTS on events for each name: its columns (or expressions)."""
+    for name, columns in indexes.items():
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})")
+
+
 def _event_filter_indexes_v2(conn: sa.Connection) -> None:
-    for name, columns in _EVENT_FILTER_INDEXES.items():
-        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+    _create_event_indexes(conn, _EVENT_FILTER_INDEXES)
 
 
 def _event_cover_index_v3(conn: sa.Connection) -> None:
@@ -241,11 +246,13 @@ def _mention_event_article_index_v5(conn: sa.Connection) -> None:
 
 def _event_type_toll_and_box_indexes_v6(conn: sa.Connection) -> None:
     # "Battles with at least N killed" and bbox pages answered from an index alone
-    for name, columns in {
-        "ix_events_type_toll": "lower(event_type), fatalities",
-        "ix_events_box_date": "longitude, latitude, event_date, event_id",
-    }.items():
-        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+    _create_event_indexes(
+        conn,
+        {
+            "ix_events_type_toll": "lower(event_type), fatalities",
+            "ix_events_box_date": "longitude, latitude, event_date, event_id",
+        },
+    )
 
 
 def _event_country_date_index_v7(conn: sa.Connection) -> None:
@@ -338,13 +345,15 @@ def _dashboard_indexes_v10(conn: sa.Connection) -> None:
     # the dashboard's aggregates answered from narrow indexes, without reading or sorting the rows:
     # map grid cells (longitude first: it also serves the map's view box), events per day by type,
     # and the filters' values (countries with their regions, types with their sub-types)
-    for name, columns in {
-        "ix_events_map": "longitude, latitude, event_type, fatalities, event_id",
-        "ix_events_day_type": "event_date, event_type, fatalities",
-        "ix_events_country_admin1": "country, admin1, iso3",
-        "ix_events_type_sub": "event_type, sub_event_type",
-    }.items():
-        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+    _create_event_indexes(
+        conn,
+        {
+            "ix_events_map": "longitude, latitude, event_type, fatalities, event_id",
+            "ix_events_day_type": "event_date, event_type, fatalities",
+            "ix_events_country_admin1": "country, admin1, iso3",
+            "ix_events_type_sub": "event_type, sub_event_type",
+        },
+    )
 
 
 def _add_columns(conn: sa.Connection, table: str, columns: dict[str, str]) -> None:
@@ -461,17 +470,19 @@ def postgresql_text_indexes(conn: sa.Connection) -> str | None:
 
 
 def _filter_and_candidate_indexes_v15(conn: sa.Connection) -> None:
-    for name, columns in {
-        # "at least N independent sources", a type's, a region's or an ISO code's newest first
-        "ix_events_sources_date": "independent_source_count, event_date, event_id",
-        "ix_events_type_date": "lower(event_type), event_date, event_id",
-        "ix_events_admin1_date": "lower(admin1), event_date, event_id",
-        "ix_events_iso3_date": "iso3, event_date, event_id",
-        # fusion's candidates: a country's events whose date window reaches the batch's
-        "ix_events_country_window": "country, date_high, date_low, event_id",
-        "ix_events_window": "date_high, date_low, event_id",
-    }.items():
-        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})")
+    _create_event_indexes(
+        conn,
+        {
+            # "at least N independent sources", a type's, a region's or an ISO code's newest first
+            "ix_events_sources_date": "independent_source_count, event_date, event_id",
+            "ix_events_type_date": "lower(event_type), event_date, event_id",
+            "ix_events_admin1_date": "lower(admin1), event_date, event_id",
+            "ix_events_iso3_date": "iso3, event_date, event_id",
+            # fusion's candidates: a country's events whose date window reaches the batch's
+            "ix_events_country_window": "country, date_high, date_low, event_id",
+            "ix_events_window": "date_high, date_low, event_id",
+        },
+    )
     # the few events without a date window, found without reading the dated ones
     conn.exec_driver_sql(
         "CREATE INDEX IF NOT EXISTS ix_events_undated ON events (country, date_low, date_high, event_id) "
@@ -548,8 +559,7 @@ _NEWEST_FIRST = {
 def _newest_first_indexes_v17(conn: sa.Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
-    for name, columns in _NEWEST_FIRST.items():
-        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})")
+    _create_event_indexes(conn, _NEWEST_FIRST)
 
 
 # (version, description, function). Append only.
