@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from wirewatch.config import FuseOptions
 from wirewatch.records import EventMention
@@ -51,6 +53,7 @@ def date_window(m: Any) -> tuple[dt.date, dt.date] | None:
     return (low, high) if low <= high else (high, low)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # place names repeat: a pass reads thousands of events' places
 def _norm(text: str | None) -> str | None:
     """Case, accents, hyphens and apostrophes folded: "Al-Zayaynya" = "Al Zayaynya"."""
     if not text:
@@ -142,7 +145,7 @@ def _f(x: EventMention | Features) -> Features:
     return x if isinstance(x, Features) else features(x)
 
 
-def type_match(a: EventMention | Features, b: EventMention | Features) -> str | None:
+def type_match(a: EventMention | Features | TypeKey, b: EventMention | Features | TypeKey) -> str | None:
     """'same' sub-type, 'family' (same event type, one vaguer or a listed near pair), or None."""
     if a.sub_event_type and b.sub_event_type:
         if a.sub_event_type == b.sub_event_type:
@@ -286,3 +289,115 @@ def threshold(a: EventMention, b: EventMention) -> float:
     rules = fusion_rules()
     # two mentions in one article are usually two events the writer told apart
     return rules["same_article_threshold"] if a.article_id == b.article_id else rules["threshold"]
+
+
+_CELL_DEGREES = 0.5  # grid cell of `EventReach`'s look-up by coordinates
+
+
+class TypeKey(NamedTuple):
+    """What `type_match` reads: a mention's, or an event's (a fused event's sub-type and type
+    are those of one of its mentions, so a mention that does not type-match it cannot join)."""
+
+    sub_event_type: str | None
+    event_type: str | None
+
+
+_ANY_TYPE = TypeKey(None, None)  # type-matches everything: an event an analyst retyped
+
+
+@dataclass(slots=True, frozen=True)
+class EventPlace:
+    """What fusion reads of an old event near a pass before loading it whole: where it is, as
+    `place_match` reads a mention's place, and its type."""
+
+    country: str | None  # iso3 or normalised name
+    place: str | None
+    containers: frozenset[str]
+    latitude: float | None
+    longitude: float | None
+    kind: TypeKey
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> EventPlace:
+        """From a row of `store.fusion_queries.events_near_places`."""
+        country, admin1 = row["country"], row["admin1"]
+        corrected = row["review_status"] is not None  # its type may be an analyst's, no mention's
+        return cls(
+            country=row["iso3"] or _norm(country), place=_norm(row["location"] or admin1),
+            containers=frozenset(x for x in (_norm(admin1), _norm(row["admin2"]), _norm(country)) if x),
+            latitude=row["latitude"], longitude=row["longitude"],
+            kind=_ANY_TYPE if corrected else TypeKey(row["sub_event_type"], row["event_type"]),
+        )  # fmt: skip
+
+
+class EventReach:
+    """The old events that one pass's pending mentions could join, told from the events' own
+    places and types by `pair_score`'s hard rules: a type that matches, the same country (or one
+    unknown), and the same place, one containing the other, one without a place, or within
+    `max_km`. An event it turns away is apart from every pending mention, so leaving it out of
+    the pass changes nothing: of a busy country's events on the same days, few are of the type
+    and at the place of the mentions. Mentions without any place join only their own story's
+    copies: the caller finds those by story."""
+
+    def __init__(self, mentions: Iterable[Features], max_km: float) -> None:
+        self.max_km = max_km
+        # by country (None: unknown): the types of the mentions without a place (they join any)
+        self.anywhere: dict[str | None, set[TypeKey]] = {}
+        # by country, then place: the types of the mentions there, and of those it contains
+        self.places: dict[str | None, dict[str, set[TypeKey]]] = {}
+        self.wide: dict[str | None, dict[str, set[TypeKey]]] = {}
+        self.cells: dict[tuple[int, int], list[tuple[str | None, float, float, TypeKey]]] = {}
+        for f in mentions:
+            if f.placeless:
+                continue
+            kind = TypeKey(f.sub_event_type, f.event_type)
+            if f.place is None:
+                self.anywhere.setdefault(f.country, set()).add(kind)
+                continue
+            self.places.setdefault(f.country, {}).setdefault(f.place, set()).add(kind)
+            wide = self.wide.setdefault(f.country, {})
+            for name in {f.place, *f.containers}:
+                wide.setdefault(name, set()).add(kind)
+            if f.latitude is not None and f.longitude is not None:
+                self._add_point(f.country, f.latitude, f.longitude, kind)
+
+    def _add_point(self, country: str | None, lat: float, lon: float, kind: TypeKey) -> None:
+        dlat = self.max_km / 111.0
+        dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01)
+        for i in range(_cell(lat - dlat), _cell(lat + dlat) + 1):
+            for j in range(_cell(lon - dlon), _cell(lon + dlon) + 1):
+                self.cells.setdefault((i, j), []).append((country, lat, lon, kind))
+
+    def may_join(self, event: EventPlace) -> bool:
+        if event.country is None and event.place is None:
+            return False  # an event with no place holds only mentions with none: found by story
+        countries = {event.country, None} if event.country else {*self.places, *self.anywhere}
+        kinds: set[TypeKey] = set()
+        for c in countries:
+            kinds |= self.anywhere.get(c, set())
+            places = self.places.get(c)
+            if places is None:
+                continue
+            if event.place is None:
+                kinds.update(*places.values())
+                continue
+            kinds |= self.wide[c].get(event.place, set())
+            for name in event.containers:
+                kinds |= places.get(name, set())
+        if any(type_match(k, event.kind) for k in kinds):
+            return True
+        return self._near(countries, event)
+
+    def _near(self, countries: set[str | None], event: EventPlace) -> bool:
+        if event.latitude is None or event.longitude is None:
+            return False
+        for country, lat, lon, kind in self.cells.get((_cell(event.latitude), _cell(event.longitude)), ()):
+            if country in countries and type_match(kind, event.kind) and (
+                haversine_km(lat, lon, event.latitude, event.longitude) <= self.max_km
+            ):  # fmt: skip
+                return True
+        return False
+
+
+def _cell(degrees: float) -> int:
+    return math.floor(degrees / _CELL_DEGREES)

@@ -20,6 +20,8 @@ from typing import Any
 
 from wirewatch.config import FuseOptions
 from wirewatch.fuse.compat import (
+    EventPlace,
+    EventReach,
     Features,
     date_window,
     features,
@@ -378,19 +380,26 @@ class _Neighbourhood:
 def _neighbourhood(
     store: Store, pending: list[EventMention], stale: set[str], options: FuseOptions
 ) -> _Neighbourhood:
-    """The events pending mentions could join (same country, dates within reach) and the events
-    that lost mentions, with all their mentions."""
-    affected = stale
+    """The events pending mentions could join (same country, dates within reach, places that
+    types and places that `pair_score` allows: `EventReach`) and the events that lost mentions, with all their
+    mentions."""
     margin = dt.timedelta(days=options.date_slack_days + _CANDIDATE_MARGIN_DAYS)
+    feats = [features(m) for m in pending]
     reaches = []  # each mention's own country and window: a batch spanning months reads only what is near each
-    for m in pending:
+    for m, f in zip(pending, feats, strict=True):
+        if f.placeless:
+            continue  # it joins only its own story's copies (`pair_score`): found by story below
         window = date_window(m)
         low, high = (
             ((window[0] - margin).isoformat(), (window[1] + margin).isoformat()) if window else (None, None)
         )
         reaches.append((m.country, low, high))
-    candidates = q.events_near(store, reaches) if pending else set()
-    old_ids = candidates | affected
+    reach = EventReach(feats, options.max_km)
+    near = q.events_near_places(store, reaches) if reaches else {}
+    candidates = {event_id for event_id, row in near.items() if reach.may_join(EventPlace.of(row))}
+    stories = {m.story_id for m, f in zip(pending, feats, strict=True) if f.placeless and m.story_id}
+    candidates |= q.events_of_stories(store, stories) if stories else set()
+    old_ids = candidates | stale
     old_events = q.events_by_id(store, old_ids)
     old_mentions = q.mentions_of_events(store, old_ids)
     working = {m.mention_id: m for m in old_mentions}

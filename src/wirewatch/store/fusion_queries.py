@@ -60,6 +60,14 @@ def candidate_event_ids(
     One indexed look-up per part (a country's events whose window reaches the batch's, by
     (country, date_high, date_low); the undated ones, by a partial index), so the cost follows
     the events near the batch, not all those stored (migration 15)."""
+    with store.engine.connect() as conn:
+        return {r[0] for part in _candidate_parts([s.events.c.event_id], countries, date_low, date_high)
+                for r in conn.execute(part)}  # fmt: skip
+
+
+def _candidate_parts(
+    columns: list[Any], countries: Iterable[str | None], date_low: str | None, date_high: str | None
+) -> list[Any]:
     countries = list(countries)
     names = sorted({c for c in countries if c})
     col = s.events.c
@@ -74,31 +82,60 @@ def candidate_event_ids(
         ]
     else:
         times = [sa.true()]
-    parts = [sa.select(col.event_id).where(place, when) for place in places for when in times]
-    with store.engine.connect() as conn:
-        return {r[0] for part in parts for r in conn.execute(part)}
+    return [sa.select(*columns).where(place, when) for place in places for when in times]
 
 
 Reach = tuple[str | None, str | None, str | None]  # country (None: any), first and last day (None: any)
+# what fusion reads of an event before loading it whole: where it is and its type (`fuse.compat.EventPlace`)
+_PLACE_COLUMNS = ("country", "iso3", "location", "admin1", "admin2", "latitude", "longitude",
+                  "sub_event_type", "event_type", "review_status")  # fmt: skip
 
 
 def events_near(store: Store, reaches: Iterable[Reach]) -> set[str]:
-    """Events that some pending mention could join: for each mention's reach (its country or
-    unknown, and its date window widened by the caller's slack), the events of that country or of
-    none whose window overlaps it or that have no date. The windows of one country are merged, and
-    each part is one indexed look-up (`candidate_event_ids`), so a batch spanning months in one
-    country and days in another reads only the events near each."""
+    """The ids of `events_near_places`."""
+    return set(events_near_places(store, reaches))
+
+
+def events_near_places(store: Store, reaches: Iterable[Reach]) -> dict[str, dict[str, Any]]:
+    """Events that some pending mention could join, with where each is and its type (`_PLACE_COLUMNS`): for
+    each mention's reach (its country or unknown, and its date window widened by the caller's
+    slack), the events of that country or of none whose window overlaps it or that have no date.
+    The windows of one country are merged, and each part is one indexed look-up, so a batch
+    spanning months in one country and days in another reads only the events near each."""
     by_country: dict[str | None, list[tuple[str, str] | None]] = {}
     for country, low, high in reaches:
         by_country.setdefault(country, []).append((low, high) if low and high else None)
+    col = s.events.c
+    columns = [col.event_id, col.country, col.iso3, col.location, col.admin1,
+               col.data["admin2"].as_string(), col.latitude, col.longitude, col.sub_event_type, col.event_type,
+               col.review_status]  # fmt: skip
+    found: dict[str, dict[str, Any]] = {}
+    with store.engine.connect() as conn:
+        for country, windows in by_country.items():
+            if None in windows:  # an undated mention reaches every date
+                spans: list[tuple[str | None, str | None]] = [(None, None)]
+            else:
+                spans = list(_merged(w for w in windows if w is not None))
+            for low, high in spans:
+                for part in _candidate_parts(columns, [country], low, high):
+                    for event_id, *place in conn.execute(part):
+                        found[event_id] = dict(zip(_PLACE_COLUMNS, place, strict=True))
+    return found
+
+
+def events_of_stories(store: Store, story_ids: Iterable[str]) -> set[str]:
+    """Events holding a mention from an article of one of these stories."""
+    ids = sorted(set(story_ids))
     found: set[str] = set()
-    for country, windows in by_country.items():
-        countries = [country]
-        if None in windows:  # an undated mention reaches every date
-            found |= candidate_event_ids(store, countries=countries, date_low=None, date_high=None)
-            continue
-        for low, high in _merged(w for w in windows if w is not None):
-            found |= candidate_event_ids(store, countries=countries, date_low=low, date_high=high)
+    a, m = s.articles.c, s.mentions.c
+    with store.engine.connect() as conn:
+        for chunk in _chunks(ids):
+            q = (
+                sa.select(m.event_id).distinct()
+                .join_from(s.mentions, s.articles, m.article_id == a.article_id)
+                .where(a.story_id.in_(list(chunk)), m.event_id.is_not(None))
+            )  # fmt: skip
+            found.update(r[0] for r in conn.execute(q))
     return found
 
 
