@@ -154,51 +154,12 @@ def _next_day(day: str) -> str:
     return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
 
 
-def events_citing_articles(store: Store, article_ids: Iterable[str]) -> set[str]:
-    """Events whose sources include one of these articles (a re-extracted article's old events)."""
-    ids = sorted(set(article_ids))
-    found: set[str] = set()
-    text = sa.cast(s.events.c.data, sa.Text)
-    with store.engine.connect() as conn:
-        for chunk in _chunks(ids, 50):
-            q = sa.select(s.events.c.event_id, s.events.c.data).where(
-                sa.or_(*[text.like(f"%{a}%") for a in chunk])
-            )
-            for event_id, data in conn.execute(q):
-                cited = {src.get("article_id") for src in (data or {}).get("sources", [])}
-                if cited & set(chunk):
-                    found.add(event_id)
-    return found
-
-
-def events_without_mentions(store: Store) -> set[str]:
-    """Events none of whose mentions remain (all were removed by re-extraction)."""
-    has = sa.select(s.mentions.c.event_id).where(s.mentions.c.event_id.is_not(None)).distinct()
-    q = sa.select(s.events.c.event_id).where(s.events.c.event_id.not_in(has))
-    with store.engine.connect() as conn:
-        return {r[0] for r in conn.execute(q)}
-
-
 def stale_event_ids(store: Store) -> set[str]:
-    """Events that lost an article: fewer articles link to them than their source_count says.
-
-    Re-extraction replaces an article's mentions with unlinked ones, so its old events show up
-    here (answered from the (event_id, article_id) index, no JSON read)."""
-    m = s.mentions.c
-    linked = (
-        sa.select(m.event_id, sa.func.count(sa.distinct(m.article_id)).label("n"))
-        .where(m.event_id.is_not(None))
-        .group_by(m.event_id)
-        .subquery()
-    )
-    e = s.events.c
-    q = (
-        sa.select(e.event_id)
-        .select_from(s.events.outerjoin(linked, linked.c.event_id == e.event_id))
-        .where(sa.func.coalesce(linked.c.n, 0) != sa.func.coalesce(e.source_count, 0))
-    )
+    """Events that lost a mention since the last pass (an article re-extracted or skipped, a
+    mention moved to another story): the store records them as it unlinks (`mark_stale`), so a
+    pass reads a short list, not a count of every event's articles."""
     with store.engine.connect() as conn:
-        return {r[0] for r in conn.execute(q)}
+        return {r[0] for r in conn.execute(sa.select(s.stale_events.c.event_id))}
 
 
 def article_meta(store: Store, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -251,12 +212,15 @@ def existing_event_ids(store: Store, event_ids: Iterable[str]) -> set[str]:
 def write_fusion(
     store: Store, *, save: Sequence[Event], delete: Sequence[str],
     mention_events: dict[str, tuple[EventMention, str]], history: Sequence[dict[str, Any]],
-    corrections_moved: dict[str, str] | None = None,
+    corrections_moved: dict[str, str] | None = None, refused: Sequence[str] = (),
 ) -> None:  # fmt: skip
-    """Apply one fusion pass in one transaction: events, mention links, history, and the analysts'
-    corrections of events merged away moved to the event that absorbed them."""
+    """Apply one fusion pass in one transaction: events, mention links, history, the analysts'
+    corrections of events merged away moved to the event that absorbed them, and the stale events
+    the pass re-fused (`refused`) no longer stale."""
     columns = Store._EVENT_COLUMNS
     with store.engine.begin() as conn:
+        for chunk in _chunks(sorted(refused)):
+            conn.execute(s.stale_events.delete().where(s.stale_events.c.event_id.in_(list(chunk))))
         if corrections_moved:
             move_corrections(conn, corrections_moved)
         if delete:
