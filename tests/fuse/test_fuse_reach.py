@@ -11,26 +11,37 @@ from wirewatch.fuse import fuse_pending
 from wirewatch.fuse.compat import EventPlace, EventReach, features, pair_score
 from wirewatch.fuse.events import _neighbourhood
 from wirewatch.records import EventMention
-from wirewatch.store import open_store
 from wirewatch.store import fusion_queries as q
+from wirewatch.store import open_store
 
 OPTIONS = FuseOptions()
 IRAQ = {"country": "Iraq", "iso3": "IRQ"}
 SYRIA = {"country": "Syria", "iso3": "SYR"}
 PLACES = {
-    "city": dict(IRAQ, admin1="Baghdad", location="Baghdad", latitude=33.34, longitude=44.40, geo_precision=1),
-    "suburb": dict(IRAQ, admin1="Baghdad", location="Sadr City", latitude=33.39, longitude=44.46, geo_precision=1),
-    "other town": dict(IRAQ, admin1="Basra", location="Basra", latitude=30.51, longitude=47.78, geo_precision=1),
+    "city": dict(
+        IRAQ, admin1="Baghdad", location="Baghdad", latitude=33.34, longitude=44.40, geo_precision=1
+    ),
+    "suburb": dict(
+        IRAQ, admin1="Baghdad", location="Sadr City", latitude=33.39, longitude=44.46, geo_precision=1
+    ),
+    "other town": dict(
+        IRAQ, admin1="Basra", location="Basra", latitude=30.51, longitude=47.78, geo_precision=1
+    ),
     "province": dict(IRAQ, admin1="Baghdad", location="Baghdad Province", geo_precision=3),
     "country only": dict(IRAQ, location="Iraq", geo_precision=3),
     "no place in a country": dict(IRAQ),
-    "other country": dict(SYRIA, admin1="Aleppo", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
+    "other country": dict(
+        SYRIA, admin1="Aleppo", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1
+    ),
     "place without country": {"location": "Camp Seven"},
     "nowhere": {},
 }
 TYPES = {
     "air strike": {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"},
-    "shelling": {"event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack"},
+    "shelling": {
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+    },
     "protest": {"event_type": "Protests", "sub_event_type": "Peaceful protest"},
     "battle, no sub-type": {"event_type": "Battles"},
 }
@@ -112,10 +123,16 @@ def test_a_mention_without_a_place_still_joins_its_own_storys_copies(tmp_path, e
     store = open_store(str(tmp_path / "story.db"))
     world = event_world(store)
     nowhere = _fields("nowhere", "air strike")
-    world.article("c1", [dict(nowhere, sentence="A drone strike killed three, officials said.")], story_id="st-w")
+    world.article(
+        "c1", [dict(nowhere, sentence="A drone strike killed three, officials said.")], story_id="st-w"
+    )
     fuse_pending(store, OPTIONS, now="2024-03-01T00:00:00+00:00")
-    world.article("c2", [dict(nowhere, sentence="A drone strike killed three, officials said.")], story_id="st-w")
-    world.article("c3", [dict(nowhere, sentence="A drone strike killed three, officials said.")], story_id="st-x")
+    world.article(
+        "c2", [dict(nowhere, sentence="A drone strike killed three, officials said.")], story_id="st-w"
+    )
+    world.article(
+        "c3", [dict(nowhere, sentence="A drone strike killed three, officials said.")], story_id="st-x"
+    )
     assert q.events_of_stories(store, ["st-w"]) == {e.event_id for e in store.iter_events()}
     fuse_pending(store, OPTIONS, now="2024-03-02T00:00:00+00:00")
     events = sorted(store.iter_events(), key=lambda e: e.source_count)
