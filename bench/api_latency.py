@@ -10,7 +10,8 @@ bulk insert, and a copy of it migrated by this checkout (the migration's time is
 Each query is a family of requests with varied values (place names, months, map boxes, actors),
 cycled over, so no answer is served twice in a row from one cache. A real `wirewatch serve`
 (uvicorn, one process) runs on 127.0.0.1; `--clients` asyncio clients (httpx) keep a bounded
-number of requests in flight.
+number of requests in flight. "CPU ms/req" is the server's (SQLite runs in it; PostgreSQL's own
+processes are not counted); "client CPU" the load generator's, which shares the machine's cores.
 
 Before and after: `--before-src DIR` names a source tree of an earlier version (for example
 `git archive 4aa55ac src | tar -x -C DIR`); its server runs on the base database at its own schema
@@ -49,7 +50,11 @@ def default_cache() -> Path:
     env = os.environ.get("WIREWATCH_BENCH_CACHE")
     if env:
         return Path(env)
-    return Path("/work/cache/wirewatch") if Path("/work/cache").is_dir() else Path.home() / ".cache/wirewatch-bench"
+    return (
+        Path("/work/cache/wirewatch")
+        if Path("/work/cache").is_dir()
+        else Path.home() / ".cache/wirewatch-bench"
+    )
 
 
 # -- the queries ----------------------------------------------------------------------------------
@@ -223,7 +228,9 @@ def free_port() -> int:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+    return (
+        ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+    )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -241,7 +248,9 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-async def load(base: str, requests: list[dict], clients: int, time_cap: float) -> tuple[list[float], int, int]:
+async def load(
+    base: str, requests: list[dict], clients: int, time_cap: float
+) -> tuple[list[float], int, int]:
     """Send `requests` with at most `clients` in flight; (latencies ms, errors, totals seen)."""
     queue: asyncio.Queue[dict] = asyncio.Queue()
     for params in requests:
@@ -292,7 +301,9 @@ class Server:
             except httpx.HTTPError:
                 time.sleep(0.1)
         self.proc.terminate()
-        raise SystemExit("server did not start: " + (self.proc.stderr.read().decode() if self.proc.stderr else ""))
+        raise SystemExit(
+            "server did not start: " + (self.proc.stderr.read().decode() if self.proc.stderr else "")
+        )
 
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
@@ -302,7 +313,7 @@ class Server:
 def measure(label: str, db: str, src: Path | None, families: dict[str, list[dict]], args) -> dict[str, float]:
     print(f"\n{label}: {db}")
     print(f"{'query':40} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} "
-          f"{'errors':>6} {'matches (max)':>13}")  # fmt: skip
+          f"{'client CPU':>10} {'errors':>6} {'matches (max)':>13}")  # fmt: skip
     p95s: dict[str, float] = {}
     with Server(db, src, 1 if src is not None else args.workers) as server:
         for name, variants in families.items():
@@ -311,11 +322,13 @@ def measure(label: str, db: str, src: Path | None, families: dict[str, list[dict
             for params in variants[:2]:  # warm the page cache and the server's code paths
                 httpx.get(server.base + "/events", params=params, timeout=600)
             cpu0 = cpu_seconds(server.proc.pid)
+            own0 = time.process_time()
             times, errors, total = asyncio.run(load(server.base, requests, args.clients, args.time_cap))
             cpu = (cpu_seconds(server.proc.pid) - cpu0) * 1000 / max(len(times), 1)
+            client = (time.process_time() - own0) * 1000 / max(len(times), 1)
             p95s[name] = percentile(times, 95)
             print(f"{name:40} {len(times):>8} {percentile(times, 50):8.1f} {p95s[name]:8.1f} "
-                  f"{percentile(times, 99):8.1f} {cpu:10.1f} {errors:>6} {total:>13,}", flush=True)  # fmt: skip
+                  f"{percentile(times, 99):8.1f} {cpu:10.1f} {client:10.1f} {errors:>6} {total:>13,}", flush=True)  # fmt: skip
     return p95s
 
 
@@ -331,8 +344,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1, help="server processes (wirewatch serve --workers)")
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per query at most")
-    parser.add_argument("--after-src", type=Path, help="source tree to serve as the version measured (default: this one)")
-    parser.add_argument("--skip-before", action="store_true", help="with --before-src: its databases, this server only")
+    parser.add_argument(
+        "--after-src", type=Path, help="source tree to serve as the version measured (default: this one)"
+    )
+    parser.add_argument(
+        "--skip-before", action="store_true", help="with --before-src: its databases, this server only"
+    )
     parser.add_argument("--only", help="run the queries whose names contain one of these (comma-separated)")
     parser.add_argument("--build-only", action="store_true", help="build (or find) the databases and stop")
     args = parser.parse_args()
