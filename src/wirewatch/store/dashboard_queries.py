@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from wirewatch.store import schema as s
 from wirewatch.store.db import Store
 from wirewatch.store.db import chunks as _chunks
-from wirewatch.store.event_filter import EventFilter, box_lookup, uses_box_index
+from wirewatch.store.event_filter import EventFilter, box_lookup, filter_clauses, uses_box_index
 
 # columns of a map marker's popup and of a single-event cell
 MARKER_COLUMNS = (
@@ -53,7 +53,7 @@ def grid_cells(
     wide = max_lon - min_lon >= WIDE_VIEW_DEGREES
     lon, lat = (c.longitude + 0, c.latitude + 0) if wide else (c.longitude, c.latitude)
     where = [
-        *flt.clauses(dialect=store.dialect),
+        *filter_clauses(store, flt),
         lon.between(min_lon, max_lon),
         lat.between(min_lat, max_lat),
     ]
@@ -84,7 +84,7 @@ def count_unplaced(store: Store, flt: EventFilter) -> int:
     q = (
         sa.select(sa.func.count())
         .select_from(s.events)
-        .where(*flt.clauses(dialect=store.dialect), sa.or_(c.latitude.is_(None), c.longitude.is_(None)))
+        .where(*filter_clauses(store, flt), sa.or_(c.latitude.is_(None), c.longitude.is_(None)))
     )
     with store.engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
@@ -111,7 +111,7 @@ def events_per_day_by_type(store: Store, flt: EventFilter) -> list[dict[str, Any
             sa.func.count().label("events"),
             sa.func.coalesce(sa.func.sum(c.fatalities), 0).label("fatalities"),
         )  # fmt: skip
-        .where(*flt.clauses(dialect=store.dialect), c.event_date.is_not(None))
+        .where(*filter_clauses(store, flt), c.event_date.is_not(None))
         .group_by(c.event_date, c.event_type)
         .order_by(c.event_date, c.event_type)
     )

@@ -14,7 +14,7 @@ from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
 from wirewatch.store.db import Store
 from wirewatch.store.db import chunks as _chunks
-from wirewatch.store.event_filter import SORTABLE, EventFilter, mention_columns, order_by
+from wirewatch.store.event_filter import SORTABLE, EventFilter, filter_clauses, mention_columns, order_by
 
 __all__ = [
     "SORTABLE", "EventFilter", "count_events", "event_history", "event_records", "event_stats",
@@ -25,7 +25,7 @@ __all__ = [
 def count_events(store: Store, flt: EventFilter | None = None, *, cap: int | None = None) -> int:
     """How many events match; with `cap`, counted only up to cap + 1 (more than cap: at least
     that many), so the count reads no more index entries than that."""
-    where = (flt or EventFilter()).clauses(dialect=store.dialect)
+    where = filter_clauses(store, flt)
     if cap is None:
         q = sa.select(sa.func.count()).select_from(s.events).where(*where)
     else:
@@ -44,11 +44,7 @@ def find_event_ids(
         found = _ids_among_newest(store, flt, sort, limit, offset)
         if found is not None:
             return found
-    q = (
-        sa.select(s.events.c.event_id)
-        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
-        .order_by(*order_by(sort))
-    )
+    q = sa.select(s.events.c.event_id).where(*filter_clauses(store, flt)).order_by(*order_by(sort))
     if limit is not None:
         q = q.limit(limit)
     if offset:
@@ -128,11 +124,7 @@ def find_events(
         for data in event_records(store, find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)):
             yield Event.from_dict(data)
         return
-    q = (
-        sa.select(s.events.c.data)
-        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
-        .order_by(*order_by(sort))
-    )
+    q = sa.select(s.events.c.data).where(*filter_clauses(store, flt)).order_by(*order_by(sort))
     if offset:
         q = q.offset(offset)
     with store.engine.connect() as conn:
@@ -146,12 +138,7 @@ def iter_matching_events(
     """Events matching `flt` in the order `Store.iter_events` lists them (event date, then id,
     with undated events where the database sorts NULLs): `wirewatch events`."""
     e = s.events.c
-    q = (
-        sa.select(e.data)
-        .where(*(flt or EventFilter()).clauses(dialect=store.dialect))
-        .order_by(e.event_date, e.event_id)
-        .limit(limit)
-    )
+    q = sa.select(e.data).where(*filter_clauses(store, flt)).order_by(e.event_date, e.event_id).limit(limit)
     with store.engine.connect() as conn:
         for row in conn.execute(q):
             yield Event.from_dict(row[0])
@@ -172,7 +159,7 @@ def find_mentions(
 def event_stats(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     """Counts of matching events by day, type and country (and their fatalities)."""
     c = s.events.c
-    where = (flt or EventFilter()).clauses(dialect=store.dialect)
+    where = filter_clauses(store, flt)
     out: dict[str, Any] = {}
     with store.engine.connect() as conn:
         total = conn.execute(
