@@ -435,22 +435,24 @@ def dated_store(request, tmp_path, monkeypatch):
     from wirewatch.store import events_query
 
     monkeypatch.setattr(events_query, "NEWEST_WINDOW", 4)
+    monkeypatch.setattr(events_query, "WINDOW_PAGE_SHARE", 1)  # pages of up to four rows: the window is asked
     db = str(tmp_path / "w.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     st = open_store(db)
     days = ["2024-03-05", "2024-03-01", "2024-03-09", "2024-03-09", None, "2024-02-20", "2024-03-07",
             "2024-03-02", "2024-03-03", "2024-01-30"]  # fmt: skip
-    insert_events_bulk(
-        st, [_event(r, event_date=d, date_low=d, date_high=d) for r, d in zip(ROWS, days, strict=True)]
-    )
+    tolls = [3, None, 12, 3, 0, 40, None, 7, 12, 1]  # ties, none and zero: the toll sort's window too
+    insert_events_bulk(st, [_event(r, event_date=d, date_low=d, date_high=d, fatalities=k)
+                            for r, d, k in zip(ROWS, days, tolls, strict=True)])  # fmt: skip
     yield st
     st.close()
 
 
 @pytest.mark.parametrize("dated_store", ["sqlite", "postgresql"], indirect=True)
-@pytest.mark.parametrize("sort", ["-event_date", "event_date"])
+@pytest.mark.parametrize("sort", ["-event_date", "event_date", "-fatalities", "fatalities"])
 def test_pages_read_among_the_newest_are_the_pages_of_the_whole_order(dated_store, sort):
     # a page of a text, actor or box filter is first looked for among the newest events (or the
-    # oldest, sorted that way); found there or not, it is the same page in the same order
+    # oldest, sorted that way; or the deadliest); found there or not, it is the same page in the
+    # same order
     filters = [{"q": "forces"}, {"actor": "police"}, {"q": "a"}, {"bbox": "-180,-90,180,90"}, {"bbox": "30,40,40,55"},
                {"q": "kharkiv", "since": "2024-03-01"}, {"actor": "nobody at all"}]  # fmt: skip
     for filters_given in filters:
