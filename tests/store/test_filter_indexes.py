@@ -513,3 +513,23 @@ def test_an_actor_with_a_country_sorted_by_toll_walks_the_deadliest_first(store)
     flt = event_filter(actor="military forces", country="Ukraine")
     plan = _plan(store, lambda: find_event_ids(store, flt, sort="-fatalities", limit=5))
     assert "actor_events" not in plan, plan  # the union of both sides' look-ups is gone
+
+
+def test_with_no_rejected_event_a_count_reads_its_index_alone(store):
+    # rejected events are left out by default; while there are none, the filter does not ask each
+    # row whether it is; once there is one, it does
+    flt = event_filter(country="Ukraine")
+    everyone = _ids(store, country="Ukraine")
+    assert count_events(store, flt) == len(everyone) > 1
+    with _Statements(store) as seen:
+        count_events(store, flt, cap=1000)
+    (counting,) = [sql for sql, _p in seen.seen if "count(" in sql]
+    assert "review_status" not in counting, counting
+    rejected = sorted(everyone)[0]
+    with store.engine.begin() as conn:
+        conn.execute(
+            s.events.update().where(s.events.c.event_id == rejected).values(review_status="rejected")
+        )
+    assert _ids(store, country="Ukraine") == everyone - {rejected}
+    assert count_events(store, flt) == len(everyone) - 1
+    assert rejected in _ids(store, country="Ukraine", review="all")

