@@ -9,8 +9,9 @@ bulk insert, and a copy of it migrated by this checkout (the migration's time is
 
 Each query is a family of requests with varied values (place names, months, map boxes, actors),
 cycled over, so no answer is served twice in a row from one cache. A real `wirewatch serve`
-(uvicorn, one process) runs on 127.0.0.1; `--clients` asyncio clients (httpx) keep a bounded
-number of requests in flight. "CPU ms/req" is the server's (SQLite runs in it; PostgreSQL's own
+(uvicorn, one process) runs on 127.0.0.1; `--clients` asyncio clients keep a bounded
+number of requests in flight, each over its own keep-alive connection (`RawHTTP`; `--client httpx`
+for httpx). "CPU ms/req" is the server's (SQLite runs in it; PostgreSQL's own
 processes are not counted); "client CPU" the load generator's, which shares the machine's cores.
 
 Before and after: `--before-src DIR` names a source tree of an earlier version (for example
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import re
 import shutil
@@ -34,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -248,10 +251,46 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+class RawHTTP:
+    """One keep-alive HTTP/1.1 connection that sends a GET and reads the whole answer, and little
+    else: httpx spends about 2.5 ms of CPU on each request, and eight of them in one process made
+    the load generator, not the server, set the pace (a `/health` that costs the server 1.3 ms
+    took 6 ms a request on the wall)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str) -> None:
+        self.reader, self.writer, self.host = reader, writer, host
+
+    @classmethod
+    async def open(cls, base: str) -> RawHTTP:
+        host, port = base.removeprefix("http://").rsplit(":", 1)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        return cls(reader, writer, f"{host}:{port}")
+
+    async def get(self, target: str) -> tuple[int, bytes]:
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode("ascii"))
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+        fields = {k.strip().lower(): v.strip() for k, v in headers.items()}
+        if "content-length" in fields:
+            return status, await self.reader.readexactly(int(fields["content-length"]))
+        body = b""
+        while True:  # chunked
+            size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+            body += await self.reader.readexactly(size + 2)
+            if size == 0:
+                return status, body
+
+    def close(self) -> None:
+        self.writer.close()
+
+
 async def load(
-    base: str, requests: list[dict], clients: int, time_cap: float
+    base: str, requests: list[dict], clients: int, time_cap: float, client: str = "raw"
 ) -> tuple[list[float], int, int]:
-    """Send `requests` with at most `clients` in flight; (latencies ms, errors, totals seen)."""
+    """Send `requests` with at most `clients` in flight; (latencies ms, errors, totals seen).
+    `client`: "raw" (`RawHTTP`) or "httpx"."""
     queue: asyncio.Queue[dict] = asyncio.Queue()
     for params in requests:
         queue.put_nowait(params)
@@ -260,21 +299,37 @@ async def load(
     total = 0
     deadline = time.perf_counter() + time_cap
 
-    async def client() -> None:
+    def seen(status: int, body: bytes) -> None:
         nonlocal errors, total
+        if status != 200:
+            errors += 1
+        else:  # the total leads the answer: read it without parsing the page (client CPU)
+            match = TOTAL.match(body[:40])
+            total = max(total, int(match.group(1)) if match else json.loads(body)["total"])
+
+    async def raw_client() -> None:
+        http = await RawHTTP.open(base)
+        try:
+            while not queue.empty() and time.perf_counter() < deadline:
+                target = "/events?" + urlencode(queue.get_nowait())
+                t0 = time.perf_counter()
+                status, body = await http.get(target)
+                times.append((time.perf_counter() - t0) * 1000)
+                seen(status, body)
+        finally:
+            http.close()
+
+    async def httpx_client() -> None:
         async with httpx.AsyncClient(base_url=base, timeout=120) as http:
             while not queue.empty() and time.perf_counter() < deadline:
                 params = queue.get_nowait()
                 t0 = time.perf_counter()
                 r = await http.get("/events", params=params)
                 times.append((time.perf_counter() - t0) * 1000)
-                if r.status_code != 200:
-                    errors += 1
-                else:  # the total leads the answer: read it without parsing the page (client CPU)
-                    match = TOTAL.match(r.content[:40])
-                    total = max(total, int(match.group(1)) if match else r.json()["total"])
+                seen(r.status_code, r.content)
 
-    await asyncio.gather(*(client() for _ in range(clients)))
+    one = raw_client if client == "raw" else httpx_client
+    await asyncio.gather(*(one() for _ in range(clients)))
     return times, errors, total
 
 
@@ -323,7 +378,9 @@ def measure(label: str, db: str, src: Path | None, families: dict[str, list[dict
                 httpx.get(server.base + "/events", params=params, timeout=600)
             cpu0 = cpu_seconds(server.proc.pid)
             own0 = time.process_time()
-            times, errors, total = asyncio.run(load(server.base, requests, args.clients, args.time_cap))
+            times, errors, total = asyncio.run(
+                load(server.base, requests, args.clients, args.time_cap, args.client)
+            )
             cpu = (cpu_seconds(server.proc.pid) - cpu0) * 1000 / max(len(times), 1)
             client = (time.process_time() - own0) * 1000 / max(len(times), 1)
             p95s[name] = percentile(times, 95)
@@ -342,6 +399,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per query")
     parser.add_argument("--before-requests", type=int, default=16, help="requests per query, earlier version")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="the load generator's HTTP client (raw: a bare keep-alive GET, see RawHTTP)",
+    )
     parser.add_argument("--workers", type=int, default=1, help="server processes (wirewatch serve --workers)")
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per query at most")
     parser.add_argument(
@@ -357,7 +420,7 @@ def main() -> None:
     families = query_families()
     if args.only:
         families = {k: v for k, v in families.items() if any(o in k for o in args.only.split(","))}
-    print(f"{args.events:,} events; {args.clients} concurrent clients; page size 50 with the total count; "
+    print(f"{args.events:,} events; {args.clients} concurrent clients ({args.client}); page size 50 with the total count; "
           f"server: wirewatch serve (uvicorn, {args.workers} process(es)) on 127.0.0.1; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     summary: dict[tuple[str, str], dict[str, float]] = {}
