@@ -517,14 +517,14 @@ def test_an_actor_with_a_country_sorted_by_toll_walks_the_deadliest_first(store)
 
 def test_with_no_rejected_event_a_count_reads_its_index_alone(store):
     # rejected events are left out by default; while there are none, the filter does not ask each
-    # row whether it is; once there is one, it does
+    # SQLite row whether it is; once there is one, it does
     flt = event_filter(country="Ukraine")
     everyone = _ids(store, country="Ukraine")
     assert count_events(store, flt) == len(everyone) > 1
     with _Statements(store) as seen:
         count_events(store, flt, cap=1000)
     (counting,) = [sql for sql, _p in seen.seen if "count(" in sql]
-    assert "review_status" not in counting, counting
+    assert ("review_status" in counting) == (store.dialect == "postgresql"), counting
     rejected = sorted(everyone)[0]
     with store.engine.begin() as conn:
         conn.execute(

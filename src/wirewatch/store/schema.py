@@ -580,10 +580,10 @@ def _stale_events_v18(conn: sa.Connection) -> None:
     )
 
 
-# -- migration 19: the rejected events, indexed on their own ----------------------------------------
-# Every filter leaves out the events an analyst rejected, which a count can only tell from each
-# row. Rejections are rare: when there is none, the filters need not ask (`event_filter`), and this
-# small partial index answers "is there any" at once.
+# -- migration 19: the rejected events, indexed on their own ---------------------------------------
+# Every filter leaves out the events an analyst rejected, which a SQLite count can only tell from
+# each row. Rejections are rare: when there is none, the filters need not ask (`event_filter`), and
+# this small partial index answers "is there any" at once.
 def _rejected_index_v19(conn: sa.Connection) -> None:
     conn.exec_driver_sql(
         "CREATE INDEX IF NOT EXISTS ix_events_rejected ON events (review_status) WHERE review_status = 'rejected'"
