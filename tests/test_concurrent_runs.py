@@ -41,10 +41,8 @@ def snapshot(db: str) -> dict[str, Any]:
             events.append(record)
         return {
             "articles": sorted((a.article_id, a.story_id) for a in store.iter_articles()),
-            "stories": sorted(
-                (st.story_id, st.canonical_article_id, sorted(m.article_id for m in st.members))
-                for st in store.iter_stories()
-            ),  # fmt: skip
+            "stories": sorted((st.story_id, st.canonical_article_id, sorted(m.article_id for m in st.members))
+                              for st in store.iter_stories()),  # fmt: skip
             "mentions": [(m.mention_id, m.event_id) for m in store.iter_mentions()],
             "events": sorted(events, key=lambda e: e["event_id"]),
         }
@@ -66,9 +64,7 @@ def locked_run(db: str, outcomes: list[str], *, wait_s: float) -> None:
 
 def two_at_once(db: str, *, wait_s: float) -> list[str]:
     outcomes: list[str] = []
-    threads = [
-        threading.Thread(target=locked_run, args=(db, outcomes), kwargs={"wait_s": wait_s}) for _ in range(2)
-    ]
+    threads = [threading.Thread(target=locked_run, args=(db, outcomes), kwargs={"wait_s": wait_s}) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -106,9 +102,7 @@ def test_without_wait_the_second_run_is_refused_and_the_first_finishes(tmp_path,
 def test_two_cli_processes_end_as_one_run(tmp_path, one_run):
     db = str(tmp_path / "processes.db")
     command = [sys.executable, "-m", "wirewatch.cli", "run", *inputs(), "--db", db, "--wait", "300", "--json"]
-    runs = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
-    ]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in runs]
     for code, _out, err in results:
         assert code == 0, err

@@ -27,11 +27,7 @@ def test_file_and_overrides_apply(tmp_path):
 
 @pytest.mark.parametrize(
     "content, message",
-    [
-        ("[ingest]\nmax_bytez = 1\n", "unknown setting 'max_bytez'"),
-        ("[ingest\n", "not valid TOML"),
-        ("ingest = 3\n", "must be a table"),
-    ],
+    [("[ingest]\nmax_bytez = 1\n", "unknown setting 'max_bytez'"), ("[ingest\n", "not valid TOML"), ("ingest = 3\n", "must be a table")],
 )
 def test_bad_config_is_a_one_line_error(tmp_path, content, message):
     path = tmp_path / "w.toml"

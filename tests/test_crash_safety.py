@@ -72,13 +72,9 @@ def snapshot(db: str) -> dict[str, Any]:
     store = open_store(db, create=False)
     try:
         return {
-            "articles": sorted(
-                json.dumps(_strip(a.to_dict()), sort_keys=True) for a in store.iter_articles()
-            ),
+            "articles": sorted(json.dumps(_strip(a.to_dict()), sort_keys=True) for a in store.iter_articles()),
             "stories": sorted(json.dumps(_strip(s.to_dict()), sort_keys=True) for s in store.iter_stories()),
-            "mentions": sorted(
-                json.dumps(_strip(m.to_dict()), sort_keys=True) for m in store.iter_mentions()
-            ),
+            "mentions": sorted(json.dumps(_strip(m.to_dict()), sort_keys=True) for m in store.iter_mentions()),
             "events": sorted(json.dumps(_strip(e.to_dict()), sort_keys=True) for e in store.iter_events()),
         }
     finally:

@@ -134,9 +134,7 @@ def test_no_such_article_is_w042_in_both_faces(db, client):
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "W042"
     result = runner.invoke(cli, ["show", "nosuchid", "--db", db])
     assert result.exit_code == 2
-    assert (
-        result.stderr == "error W042: no event, story or article with id 'nosuchid'\n"
-    )  # show takes any kind of id
+    assert result.stderr == "error W042: no event, story or article with id 'nosuchid'\n"  # show takes any kind of id
 
 
 def test_mentions_take_the_filter_on_their_own_fields(db):

@@ -39,9 +39,7 @@ def db(request, tmp_path):  # type: ignore[no-untyped-def]
 def _surrogate_lines() -> list[str]:
     """JSONL whose escapes decode to lone surrogates: in a key, in metadata, in the text."""
     return [
-        json.dumps(
-            {"text": GOOD, "title": "Police post attacked", "id": "good-1", "published_at": "2024-02-05"}
-        ),
+        json.dumps({"text": GOOD, "title": "Police post attacked", "id": "good-1", "published_at": "2024-02-05"}),
         '{"text": "' + GOOD.replace("Bannu", "Kohat") + '", "\\udc80key": 1, "id": "key-\\ud800"}',
         '{"text": "A strike \\ud800 in Gaza killed four people on Tuesday, medics said.", '
         '"title": "t\\udfff", "outlet": "o\\ud801", "published_at": "2024-02-\\udc0006"}',

@@ -22,9 +22,7 @@ MODEL_PACKAGES = ("spacy", "thinc")
 
 def _database(path: str) -> str:
     store = open_store(path)
-    store.add_articles(
-        [Article(article_id="art1", source="a.txt", title="Shelling", text="Shelling hit the town.")]
-    )
+    store.add_articles([Article(article_id="art1", source="a.txt", title="Shelling", text="Shelling hit the town.")])
     insert_events_bulk(store, [Event(event_id="ev1", event_date="2024-03-01", country="Ukraine",
                                      event_type="Battles", notes="Shelling hit the town.",
                                      longitude=36.2, latitude=49.9)])  # fmt: skip
@@ -68,9 +66,7 @@ def test_serve_answers_reads_without_importing_the_model(tmp_path):
     port = _free_port()
     cmd = [sys.executable, "-X", "importtime", "-c", "from wirewatch.cli import app; app()", "serve", "--db", db,
            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    server = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
-    )
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -85,8 +81,6 @@ def test_serve_answers_reads_without_importing_the_model(tmp_path):
     finally:
         server.terminate()
         _, err = server.communicate(timeout=20)
-    imported = {
-        line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")
-    }
+    imported = {line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")}
     assert "wirewatch.api.app" in imported  # the import log is complete
     assert not {m for m in imported if m.split(".")[0] in MODEL_PACKAGES}, sorted(imported)

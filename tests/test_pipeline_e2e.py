@@ -83,12 +83,8 @@ def test_bad_inputs_are_named_counted_and_the_run_goes_on(tmp_path):
     (folder / "empty.txt").write_text("   \n")
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 200)
     (folder / "big.txt").write_text("word " * 5000)
-    (folder / "lines.jsonl").write_text(
-        '{"text": "' + WIRE.replace("\n", " ").replace("Jalalabad", "Kunar") + '"}\n{broken\n'
-    )
-    (folder / "latin.txt").write_bytes(
-        ("Les manifestants réunis à Paris ont défilé jeudi contre la réforme. " * 3).encode("cp1252")
-    )
+    (folder / "lines.jsonl").write_text('{"text": "' + WIRE.replace("\n", " ").replace("Jalalabad", "Kunar") + '"}\n{broken\n')
+    (folder / "latin.txt").write_bytes(("Les manifestants réunis à Paris ont défilé jeudi contre la réforme. " * 3).encode("cp1252"))
     (folder / "page.html").write_text("<html><body><nav>Home</nav></body></html>")
     db = str(tmp_path / "w.db")
     result = subprocess.run(
@@ -132,10 +128,7 @@ def test_demo_command(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "events:" in result.output and "articles" in result.output
     # where to see it; a run without a terminal never waits at a prompt or starts a server
-    assert (
-        "dashboard: wirewatch serve --db wirewatch-demo.db , then open http://127.0.0.1:8765/"
-        in result.output
-    )
+    assert "dashboard: wirewatch serve --db wirewatch-demo.db , then open http://127.0.0.1:8765/" in result.output
 
 
 SAME_TIME_REPORTS = Path(__file__).parent / "data" / "same_time_reports.jsonl"

@@ -75,10 +75,7 @@ def test_terminal_text_holds_no_control_characters(text):
 
 
 # -- ingest ------------------------------------------------------------------------------------------------
-@given(
-    st.binary(max_size=2000),
-    st.none() | st.sampled_from(["text/html; charset=utf-16", "text/plain; charset=koi8-r"]),
-)
+@given(st.binary(max_size=2000), st.none() | st.sampled_from(["text/html; charset=utf-16", "text/plain; charset=koi8-r"]))
 @PROPS
 def test_decode_bytes_never_raises(data, content_type):
     from wirewatch.ingest.decode import binary_reason, decode_bytes
@@ -122,14 +119,7 @@ def test_jsonl_lines_of_any_bytes(lines):
             assert item.code in errors.CODES and "\n" not in item.line()
 
 
-@given(
-    st.binary(max_size=3000)
-    | any_text.map(
-        lambda t: f"<rss><channel><item><title>{t}</title></item></channel></rss>".encode(
-            "utf-8", "surrogatepass"
-        )
-    )
-)
+@given(st.binary(max_size=3000) | any_text.map(lambda t: f"<rss><channel><item><title>{t}</title></item></channel></rss>".encode("utf-8", "surrogatepass")))
 @PROPS
 def test_parse_feed_of_any_bytes(body):
     from wirewatch.ingest.feeds import parse_feed

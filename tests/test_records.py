@@ -71,12 +71,8 @@ def test_nested_records_round_trip_in_their_json_shape() -> None:
     story = Story.from_dict({"story_id": "s1", "canonical_article_id": "a1", "members": [MEMBER]})
     assert isinstance(story.members[0], StoryMember) and story.to_dict()["members"] == [MEMBER]
     assert list(story.to_dict()["members"][0]) == list(MEMBER)
-    article = Article.from_dict(
-        {"article_id": "a1", "source": "x", "removed": [{"text": "Ad", "reason": "ad"}]}
-    )
-    assert article.removed == [Removed("Ad", "ad")] and article.to_dict()["removed"] == [
-        {"text": "Ad", "reason": "ad"}
-    ]
+    article = Article.from_dict({"article_id": "a1", "source": "x", "removed": [{"text": "Ad", "reason": "ad"}]})
+    assert article.removed == [Removed("Ad", "ad")] and article.to_dict()["removed"] == [{"text": "Ad", "reason": "ad"}]
 
 
 def test_dicts_given_to_a_constructor_become_records() -> None:
@@ -89,9 +85,7 @@ def test_old_rows_without_newer_keys_still_load() -> None:
     old_source = {k: v for k, v in SOURCE.items() if k != "sentence"}
     ev = Event.from_dict({"event_id": "e1", "sources": [old_source]})
     assert ev.sources[0].sentence is None and ev.sources[0].mention_id == "m1"
-    story = Story.from_dict(
-        {"story_id": "s1", "canonical_article_id": "a1", "members": [{"article_id": "a1"}]}
-    )
+    story = Story.from_dict({"story_id": "s1", "canonical_article_id": "a1", "members": [{"article_id": "a1"}]})
     assert story.members[0].title is None and story.members[0].similarity is None
 
 

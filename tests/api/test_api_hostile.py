@@ -77,9 +77,7 @@ def test_bad_parameters_are_coded_4xx(store):  # type: ignore[no-untyped-def]
 def test_like_wildcards_in_an_article_prefix_match_nothing(store):  # type: ignore[no-untyped-def]
     from wirewatch.records import Article
 
-    store.add_articles(
-        [Article(article_id="ab12cd34ef56ab78", source="x.txt", text="Only one article here.")]
-    )
+    store.add_articles([Article(article_id="ab12cd34ef56ab78", source="x.txt", text="Only one article here.")])
     with _client(store) as client:
         assert client.get("/articles/ab12").status_code == 200  # a real prefix still works
         for prefix in ("ab%25%25", "a%25%25%25", "ab__", "____", "%25%25%25%25", "a\\%25%25"):

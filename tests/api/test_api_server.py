@@ -99,6 +99,4 @@ def test_serve_on_a_port_in_use_is_one_line_w023(tmp_path, populated):
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        f"error W023: 127.0.0.1:{port}: cannot listen (Address already in use)"
-    ]
+    assert result.stderr.strip().splitlines() == [f"error W023: 127.0.0.1:{port}: cannot listen (Address already in use)"]

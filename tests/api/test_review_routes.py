@@ -26,9 +26,7 @@ def served(request, tmp_path, populated):  # type: ignore[no-untyped-def]
 
 
 def ids_by_place(client) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        e["location"]: e["event_id"] for e in client.get("/events", params={"review": "all"}).json()["events"]
-    }
+    return {e["location"]: e["event_id"] for e in client.get("/events", params={"review": "all"}).json()["events"]}
 
 
 def test_corrections_verdicts_and_the_queue(served):
@@ -46,23 +44,12 @@ def test_corrections_verdicts_and_the_queue(served):
     assert queue["total"] == len(queue["events"]) and all(e["country"] == "Pakistan" for e in queue["events"])
     assert all(e["reasons"] for e in queue["events"])
     quetta = ids["Quetta"]
-    assert (
-        client.post(
-            f"/events/{quetta}/reject", headers=AUTH, json={"author": "ana", "reason": "drill"}
-        ).status_code
-        == 201
-    )
+    assert client.post(f"/events/{quetta}/reject", headers=AUTH, json={"author": "ana", "reason": "drill"}).status_code == 201
     assert quetta not in {e["event_id"] for e in client.get("/events").json()["events"]}
-    assert [e["event_id"] for e in client.get("/events", params={"review": "rejected"}).json()["events"]] == [
-        quetta
-    ]
+    assert [e["event_id"] for e in client.get("/events", params={"review": "rejected"}).json()["events"]] == [quetta]
     assert client.post(f"/events/{quetta}/confirm", headers=AUTH, json={"author": "ben"}).status_code == 201
     assert client.get(f"/events/{quetta}").json()["review_status"] == "confirmed"
-    bad = client.post(
-        f"/events/{baghdad}/corrections",
-        headers=AUTH,
-        json={"author": "ana", "reason": "r", "fields": {"fatalities": "lots"}},
-    )
+    bad = client.post(f"/events/{baghdad}/corrections", headers=AUTH, json={"author": "ana", "reason": "r", "fields": {"fatalities": "lots"}})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "W040"
     missing = client.post("/events/ffffffffffff/reject", headers=AUTH, json={"author": "a", "reason": "r"})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "W042"
@@ -77,20 +64,12 @@ def test_merge_split_and_withdraw(served):
     event_id = merged.json()["event_id"]
     sources = {s["article_id"] for s in client.get(f"/events/{event_id}").json()["sources"]}
     assert sources == {"w1", "w2", "w3"}
-    split = client.post(
-        f"/events/{event_id}/split",
-        headers=AUTH,
-        json={"author": "ben", "reason": "two cities", "sources": ["w3"]},
-    )
+    split = client.post(f"/events/{event_id}/split", headers=AUTH, json={"author": "ben", "reason": "two cities", "sources": ["w3"]})
     assert split.status_code == 201 and len(split.json()["new_event_ids"]) == 1
     withdrawn = client.post(f"/corrections/{split.json()['correction_id']}/withdraw", headers=AUTH,
                             json={"author": "ben", "reason": "the merge was right after all"})  # fmt: skip
     assert withdrawn.status_code == 201
-    held = [
-        e
-        for e in client.get("/events", params={"limit": 100}).json()["events"]
-        if e["location"] in ("Baghdad", "Basra")
-    ]
+    held = [e for e in client.get("/events", params={"limit": 100}).json()["events"] if e["location"] in ("Baghdad", "Basra")]
     assert len(held) == 1  # the merge holds again
 
 
@@ -99,12 +78,7 @@ def test_corrections_need_the_token_and_a_free_database(served):
     event_id = ids_by_place(client)["Baghdad"]
     body = {"author": "ana", "reason": "r"}
     assert client.post(f"/events/{event_id}/reject", json=body).status_code == 401
-    assert (
-        client.post(
-            f"/events/{event_id}/reject", json=body, headers={"Authorization": "Bearer nope"}
-        ).status_code
-        == 403
-    )
+    assert client.post(f"/events/{event_id}/reject", json=body, headers={"Authorization": "Bearer nope"}).status_code == 403
     no_author = client.post(f"/events/{event_id}/reject", json={"reason": "r"}, headers=AUTH)
     assert no_author.status_code == 422 and no_author.json()["error"]["code"] == "W040"
     other = open_store(store.db)

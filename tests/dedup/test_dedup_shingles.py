@@ -58,20 +58,7 @@ def test_vectorised_prose_selection_agrees_with_prose_lines() -> None:
     import random
 
     rng = random.Random(4)
-    vocab = [
-        "the",
-        "army",
-        "said",
-        "on",
-        "Monday",
-        "U.S.",
-        "3.5",
-        "villages",
-        "(police)",
-        "rebels",
-        "were",
-        "seen",
-    ]
+    vocab = ["the", "army", "said", "on", "Monday", "U.S.", "3.5", "villages", "(police)", "rebels", "were", "seen"]
     endings = ["", ".", '."', ".)", "?", "!", '!")', ". ", ".\t", "...", "\u201d", ".\u201d", ".\u2019"]
     texts = []
     for _ in range(300):

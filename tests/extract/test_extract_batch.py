@@ -21,9 +21,7 @@ DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset" / "articles"
 def _articles() -> list[Article]:
     paths = sorted(DEVSET.glob("*.txt"))[::6]
     out = [
-        Article(
-            article_id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"), published_at="2025-03-20"
-        )
+        Article(article_id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"), published_at="2025-03-20")
         for p in paths
     ]
     # text in one case is recased before the model reads it; the quiet one never reaches it

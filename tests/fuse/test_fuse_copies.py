@@ -47,9 +47,7 @@ def test_collapsing_copies_gives_the_events_clustering_every_copy_gives(tmp_path
     world = event_world(store)
     basra = dict(baghdad_fields, admin1="Basra", location="Basra", latitude=30.5085, longitude=47.7804)
     for i in range(12):  # more copies of the wire story, and of the Basra one, and an edited copy
-        world.article(
-            f"c{i:02d}", [dict(baghdad_fields, sentence=LINE)], published_at="2024-02-09", story_id="st-wire"
-        )
+        world.article(f"c{i:02d}", [dict(baghdad_fields, sentence=LINE)], published_at="2024-02-09", story_id="st-wire")
         world.article(f"b{i:02d}", [dict(basra, sentence="Another strike in Basra.")], published_at="2024-02-11",
                       story_id="st-basra")  # fmt: skip
     world.article("edit", [dict(baghdad_fields, fatalities=4, sentence=LINE)], published_at="2024-02-09",

@@ -174,10 +174,7 @@ def test_the_address_is_checked_again_when_connecting(server, monkeypatch):  # t
 
 
 def test_other_internal_addresses_in_a_namespace_without_network(tmp_path):  # type: ignore[no-untyped-def]
-    if (
-        not shutil.which("unshare")
-        or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode
-    ):
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
         pytest.skip("no network namespaces here (unshare -n)")
     urls = [
         "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://192.168.0.1/admin",

@@ -190,12 +190,7 @@ LOOPBACK = ["127.0.0.0/8"]  # the test server's; every other internal address st
 
 
 def read(inputs: list[str], **overrides):  # type: ignore[no-untyped-def]
-    settings = {
-        "user_agent": AGENT,
-        "backoff_s": 0.01,
-        "timeout_s": 5.0,
-        "allow_networks": LOOPBACK,
-    } | overrides
+    settings = {"user_agent": AGENT, "backoff_s": 0.01, "timeout_s": 5.0, "allow_networks": LOOPBACK} | overrides
     items = list(read_inputs(inputs, IngestOptions(**settings)))
     docs = [i for i in items if isinstance(i, RawDocument)]
     problems = [i for i in items if isinstance(i, InputProblem)]

@@ -20,11 +20,7 @@ from wirewatch.store import open_store
 
 runner = CliRunner()
 FIRST = ["01_ians_waziristan_clash.txt", "04_reuters_nyala_airstrike.txt"]
-COPIES = [
-    "02_scraped_waziristan_clash.txt",
-    "03_republished_waziristan_clash.txt",
-    "05_nyala_airstrike_sahelnile.html",
-]
+COPIES = ["02_scraped_waziristan_clash.txt", "03_republished_waziristan_clash.txt", "05_nyala_airstrike_sahelnile.html"]
 
 
 def files(names: list[str]) -> list[str]:
@@ -42,11 +38,7 @@ def event_of(db: str, article_name: str) -> dict:
     store = open_store(db, create=False)
     try:
         article = next(a for a in store.iter_articles() if a.source.endswith(article_name))
-        held = [
-            e.to_dict()
-            for e in store.iter_events()
-            if article.article_id in {s.article_id for s in e.sources}
-        ]
+        held = [e.to_dict() for e in store.iter_events() if article.article_id in {s.article_id for s in e.sources}]
         return max(held, key=lambda e: (e["fatalities"] or -1, e["event_id"]))
     finally:
         store.close()
@@ -112,7 +104,5 @@ def test_review_lists_what_needs_a_look_and_verdicts_take_events_out(tmp_path):
     assert rejected in cli("events", "--review", "rejected", "--db", db)
     missing_reason = runner.invoke(app, ["reject", first, "--by", "ana", "--db", db])
     assert missing_reason.exit_code == 2 and "error W040: why? give a reason" in missing_reason.stderr
-    unknown = runner.invoke(
-        app, ["correct", "ffffffff", "fatalities=2", "--reason", "r", "--by", "a", "--db", db]
-    )
+    unknown = runner.invoke(app, ["correct", "ffffffff", "fatalities=2", "--reason", "r", "--by", "a", "--db", db])
     assert unknown.exit_code == 2 and unknown.stderr.strip() == "error W042: no event with id 'ffffffff'"

@@ -68,15 +68,9 @@ def test_bad_corrections_are_one_line_errors(store):
 
 def test_a_type_brings_its_family_and_a_place_its_region_and_point(store):
     ev = event_at(store, "Baghdad")
-    correct_event(
-        store, ev.event_id, {"sub_event_type": "armed clash", "location": "Basra"}, author="ana", reason="r"
-    )
+    correct_event(store, ev.event_id, {"sub_event_type": "armed clash", "location": "Basra"}, author="ana", reason="r")
     now = store.get_event(ev.event_id)
-    assert (now.event_type, now.sub_event_type, now.disorder_type) == (
-        "Battles",
-        "Armed clash",
-        "Political violence",
-    )
+    assert (now.event_type, now.sub_event_type, now.disorder_type) == ("Battles", "Armed clash", "Political violence")
     assert now.location.startswith("Basra") and (now.admin1, now.country) == ("Basra", "Iraq")
     assert abs(now.latitude - 30.5) < 0.2
 
@@ -130,15 +124,11 @@ def test_a_rejected_event_leaves_listings_and_new_copies_join_it(store, event_wo
 
 def test_merge_and_split_are_kept_by_later_fusion(store, event_world, baghdad_fields):
     baghdad, basra = event_at(store, "Baghdad"), event_at(store, "Basra")
-    done = merge_events(
-        store, [basra.event_id, baghdad.event_id], author="ana", reason="one strike, two places"
-    )
+    done = merge_events(store, [basra.event_id, baghdad.event_id], author="ana", reason="one strike, two places")
     merged = store.get_event(done["event_id"])
     assert sorted(s.article_id for s in merged.sources) == ["w1", "w2", "w3"]
     world = event_world(store)
-    world.article(
-        "w9", [dict(baghdad_fields, sentence="y")], outlet="Late", published_at="2024-02-12", story_id="st-9"
-    )
+    world.article("w9", [dict(baghdad_fields, sentence="y")], outlet="Late", published_at="2024-02-12", story_id="st-9")
     fuse_pending(store, refuse=[e.event_id for e in store.iter_events()])
     holding = [e for e in store.iter_events() if {"w1", "w3"} <= {s.article_id for s in e.sources}]
     assert len(holding) == 1
@@ -167,9 +157,7 @@ def test_withdrawing_a_correction_gives_the_sources_value_back(store):
 
 def test_a_type_may_be_named_by_the_start_of_its_name(store):
     ev = event_at(store, "Quetta")
-    correct_event(
-        store, ev.event_id, {"sub_event_type": "shelling"}, author="ana", reason="artillery, not rifles"
-    )
+    correct_event(store, ev.event_id, {"sub_event_type": "shelling"}, author="ana", reason="artillery, not rifles")
     assert store.get_event(ev.event_id).sub_event_type == "Shelling/artillery/missile attack"
     with pytest.raises(WirewatchError, match="sub_event_type 'a': expected one of"):  # several begin with it
         correct_event(store, ev.event_id, {"sub_event_type": "a"}, author="ana", reason="r")

@@ -15,10 +15,7 @@ from wirewatch.cli import app
 from wirewatch.demo import corpus_path
 
 runner = CliRunner()
-SEEDS = (
-    Path(os.environ.get("WIREWATCH_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
-    / "seeds"
-)
+SEEDS = Path(os.environ.get("WIREWATCH_SHARED") or Path(__file__).resolve().parents[2].parent / "shared") / "seeds"
 
 
 def cli(*args: str) -> str:

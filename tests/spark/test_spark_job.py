@@ -48,9 +48,7 @@ def _write_warc(path: Path, pages: list[tuple[str, str]]) -> None:
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         for url, html in pages:
-            headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(
                 url, "response", payload=io.BytesIO(html.encode()), http_headers=headers,
                 warc_headers_dict={"WARC-Date": "2025-03-06T08:00:00Z"}))  # fmt: skip
@@ -82,9 +80,7 @@ def runs(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     with pytest.MonkeyPatch.context() as patch:  # a clock that ticks between articles, as a long run's does
         seconds = iter(range(10**6))
         start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-        patch.setattr(
-            "wirewatch.pipeline.now_iso", lambda: (start + dt.timedelta(seconds=next(seconds))).isoformat()
-        )
+        patch.setattr("wirewatch.pipeline.now_iso", lambda: (start + dt.timedelta(seconds=next(seconds))).isoformat())
         run_pipeline(inputs, store, Options())
     store.close()
     out = str(root / "out")
@@ -119,12 +115,7 @@ def test_the_summary_counts_and_problems_match_the_tables(runs: dict[str, Any]) 
     assert s.skipped == expected
     assert any("missing.txt" in line and errors.INPUT_NOT_FOUND in line for line in s.problem_lines)
     counts = {name: out.dataset(name).count_rows() for name in ("articles", "stories", "mentions", "events")}
-    assert counts == {
-        "articles": s.articles_new,
-        "stories": s.stories,
-        "mentions": s.mentions,
-        "events": s.events,
-    }
+    assert counts == {"articles": s.articles_new, "stories": s.stories, "mentions": s.mentions, "events": s.events}
     from wirewatch.export.columns import COLUMNS
 
     names = out.dataset("events").schema.names
@@ -158,9 +149,7 @@ def test_the_output_loads_into_sqlite_and_a_later_run_goes_on_from_it(runs: dict
     story = max(store.iter_stories(), key=lambda st: len(st.members))
     original = store.get_article(story.canonical_article_id)
     copy = runs["root"] / "late_copy.txt"
-    copy.write_text(
-        f"{original.title}\n\n{original.text}\n\nThis copy was published later.", encoding="utf-8"
-    )
+    copy.write_text(f"{original.title}\n\n{original.text}\n\nThis copy was published later.", encoding="utf-8")
     run_pipeline([str(copy)], store, Options())
     late = [a for a in store.iter_articles() if a.source == str(copy)]
     assert len(late) == 1 and late[0].story_id == story.story_id
@@ -176,9 +165,7 @@ def test_connected_components_on_the_cluster_match_one_machine(spark: Any) -> No
     from wirewatch.spark.stories import Link, components
 
     rng = random.Random(3)
-    edges = [(rng.randrange(30), rng.randrange(30)) for _ in range(20)] + [
-        (100 + i, 101 + i) for i in range(8)
-    ]
+    edges = [(rng.randrange(30), rng.randrange(30)) for _ in range(20)] + [(100 + i, 101 + i) for i in range(8)]
     labels = dict(component_labels(spark.sparkContext.parallelize(edges, 2), 2).collect())
     one = components(Link(u, v, 1.0, str(u), str(v)) for u, v in edges)
     assert labels == {node: root for node, (root, _name) in one.items() if node in labels}

@@ -200,9 +200,7 @@ def test_the_output_folder_must_be_empty_or_an_earlier_output(tmp_path: Path) ->
     assert earlier.read_summary() == {"run_id": "r1"}
 
 
-def test_the_command_reports_a_bad_setting_and_a_missing_spark_in_one_line(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_the_command_reports_a_bad_setting_and_a_missing_spark_in_one_line(tmp_path: Path, monkeypatch) -> None:
     runner = CliRunner()
     bad = runner.invoke(app, ["spark", str(tmp_path), "--out", str(tmp_path / "o"), "--conf", "nokey"])
     assert bad.exit_code != 0 and errors.BAD_OPTION in bad.output and "Traceback" not in bad.output
@@ -232,9 +230,7 @@ def test_extraction_reads_the_capped_view_in_batches_as_wirewatch_run_does() -> 
     from wirewatch.records import Article
     from wirewatch.spark.job import _extract
 
-    report = (
-        "Gunmen shot dead four police officers at a checkpoint in Jalalabad on Tuesday night, police said. "
-    )
+    report = "Gunmen shot dead four police officers at a checkpoint in Jalalabad on Tuesday night, police said. "
     long = Article(article_id="long", source="long.txt", text=report + "Officials met to discuss the budget. " * 40,
                    published_at="2025-03-05")  # fmt: skip
     french = Article(article_id="fr", source="fr.txt", text="Un texte en français.", language="fr")

@@ -22,9 +22,7 @@ def store(request, tmp_path):
 
 
 def _article(n: int, **kw) -> Article:
-    return Article(
-        article_id=f"a{n:04d}", source=f"file{n}.txt", text=f"Body number {n}.", title=f"T{n}", **kw
-    )
+    return Article(article_id=f"a{n:04d}", source=f"file{n}.txt", text=f"Body number {n}.", title=f"T{n}", **kw)
 
 
 def test_migrates_to_current_version_and_reopens(store):
@@ -43,15 +41,8 @@ def test_add_articles_is_idempotent(store):
 
 
 def test_article_round_trip_keeps_every_field(store):
-    a = _article(
-        1,
-        agency="IANS",
-        dateline_place="Kabul",
-        removed=[{"text": "Open in App", "reason": "app-banner"}],
-        field_sources={"agency": "signoff"},
-        published_at="2025-03-04",
-        published_at_source="header-line",
-    )
+    a = _article(1, agency="IANS", dateline_place="Kabul", removed=[{"text": "Open in App", "reason": "app-banner"}],
+                 field_sources={"agency": "signoff"}, published_at="2025-03-04", published_at_source="header-line")
     store.add_articles([a, _article(2)])
     back = store.get_article("a0001")
     assert back.to_dict() | {"ingested_at": None} == a.to_dict() | {"ingested_at": None}
@@ -76,26 +67,10 @@ def test_pending_queries(store):
 
 def test_stories_events_and_problems(store):
     store.save_stories([Story(story_id="s1", canonical_article_id="a1", members=[{"article_id": "a1"}])])
-    store.save_stories(
-        [
-            Story(
-                story_id="s1", canonical_article_id="a2", members=[{"article_id": "a1"}, {"article_id": "a2"}]
-            )
-        ]
-    )
+    store.save_stories([Story(story_id="s1", canonical_article_id="a2", members=[{"article_id": "a1"}, {"article_id": "a2"}])])
     assert store.get_story("s1").canonical_article_id == "a2"
     assert store.count("stories") == 1
-    store.save_events(
-        [
-            Event(
-                event_id="e1",
-                event_date="2025-03-04",
-                country="Iraq",
-                fatalities=3,
-                sources=[{"article_id": "a1"}],
-            )
-        ]
-    )
+    store.save_events([Event(event_id="e1", event_date="2025-03-04", country="Iraq", fatalities=3, sources=[{"article_id": "a1"}])])
     assert store.get_event("e1").fatalities == 3
     store.delete_events(["e1"])
     assert store.get_event("e1") is None

@@ -56,10 +56,7 @@ class Feed:
         self.modified += 60
 
     def rss(self, base: str) -> str:
-        items = "".join(
-            f"<item><title>{REPORTS[k][0]}</title><link>{base}/news/{k}.html</link></item>"
-            for k in self.items
-        )
+        items = "".join(f"<item><title>{REPORTS[k][0]}</title><link>{base}/news/{k}.html</link></item>" for k in self.items)
         return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test wire</title><link>{base}/</link>{items}</channel></rss>'
 
 
@@ -84,17 +81,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("ETag", etag)
                 self.end_headers()
                 return
-            return self._send(
-                200, feed.rss(base), "application/rss+xml", ETag=etag, **{"Last-Modified": modified}
-            )
+            return self._send(200, feed.rss(base), "application/rss+xml", ETag=etag, **{"Last-Modified": modified})
         key = self.path.removeprefix("/news/").removesuffix(".html")
         if key in REPORTS:
             return self._send(200, page(key))
         self._send(404, "not found")
 
-    def _send(
-        self, status: int, body: str, content_type: str = "text/html; charset=utf-8", **headers: str
-    ) -> None:
+    def _send(self, status: int, body: str, content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
         data = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -176,9 +169,7 @@ def test_one_failing_source_does_not_stop_the_others_and_a_folder_gives_its_new_
     first = w.cycle()
     assert first.articles_new == 1
     assert sorted(first.failed) == sorted([f"{base}/feed.xml", str(tmp_path / "missing")])
-    assert (
-        "HTTP 500" in first.failed[f"{base}/feed.xml"] and "W001" in first.failed[str(tmp_path / "missing")]
-    )
+    assert "HTTP 500" in first.failed[f"{base}/feed.xml"] and "W001" in first.failed[str(tmp_path / "missing")]
     assert "2 failed" in first.line() and "failed: " in first.line()
     clock.now += 61
     feed.fail = False
@@ -202,9 +193,7 @@ def test_a_stop_between_articles_keeps_what_was_read_and_a_restart_resumes(serve
         asked["n"] += 1
         return asked["n"] > 2
 
-    first = watcher(
-        store, [WatchSource(f"{base}/feed.xml", 60)], clock, should_stop=stop_after_two_documents
-    ).cycle()
+    first = watcher(store, [WatchSource(f"{base}/feed.xml", 60)], clock, should_stop=stop_after_two_documents).cycle()
     assert first.stopped and "stopped" in first.line()
     assert 1 <= store.count_articles() < 3
     restarted = watcher(store, [WatchSource(f"{base}/feed.xml", 60)], clock)  # a new process, same database

@@ -83,9 +83,7 @@ def test_a_deep_zoom_over_the_world_is_drawn_on_a_coarser_grid(store, monkeypatc
     # the database groups the world by a grid of at most MAX_GRID_CELLS, not one cell per event
     assert (360 / world["cell_degrees"]) * (180 / world["cell_degrees"]) <= aggregate.MAX_GRID_CELLS
     assert len(world["cells"]) == 3 and world["events"] == 3
-    assert (
-        len(capped["cells"]) <= 2 and capped["events"] == 3 and capped["cell_degrees"] > world["cell_degrees"]
-    )
+    assert len(capped["cells"]) <= 2 and capped["events"] == 3 and capped["cell_degrees"] > world["cell_degrees"]
     assert sum(c["events"] for c in capped["cells"]) == 3
     for cell in capped["cells"]:
         if cell["kind"] == "cluster":
@@ -179,8 +177,6 @@ def test_the_dashboard_asks_for_the_read_token(browser, token_server, screenshot
     field = browser.find_element(By.ID, "token-input")
     field.send_keys(READ)
     browser.find_element(By.CSS_SELECTOR, "#token-form button").click()
-    wait(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#events tbody tr[data-event-id]"), "events with the token"
-    )
+    wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#events tbody tr[data-event-id]"), "events with the token")
     assert not browser.find_elements(By.ID, "token-form")
     browser.save_screenshot(str(screenshot_dir / "20-read-token-accepted.png"))

@@ -31,9 +31,7 @@ def _wait(driver, condition, message: str):
 
 def _text(driver, name: str) -> str:
     """An element's text read in one script (the panel is redrawn while a test waits on it)."""
-    return driver.execute_script(
-        "const e = document.getElementById(arguments[0]); return e ? e.textContent : '';", name
-    )
+    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : '';", name)
 
 
 def _by_id(driver, name: str):
@@ -57,9 +55,7 @@ def review_server(demo_db, tmp_path):
     options = Options()
     options.api.review_token = TOKEN
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(path, options), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(create_app(path, options), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):  # a bounded wait for the server to listen
@@ -100,11 +96,7 @@ def test_set_a_field_be_refused_without_the_token_and_reject(browser, review_ser
     browser.save_screenshot(str(screenshot_dir / "12-review-rejected.png"))
 
     stored = httpx.get(f"{review_server}/events/{nyala['event_id']}", timeout=30).json()
-    assert (stored["fatalities"], stored["hand_set"], stored["review_status"]) == (
-        14,
-        ["fatalities"],
-        "rejected",
-    )
+    assert (stored["fatalities"], stored["hand_set"], stored["review_status"]) == (14, ["fatalities"], "rejected")
     corrected = [h for h in stored["history"] if h["action"] == "corrected"]
     assert [(h["author"], h["reason"]) for h in corrected] == [("ana", "the hospital's list")]
     listed = httpx.get(review_server + "/events", params={"limit": 1000}, timeout=30).json()["events"]
