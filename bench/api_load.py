@@ -53,18 +53,7 @@ class ServerProcess:
     def __init__(self, db: str, config: str):
         self.port = free_port()
         wirewatch = str(Path(sys.executable).with_name("wirewatch"))
-        cmd = [
-            wirewatch,
-            "serve",
-            "--db",
-            db,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--config",
-            config,
-        ]
+        cmd = [wirewatch, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(self.port), "--config", config]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.base = f"http://127.0.0.1:{self.port}"
         self.peak = 0
@@ -102,9 +91,7 @@ class ServerProcess:
         self.proc.wait(timeout=20)
 
 
-def read_requests(
-    client: httpx.Client, rng: random.Random, ids: dict[str, list[str]]
-) -> tuple[str, httpx.Response]:
+def read_requests(client: httpx.Client, rng: random.Random, ids: dict[str, list[str]]) -> tuple[str, httpx.Response]:
     choice = rng.randrange(10)
     if choice == 0:
         return "/events", client.get("/events")
@@ -140,11 +127,7 @@ def announce_huge_body(base: str) -> int:
 
 # (what, how to send it, whether it must be refused with a 4xx)
 HOSTILE = [
-    (
-        "POST 200 MB, no token",
-        lambda c: httpx.Response(announce_huge_body(str(c.base_url).rstrip("/"))),
-        True,
-    ),
+    ("POST 200 MB, no token", lambda c: httpx.Response(announce_huge_body(str(c.base_url).rstrip("/"))), True),
     ("offset=2^63", lambda c: c.get("/events", params={"offset": 2**63}), True),
     ("sort x5000", lambda c: c.get("/events", params={"sort": ",".join(["event_date"] * 5000)}), True),
     ("q=%00", lambda c: c.get("/events", params={"q": "\x00"}), True),
@@ -155,9 +138,7 @@ HOSTILE = [
 ]
 
 
-def phase(
-    server: ServerProcess, clients: int, seconds: float, ids: dict[str, list[str]], extra: str | None
-) -> dict:
+def phase(server: ServerProcess, clients: int, seconds: float, ids: dict[str, list[str]], extra: str | None) -> dict:
     stop_at = time.monotonic() + seconds
     times: dict[str, list[float]] = defaultdict(list)
     errors = defaultdict(int)
@@ -219,7 +200,6 @@ def phase(
 
     cpu0, rss0 = server.cpu_s(), server.rss_mb()
     server.peak = rss0
-
     def guarded(fn):  # type: ignore[no-untyped-def]
         def run(*args):  # type: ignore[no-untyped-def]
             try:
@@ -284,12 +264,8 @@ def main() -> None:
         ids = {"events": [e.event_id for e in store.iter_events(limit=2000)], "articles": []}
         store.close()
         server = ServerProcess(db, str(config))
-        warm = {
-            "text": "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said."
-        }
-        httpx.post(
-            server.base + "/articles", json=warm, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=300
-        )
+        warm = {"text": "Gunmen attacked a police post in Bannu on Monday, killing three officers, police said."}
+        httpx.post(server.base + "/articles", json=warm, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=300)
         try:
             results = {name: phase(server, args.clients, args.seconds, ids, extra)
                        for name, extra in (("quiet", None), ("ingest", "ingest"), ("hostile", "hostile"))}  # fmt: skip

@@ -105,8 +105,7 @@ def acled_records(limit: int) -> list[dict]:
     with ACLED.open(encoding="utf-8", newline="") as handle:
         rows = _sample(list(csv.DictReader(handle)), limit)
     return [
-        {"id": "acled-" + r["event_id_cnty"], "text": r["notes"], "published_at": r["event_date"]}
-        for r in rows
+        {"id": "acled-" + r["event_id_cnty"], "text": r["notes"], "published_at": r["event_date"]} for r in rows
     ]
 
 
@@ -329,7 +328,9 @@ def profile_probe(path: str) -> None:
         for (file, _line, func), (_cc, _nc, _tt, _ct, callers) in stats.stats.items():  # type: ignore[attr-defined]
             if func in names and where in file:
                 # only top-level calls: callers outside the same function set
-                cum += sum(c[3] for key, c in callers.items() if key[2] not in names or where not in key[0])
+                cum += sum(
+                    c[3] for key, c in callers.items() if key[2] not in names or where not in key[0]
+                )
         rows.append((label, cum))
     print(f"{'stage (cProfile cumulative, CPU s)':<36}{'s':>8}{'share':>8}")
     print(f"{'import wirewatch (pipeline, store)':<36}{imported:>8.2f}{imported / total:>8.0%}")

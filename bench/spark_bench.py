@@ -82,9 +82,7 @@ def _cpu_per_stage(stage_cpu: dict[str, float]) -> None:
         try:
             return timed(self, stage, fn)
         finally:
-            stage_cpu[stage] = (
-                stage_cpu.get(stage, 0.0) + sum(_tree_cpu_seconds(os.getpid()).values()) - before
-            )
+            stage_cpu[stage] = stage_cpu.get(stage, 0.0) + sum(_tree_cpu_seconds(os.getpid()).values()) - before
 
     job._Stages.timed = counted  # type: ignore[method-assign]
 
@@ -131,15 +129,8 @@ def _run_child(args: list[str]) -> tuple[int, str, float, float]:
 def single_machine(feed: Path, db: Path) -> dict[str, Any]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     code, out, wall, after_cpu = _run_child(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from wirewatch.cli import app; sys.argv[0] = 'wirewatch'; app()",
-            "run",
-            str(feed),
-            "--db",
-            str(db),
-        ]  # fmt: skip
+        [sys.executable, "-c", "import sys; from wirewatch.cli import app; sys.argv[0] = 'wirewatch'; app()",
+         "run", str(feed), "--db", str(db)]  # fmt: skip
     )
     cpu = after_cpu - (before.ru_utime + before.ru_stime)
     if code not in (0, 1):
@@ -149,18 +140,7 @@ def single_machine(feed: Path, db: Path) -> dict[str, Any]:
 
 def spark_run(feed: Path, out: Path, master: str, single_db: Path) -> dict[str, Any]:
     code, text, _wall, _cpu = _run_child(
-        [
-            sys.executable,
-            __file__,
-            "--one",
-            master,
-            "--feed",
-            str(feed),
-            "--out",
-            str(out),
-            "--db",
-            str(single_db),
-        ]
+        [sys.executable, __file__, "--one", master, "--feed", str(feed), "--out", str(out), "--db", str(single_db)]
     )
     lines = [line for line in text.splitlines() if line.startswith("{")]
     if code or not lines:
@@ -190,9 +170,7 @@ def estimate_lines(per_core: float, label: str) -> list[str]:
             f"{core_hours / MACHINE_CORES:,.1f} h on one {MACHINE_CORES}-core machine, "
             f"or {machines_for_4h} machine{'s' if machines_for_4h > 1 else ''} for 4 h"
         )
-    out.append(
-        "  (every article extracted: an upper bound where many are not English; docs/spark.md splits them)"
-    )
+    out.append("  (every article extracted: an upper bound where many are not English; docs/spark.md splits them)")
     return out
 
 
@@ -216,10 +194,7 @@ def main() -> int:
     feed_dir = work / "feed"
     shutil.rmtree(feed_dir, ignore_errors=True)
     news_feed.write_feed(news_feed.generate_feed(args.size, args.seed), feed_dir)
-    print(
-        f"corpus: {args.size} generated articles (synth/news_feed.py, seed {args.seed}) in {feed_dir}",
-        flush=True,
-    )
+    print(f"corpus: {args.size} generated articles (synth/news_feed.py, seed {args.seed}) in {feed_dir}", flush=True)
     db = work / "single.db"
     db.unlink(missing_ok=True)
     single = single_machine(feed_dir, db)
@@ -254,12 +229,8 @@ def main() -> int:
     if "wall" in one and "wall" in two:
         ratio = one["wall"] / two["wall"]
         verdict = "meets" if ratio >= TARGET_SCALING else "BELOW"
-        print(
-            f"\nscaling local[2] / local[1] (throughput, wall): {ratio:.2f}x; target >= {TARGET_SCALING}x: {verdict}"
-        )
-        print(
-            f"CPU seconds local[2] / local[1]: {two['cpu'] / one['cpu']:.2f} (1.00 = no work added by the second core)"
-        )
+        print(f"\nscaling local[2] / local[1] (throughput, wall): {ratio:.2f}x; target >= {TARGET_SCALING}x: {verdict}")
+        print(f"CPU seconds local[2] / local[1]: {two['cpu'] / one['cpu']:.2f} (1.00 = no work added by the second core)")
         cores = os.cpu_count() or 1
         busy = max(one["load"], two["load"])
         print(f"load average (1 min) at the end of each: local[1] {one['load']:.1f}, local[2] {two['load']:.1f} "
@@ -270,9 +241,7 @@ def main() -> int:
     print()
     print("\n".join(estimate_lines(args.size / single["cpu"], "wirewatch run")))
     if "cpu" in one:
-        print(
-            "\n".join(estimate_lines(one["summary"]["articles_new"] / one["cpu"], "wirewatch spark local[1]"))
-        )
+        print("\n".join(estimate_lines(one["summary"]["articles_new"] / one["cpu"], "wirewatch spark local[1]")))
     if not args.keep and not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -51,11 +51,7 @@ def default_cache() -> Path:
     env = os.environ.get("WIREWATCH_BENCH_CACHE")
     if env:
         return Path(env)
-    return (
-        Path("/work/cache/wirewatch")
-        if Path("/work/cache").is_dir()
-        else Path.home() / ".cache/wirewatch-bench"
-    )
+    return Path("/work/cache/wirewatch") if Path("/work/cache").is_dir() else Path.home() / ".cache/wirewatch-bench"
 
 
 # -- the stored base ----------------------------------------------------------------------------------

@@ -81,9 +81,7 @@ def load_places() -> tuple[list[Place], list[float]]:
         top = sorted(cities[iso3], key=lambda p: -p.population)[:PLACES_PER_COUNTRY]
         total = sum(max(p.population, 1) ** 0.5 for p in top) or 1.0
         for p in top:
-            places.append(
-                Place(p.name, p.admin1, countries[iso3], iso3, p.iso, p.latitude, p.longitude, p.population)
-            )
+            places.append(Place(p.name, p.admin1, countries[iso3], iso3, p.iso, p.latitude, p.longitude, p.population))
             weights.append(share * max(p.population, 1) ** 0.5 / total)
     return places, weights
 
