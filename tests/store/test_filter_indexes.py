@@ -17,80 +17,16 @@ from wirewatch.views import event_filter
 
 # (id, notes, location, actor1, actor2, longitude, latitude)
 ROWS = [
-    (
-        "e01",
-        "Shelling hit Kharkiv; two killed.",
-        "Kharkiv",
-        "Military Forces of Russia",
-        "Civilians (Ukraine)",
-        36.23,
-        49.99,
-    ),
-    (
-        "e02",
-        "Police fired at protesters in Lagos.",
-        "Lagos",
-        "Police Forces of Nigeria",
-        "Protesters (Nigeria)",
-        3.39,
-        6.45,
-    ),
-    (
-        "e03",
-        "An IED struck a convoy near Quetta.",
-        "Quetta",
-        "Unidentified Armed Group (Pakistan)",
-        None,
-        67.0,
-        30.18,
-    ),
-    (
-        "e04",
-        "Clashes in Kharkivska oblast.",
-        "Izium",
-        "Military Forces of Ukraine",
-        "Military Forces of Russia",
-        37.26,
-        49.21,
-    ),
-    (
-        "e05",
-        "Strike on Aleppo's old city (100% destroyed).",
-        "Aleppo",
-        "Military Forces of Syria",
-        None,
-        37.16,
-        36.2,
-    ),
-    (
-        "e06",
-        "Protest in Zürich against the war_time law.",
-        "ZÜRICH",
-        "Protesters (Switzerland)",
-        None,
-        8.54,
-        47.37,
-    ),
-    (
-        "e07",
-        'Militia said "no surrender" in Goma.',
-        "Goma",
-        "M23: March 23 Movement",
-        "Military Forces of DRC",
-        29.22,
-        -1.68,
-    ),
+    ("e01", "Shelling hit Kharkiv; two killed.", "Kharkiv", "Military Forces of Russia", "Civilians (Ukraine)", 36.23, 49.99),
+    ("e02", "Police fired at protesters in Lagos.", "Lagos", "Police Forces of Nigeria", "Protesters (Nigeria)", 3.39, 6.45),
+    ("e03", "An IED struck a convoy near Quetta.", "Quetta", "Unidentified Armed Group (Pakistan)", None, 67.0, 30.18),
+    ("e04", "Clashes in Kharkivska oblast.", "Izium", "Military Forces of Ukraine", "Military Forces of Russia", 37.26, 49.21),
+    ("e05", "Strike on Aleppo's old city (100% destroyed).", "Aleppo", "Military Forces of Syria", None, 37.16, 36.2),
+    ("e06", "Protest in Zürich against the war_time law.", "ZÜRICH", "Protesters (Switzerland)", None, 8.54, 47.37),
+    ("e07", 'Militia said "no surrender" in Goma.', "Goma", "M23: March 23 Movement", "Military Forces of DRC", 29.22, -1.68),
     ("e08", "Undated report with no place.", None, "Rioters (Iraq)", None, None, None),
     ("e09", "Border post at the box's corner.", "Corner", "Police Forces of Iraq", None, 44.4, 33.3),
-    (
-        "e10",
-        "Just past the corner, by a hair.",
-        "Past corner",
-        "Police Forces of Iraq",
-        None,
-        44.400001,
-        33.3,
-    ),
+    ("e10", "Just past the corner, by a hair.", "Past corner", "Police Forces of Iraq", None, 44.400001, 33.3),
 ]
 TEXTS = [
     "kharkiv", "KHARKIV", "Kharkivska", "police", "police forces of", "forces", "100%", "war_time", "_",
@@ -212,9 +148,7 @@ def _database_at_version_10(db: str) -> None:
         rows = []
         for r in ROWS:
             ev = _event(r)
-            rows.append(
-                {c.name: getattr(ev, c.name) for c in s.events.columns if c.name != "data"} | {"data": {}}
-            )
+            rows.append({c.name: getattr(ev, c.name) for c in s.events.columns if c.name != "data"} | {"data": {}})
         conn.execute(s.events.insert(), rows)
     engine.dispose()
 
@@ -229,20 +163,12 @@ def test_an_existing_database_gets_the_indexes_when_it_migrates(engine, tmp_path
     assert _ids(st, bbox="44.4,33.3,45,34") == {"e09", "e10"}
     with st.engine.connect() as conn:
         if engine == "sqlite":
-            assert (
-                conn.exec_driver_sql("SELECT count(*) FROM events_box").scalar_one() == 9
-            )  # e08 has no place
-            assert (
-                conn.exec_driver_sql(
-                    "SELECT count(*) FROM events_text WHERE events_text MATCH '\"forces\"'"
-                ).scalar_one()
-                == 7
-            )
+            assert conn.exec_driver_sql("SELECT count(*) FROM events_box").scalar_one() == 9  # e08 has no place
+            assert conn.exec_driver_sql(
+                "SELECT count(*) FROM events_text WHERE events_text MATCH '\"forces\"'"
+            ).scalar_one() == 7
         else:
-            names = {
-                r[0]
-                for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")
-            }
+            names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
             assert {"ix_events_point", "ix_events_notes_trgm", "ix_events_actor1_trgm"} <= names
     st.close()
 
@@ -274,14 +200,10 @@ class _Statements:
             if only_special_indexes and self.store.dialect == "postgresql":
                 # on ten rows any b-tree looks as good; without them (dropped in this transaction,
                 # rolled back), can the trigram or GiST index answer?
-                names = (
-                    conn.exec_driver_sql(
-                        "SELECT indexname FROM pg_indexes WHERE tablename = 'events' "
-                        "AND indexdef LIKE '%%USING btree%%' AND indexname <> 'events_pkey'"
-                    )
-                    .scalars()
-                    .all()
-                )
+                names = conn.exec_driver_sql(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'events' "
+                    "AND indexdef LIKE '%%USING btree%%' AND indexname <> 'events_pkey'"
+                ).scalars().all()
                 for name in names:
                     conn.exec_driver_sql(f"DROP INDEX {name}")
             for statement, params in self.seen:
@@ -321,19 +243,12 @@ def _plan(store, call, *, only_special_indexes: bool = False) -> str:
 def test_text_and_box_filters_are_answered_from_their_indexes(store):
     for filters, sqlite_index, pg_index in [
         ({"q": "kharkiv"}, "VIRTUAL TABLE INDEX", "ix_events_notes_trgm"),
-        (
-            {"actor": "police forces"},
-            "ix_events_actor1_date",
-            "ix_events_actor1_",
-        ),  # names, then their events
+        ({"actor": "police forces"}, "ix_events_actor1_date", "ix_events_actor1_"),  # names, then their events
         ({"bbox": "20,45,40,55"}, "VIRTUAL TABLE INDEX", "ix_events_point"),  # SQLite: wide boxes
     ]:
         flt = event_filter(**filters)
-        plan = _plan(
-            store,
-            lambda f=flt: (count_events(store, f), find_event_ids(store, f, limit=5)),
-            only_special_indexes=True,
-        )
+        plan = _plan(store, lambda f=flt: (count_events(store, f), find_event_ids(store, f, limit=5)),
+                     only_special_indexes=True)
         assert (sqlite_index if store.dialect == "sqlite" else pg_index) in plan, (filters, plan)
         if store.dialect == "sqlite":  # the page is first looked for among the newest events:
             # a read of at most NEWEST_WINDOW entries of the covering index, not a whole scan
@@ -348,16 +263,12 @@ def test_fusion_candidates_are_looked_up_in_indexes(store):
         plan = _plan(store, lambda c=countries, lo=low, hi=high: candidate_event_ids(
             store, countries=c, date_low=lo, date_high=hi))  # fmt: skip
         if store.dialect == "sqlite":  # the partial index holds the undated events only
-            assert not _table_scans(plan.replace("SCAN events USING COVERING INDEX ix_events_undated", "")), (
-                plan
-            )
+            assert not _table_scans(plan.replace("SCAN events USING COVERING INDEX ix_events_undated", "")), plan
         else:
             assert "Seq Scan" not in plan, plan
     got = candidate_event_ids(store, countries=["Ukraine"], date_low="2024-02-01", date_high="2024-04-01")
     assert got == {r[0] for r in ROWS}  # every Ukrainian event in the window, and the undated one
-    assert candidate_event_ids(
-        store, countries=["Ukraine"], date_low="2025-01-01", date_high="2025-02-01"
-    ) == {"e08"}
+    assert candidate_event_ids(store, countries=["Ukraine"], date_low="2025-01-01", date_high="2025-02-01") == {"e08"}
 
 
 def test_dedup_band_look_ups_use_the_band_index(store):
@@ -398,10 +309,7 @@ def test_without_pg_trgm_the_filters_scan_and_say_so(postgres_url, capfd):
         st = open_store(url)  # the next start makes the indexes and says nothing
         assert "W025" not in capfd.readouterr().err
         with st.engine.connect() as conn:
-            names = {
-                r[0]
-                for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")
-            }
+            names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
         assert "ix_events_notes_trgm" in names
         st.close()
     finally:
@@ -420,9 +328,7 @@ def test_events_near_reads_what_each_mention_reaches(store):
     ])  # fmt: skip
     ukraine = {"e01", "e03", "e04", "e05", "e06", "e07", "e09", "e10"} - {"e03"}  # e02, e03 moved away
     # a Ukrainian mention in March and a Nigerian one in January: not Pakistan's June event
-    near = events_near(
-        store, [("Ukraine", "2024-02-20", "2024-03-10"), ("Nigeria", "2024-01-01", "2024-01-20")]
-    )
+    near = events_near(store, [("Ukraine", "2024-02-20", "2024-03-10"), ("Nigeria", "2024-01-01", "2024-01-20")])
     assert near == ukraine | {"e02", "e08"}  # e08: no country and no date, it could be anything
     assert events_near(store, [("Nigeria", "2024-03-01", "2024-03-02")]) == {"e08"}
     assert events_near(store, [("Pakistan", None, None)]) == {"e03", "e08"}  # undated: every date
