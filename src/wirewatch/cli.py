@@ -77,6 +77,15 @@ TextOption = Annotated[str | None, typer.Option("--q", help="Text in notes, loca
 MinSourcesOption = Annotated[
     int | None, typer.Option("--min-sources", help="At least this many independent sources (stories).")
 ]
+SortOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="Order by these fields, comma-separated, '-' before one for descending: event_date, fatalities, "
+        "confidence, source_count, independent_source_count, updated_at, first_reported_at, country, event_id "
+        "(default: event date, oldest first).",
+    ),
+]
 ReviewOption = Annotated[
     str | None,
     typer.Option(
@@ -536,10 +545,11 @@ def events(
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
     q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
+    sort: SortOption = None,
 ) -> None:  # fmt: skip
     """List events fused from mentions (jsonl: every field, with sources and spans; csv: the ACLED-style
-    CSV of `export`); the filters are those of the API's /events."""
-    from wirewatch.store.events_query import iter_matching_events
+    CSV of `export`); the filters and sorts are those of the API's /events."""
+    from wirewatch.store.events_query import find_events, iter_matching_events
     from wirewatch.views import event_filter
 
     flt = event_filter(
@@ -551,9 +561,10 @@ def events(
     if fmt is Format.csv:  # the same ACLED-style CSV as `wirewatch export`
         from wirewatch.export import export_events
 
-        export_events(store, "csv", "-", flt, limit=limit)
+        export_events(store, "csv", "-", flt, sort=sort, limit=limit)
         return
-    rows = (e.to_dict() for e in iter_matching_events(store, flt, limit=limit))
+    found = find_events(store, flt, sort=sort, limit=limit) if sort else iter_matching_events(store, flt, limit=limit)
+    rows = (e.to_dict() for e in found)
     emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
 
 
@@ -740,6 +751,7 @@ def export(
     admin1: Admin1Option = None, event_type: TypeOption = None, sub_event_type: SubTypeOption = None,
     actor: ActorOption = None, bbox: BboxOption = None, min_fatalities: MinFatalitiesOption = None,
     q: TextOption = None, min_sources: MinSourcesOption = None, review: ReviewOption = None,
+    sort: SortOption = None,
 ) -> None:  # fmt: skip
     """Export events as CSV (ACLED's columns, then ours), JSONL, GeoJSON or Parquet."""
     from wirewatch.export import export_events
@@ -750,7 +762,7 @@ def export(
         sub_event_type=sub_event_type, actor=actor, bbox=bbox, min_fatalities=min_fatalities, q=q,
         min_sources=min_sources, review=review,
     )  # fmt: skip
-    result = export_events(_store(db), fmt, output, flt)
+    result = export_events(_store(db), fmt, output, flt, sort=sort)
     skipped = (
         f", {result.skipped_no_coordinates} without coordinates left out"
         if result.skipped_no_coordinates

@@ -43,3 +43,25 @@ def test_export_errors_are_one_line(tmp_path, populated):
     assert bad.exit_code == 2 and "error W040" in bad.output and "Traceback" not in bad.output
     missing = runner.invoke(app, ["export", "--db", str(tmp_path / "nope.db"), "-o", str(tmp_path / "x.csv")])
     assert missing.exit_code == 2 and "error W020" in missing.output
+
+
+def test_events_and_export_sort_as_the_api_does(tmp_path, populated):
+    from wirewatch.store.event_filter import SORTABLE
+
+    db = str(tmp_path / "cli.db")
+    populated(open_store(db)).close()
+    runner = CliRunner()
+    listed = runner.invoke(app, ["events", "--db", db, "-f", "jsonl", "--sort", "-fatalities"])
+    assert listed.exit_code == 0, listed.output
+    tolls = [json.loads(x)["fatalities"] for x in listed.stdout.splitlines() if x.startswith("{")]
+    assert len(tolls) == 4 and tolls == sorted(tolls, key=lambda n: -1 if n is None else n, reverse=True)
+    out = tmp_path / "deadliest.csv"
+    exported = runner.invoke(app, ["export", "--db", db, "-o", str(out), "--sort", "-fatalities,event_id"])
+    assert exported.exit_code == 0, exported.output
+    assert [int(r["fatalities"] or -1) for r in csv.DictReader(out.open(encoding="utf-8"))][0] == max(
+        t for t in tolls if t is not None
+    )
+    bad = runner.invoke(app, ["events", "--db", db, "--sort", "deaths"])
+    assert bad.exit_code == 2 and "error W040" in bad.output and "Traceback" not in bad.output
+    shown = runner.invoke(app, ["events", "--help"], terminal_width=200).output
+    assert all(name in shown for name in SORTABLE)
