@@ -1,9 +1,10 @@
 """Fusion of pending mentions into events: a living dataset with stable ids and history.
 
 Each pass re-clusters the pending mentions together with the mentions of every event
-they could join (same country, overlapping dates) and of every event that cites a
-re-extracted article. Clusters are then matched to the old events: a cluster keeps the
-id of the old event it holds most of (the older id when it holds several: a merge),
+they could join (overlapping dates, and a country, place and type the pair rules allow) and
+of every event that lost a mention (a re-extracted article). Clusters are then matched to
+the old events: a cluster keeps the id of the old event it holds most of (the older id when
+it holds several: a merge),
 a new cluster takes an id derived from its earliest mention, and every change is
 written to `event_history` as {field: [old, new]} with the article that caused it.
 Re-clustering the whole neighbourhood makes the result the same as fusing everything
@@ -380,9 +381,9 @@ class _Neighbourhood:
 def _neighbourhood(
     store: Store, pending: list[EventMention], stale: set[str], options: FuseOptions
 ) -> _Neighbourhood:
-    """The events pending mentions could join (same country, dates within reach, places that
-    types and places that `pair_score` allows: `EventReach`) and the events that lost mentions, with all their
-    mentions."""
+    """The events pending mentions could join (dates within reach, and the country, place and
+    type that `pair_score` allows: `EventReach`) and the events that lost mentions, with all
+    their mentions."""
     margin = dt.timedelta(days=options.date_slack_days + _CANDIDATE_MARGIN_DAYS)
     feats = [features(m) for m in pending]
     reaches = []  # each mention's own country and window: a batch spanning months reads only what is near each
