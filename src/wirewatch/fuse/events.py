@@ -4,9 +4,9 @@ Each pass re-clusters the pending mentions together with the mentions of every e
 they could join (overlapping dates, and a country, place and type the pair rules allow) and
 of every event that lost a mention (a re-extracted article). Clusters are then matched to
 the old events: a cluster keeps the id of the old event it holds most of (the older id when
-it holds several: a merge),
-a new cluster takes an id derived from its earliest mention, and every change is
-written to `event_history` as {field: [old, new]} with the article that caused it.
+it holds several: a merge), a new cluster takes an id derived from its earliest mention, and
+every change is written to `event_history` as {field: [old, new]} with the article that
+caused it.
 Re-clustering the whole neighbourhood makes the result the same as fusing everything
 at once, so reruns with nothing new change nothing and keep every id.
 """
