@@ -333,6 +333,17 @@ async def load(
     return times, errors, total
 
 
+def wait_for_health(base: str, tries: int = 300) -> bool:
+    """Whether a server at `base` answers /health within `tries` attempts (about 0.1 s apart)."""
+    for _ in range(tries):
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return False
+
+
 class Server:
     """`wirewatch serve` on 127.0.0.1 from this checkout or from another source tree."""
 
@@ -349,12 +360,8 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
     def __enter__(self) -> Server:
-        for _ in range(600):
-            try:
-                if httpx.get(self.base + "/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        if wait_for_health(self.base, tries=600):
+            return self
         self.proc.terminate()
         raise SystemExit(
             "server did not start: " + (self.proc.stderr.read().decode() if self.proc.stderr else "")

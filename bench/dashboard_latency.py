@@ -91,13 +91,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(base + "/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            else:
+            if not gen.wait_for_health(base):
                 raise SystemExit("server did not start")
             print(f"server: wirewatch serve on {base}; one client, {args.requests} requests per route\n")
             print(f"{'route':40} {'API p50':>8} {'API p95':>8} {'server CPU/req':>14} {'KB':>6}   "

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,3 +167,23 @@ def populate_events(store, now: str = "2024-03-01T00:00:00+00:00"):  # type: ign
 @pytest.fixture
 def populated():  # type: ignore[no-untyped-def]
     return populate_events
+
+
+# -- a real server on loopback ----------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(base: str, tries: int = 300) -> bool:
+    """Whether a server at `base` answers /health within `tries` attempts (about 0.1 s apart)."""
+    import httpx
+
+    for _ in range(tries):
+        try:
+            if httpx.get(base + "/health", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return False

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 
 import httpx
+from tests.conftest import free_port, wait_for_health
 
 from wirewatch.records import Article, Event
 from wirewatch.store import open_store
@@ -55,26 +54,15 @@ def test_read_commands_do_not_import_the_model(tmp_path):
     assert len(loaded) == 7 and all(not modules for modules in loaded.values()), loaded
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_answers_reads_without_importing_the_model(tmp_path):
     db = _database(str(tmp_path / "s.db"))
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-X", "importtime", "-c", "from wirewatch.cli import app; app()", "serve", "--db", db,
            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_for_health(base)
         for path in ["/events?q=shelling", "/events/ev1", "/stats", "/map?zoom=3", "/timeline", "/facets",
                      "/articles/art1", "/stories", "/events/ev1/evidence", "/"]:  # fmt: skip
             assert httpx.get(base + path, timeout=30).status_code == 200, path

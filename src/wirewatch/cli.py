@@ -563,7 +563,11 @@ def events(
 
         export_events(store, "csv", "-", flt, sort=sort, limit=limit)
         return
-    found = find_events(store, flt, sort=sort, limit=limit) if sort else iter_matching_events(store, flt, limit=limit)
+    found = (
+        find_events(store, flt, sort=sort, limit=limit)
+        if sort
+        else iter_matching_events(store, flt, limit=limit)
+    )
     rows = (e.to_dict() for e in found)
     emit(rows, fmt, EVENT_COLUMNS, widths={"actor1": 30, "actor2": 30})
 

@@ -15,7 +15,7 @@ from wirewatch import errors
 from wirewatch.dedup import story_of
 from wirewatch.errors import WirewatchError
 from wirewatch.store import Store
-from wirewatch.store.event_filter import REVIEW_STATES, EventFilter
+from wirewatch.store.event_filter import REVIEW_STATES, EventFilter, filter_clauses
 from wirewatch.store.events_query import count_events, event_history, event_records, find_event_ids
 
 # An ISO 8601 calendar date, alone or with a time (and a zone): the shapes a filter date may take.
@@ -87,9 +87,10 @@ def event_page(
     `total` = total_cap with `total_exact` false (at least that many; a page past it still
     lists what is there)."""
     check_page(limit=limit, offset=offset)
-    ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset)
+    where = filter_clauses(store, flt)  # once for the page and its count
+    ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, where=where)
     events = [_without_sources(record) for record in event_records(store, ids)]
-    counted = count_events(store, flt, cap=total_cap)
+    counted = count_events(store, flt, cap=total_cap, where=where)
     exact = total_cap is None or counted <= total_cap
     total = counted if exact else max(total_cap, offset + len(events))
     return {"total": total, "total_exact": exact, "limit": limit, "offset": offset, "events": events}

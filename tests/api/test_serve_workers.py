@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import free_port, wait_for_health
 
 from wirewatch.store import open_store
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -46,16 +39,11 @@ def _serve(db: str, port: int, *extra: str) -> subprocess.Popen:
 def test_two_workers_answer_and_stop_together(tmp_path, populated):
     db = str(tmp_path / "w.db")
     populated(open_store(db)).close()
-    port = _free_port()
+    port = free_port()
     server = _serve(db, port, "--workers", "2")
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_for_health(url)
         workers = _children(server.pid)
         assert len(workers) == 2
         with httpx.Client(base_url=url, timeout=10) as http:

@@ -66,6 +66,15 @@ def _country(m: EventMention) -> str | None:
     return m.iso3 or _norm(m.country)
 
 
+def _place_keys(
+    country: str | None, location: str | None, admin1: str | None, admin2: str | None
+) -> tuple[str | None, frozenset[str]]:
+    """Where a mention or an event is, as the place rules compare it: the place (location, else
+    admin1) and the places that contain it (admin1, admin2, country), normalised."""
+    containers = frozenset(x for x in (_norm(admin1), _norm(admin2), _norm(country)) if x)
+    return _norm(location or admin1), containers
+
+
 def tokens(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
@@ -128,10 +137,10 @@ def features(m: EventMention) -> Features:
     names = {named(m.actor1), named(m.actor2)}
     for assoc in (m.assoc_actor_1, m.assoc_actor_2):
         names.update(x.strip() for x in (assoc or "").split(";"))
+    place, containers = _place_keys(m.country, m.location, m.admin1, m.admin2)
     return Features(
         sub_event_type=m.sub_event_type, event_type=m.event_type, country=_country(m),
-        place=_norm(m.location or m.admin1), admin1=_norm(m.admin1),
-        containers=frozenset(x for x in (_norm(m.admin1), _norm(m.admin2), _norm(m.country)) if x),
+        place=place, admin1=_norm(m.admin1), containers=containers,
         latitude=m.latitude, longitude=m.longitude, window=date_window(m),
         actor1=named(m.actor1), actor2=named(m.actor2), actors=frozenset(n for n in names if n),
         fatalities=m.fatalities, words=tokens(m.sentence), story_id=m.story_id,
@@ -320,11 +329,10 @@ class EventPlace:
     @classmethod
     def of(cls, row: dict[str, Any]) -> EventPlace:
         """From a row of `store.fusion_queries.events_near_places`."""
-        country, admin1 = row["country"], row["admin1"]
         corrected = row["review_status"] is not None  # its type may be an analyst's, no mention's
+        place, containers = _place_keys(row["country"], row["location"], row["admin1"], row["admin2"])
         return cls(
-            country=row["iso3"] or _norm(country), place=_norm(row["location"] or admin1),
-            containers=frozenset(x for x in (_norm(admin1), _norm(row["admin2"]), _norm(country)) if x),
+            country=row["iso3"] or _norm(row["country"]), place=place, containers=containers,
             latitude=row["latitude"], longitude=row["longitude"],
             kind=_ANY_TYPE if corrected else TypeKey(row["sub_event_type"], row["event_type"]),
         )  # fmt: skip

@@ -279,7 +279,7 @@ def fuse_pending(
     fusion.retire_orphans()
     save, delete, links, history = fusion.save, fusion.delete, fusion.links, fusion.history
     q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history,
-                   corrections_moved=fusion.moved, refused=sorted(hood.old_ids))  # fmt: skip
+                   corrections_moved=fusion.moved, fused_again=sorted(stale))  # fmt: skip
     if result.events_touched:
         q.refresh_planner_stats(store)
     return result

@@ -623,7 +623,7 @@ class Store:
             for m in mentions
         ]
         with self.engine.begin() as conn:
-            _unlink_article_mentions(conn, article_id)
+            self._unlink_article_mentions(conn, article_id)
             if rows:
                 conn.execute(s.mentions.insert(), rows)
             conn.execute(
@@ -631,6 +631,19 @@ class Store:
                 .where(s.articles.c.article_id == article_id)
                 .values(extracted_with=extractor, extract_attempts=0, extract_skipped=None)
             )
+
+    def _unlink_article_mentions(self, conn: sa.Connection, article_id: str) -> None:
+        """Delete an article's mentions, recording the events they were in as stale."""
+        m = s.mentions.c
+        linked = conn.execute(
+            sa.select(m.event_id).distinct().where(m.article_id == article_id, m.event_id.is_not(None))
+        )
+        self._mark_stale(conn, [r[0] for r in linked])
+        conn.execute(s.mentions.delete().where(m.article_id == article_id))
+
+    def _mark_stale(self, conn: sa.Connection, event_ids: Sequence[str]) -> None:
+        """Record events that lost a mention: the next fusion pass re-fuses them (`stale_events`)."""
+        self._insert_ignore(conn, s.stale_events, [{"event_id": i} for i in sorted(set(event_ids))])
 
     def begin_extraction(self, article_id: str) -> int:
         """Count an extraction attempt on an article before it starts (committed, so a run killed
@@ -649,7 +662,7 @@ class Store:
         """Mark an article as done by `extractor` with no mentions, and why (it is not tried again
         until the extractor changes)."""
         with self.engine.begin() as conn:
-            _unlink_article_mentions(conn, article_id)
+            self._unlink_article_mentions(conn, article_id)
             conn.execute(
                 s.articles.update()
                 .where(s.articles.c.article_id == article_id)
@@ -681,7 +694,7 @@ class Store:
                     had_story = mention.story_id is not None
                     mention.story_id = new
                     if had_story and mention.event_id:  # its event counted it under the old story
-                        mark_stale(conn, [mention.event_id])
+                        self._mark_stale(conn, [mention.event_id])
                         mention.event_id = None
                     conn.execute(
                         s.mentions.update()
@@ -764,29 +777,6 @@ MIGRATION_LOCK_KEY = 0x5757_6D69_6772_6174  # PostgreSQL advisory lock key while
 
 
 APPLIED_KEY = "migrations_applied"  # meta row: the migrations a database has had (JSON list)
-
-
-def _unlink_article_mentions(conn: sa.Connection, article_id: str) -> None:
-    """Delete an article's mentions, recording the events they were in as stale."""
-    m = s.mentions.c
-    linked = conn.execute(
-        sa.select(m.event_id).distinct().where(m.article_id == article_id, m.event_id.is_not(None))
-    )
-    mark_stale(conn, [r[0] for r in linked])
-    conn.execute(s.mentions.delete().where(m.article_id == article_id))
-
-
-def mark_stale(conn: sa.Connection, event_ids: Sequence[str]) -> None:
-    """Record events that lost a mention: the next fusion pass re-fuses them (`stale_events`)."""
-    ids = sorted(set(event_ids))
-    known = set()
-    for chunk in chunks(ids):
-        known.update(r[0] for r in conn.execute(
-            sa.select(s.stale_events.c.event_id).where(s.stale_events.c.event_id.in_(list(chunk)))
-        ))  # fmt: skip
-    fresh = [{"event_id": i} for i in ids if i not in known]
-    if fresh:
-        conn.execute(s.stale_events.insert(), fresh)
 
 
 def _applied(conn: sa.Connection) -> set[int]:

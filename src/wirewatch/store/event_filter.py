@@ -158,9 +158,7 @@ def filter_clauses(store: Any, flt: EventFilter | None) -> list[Any]:
         flt = replace(flt, review="all")
     if not flt.actor:
         return flt.clauses(dialect=store.dialect)
-    names = sa.select(s.actor_names.c.name).where(
-        s.actor_names.c.name.like(_actor_like(flt.actor), escape="\\")
-    )
+    names = _names_holding(s.actor_names.c.name, _actor_like(flt.actor))
     with store.engine.connect() as conn:
         found = [r[0] for r in conn.execute(names.limit(MAX_LISTED_ACTOR_NAMES + 1))]
     listed = found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
@@ -181,9 +179,15 @@ def _actor_like(actor: str) -> str:
     return f"%{_escape_like(actor.strip().lower())}%"
 
 
-def _actor_in(names: list[str]) -> Any:
-    """The events with one of these (lower-case) names on either side: one list per actor index."""
-    if not names:
+def _names_holding(column: Any, like: str) -> Any:
+    """The actor names (`column` of actor_names) holding the text of `like`."""
+    return sa.select(column).where(s.actor_names.c.name.like(like, escape="\\"))
+
+
+def _actor_in(names: list[str] | Any) -> Any:
+    """The events with one of these (lower-case) names, listed or a query's, on either side: one
+    look-up per actor index."""
+    if isinstance(names, list) and not names:
         return sa.false()
     c = s.events.c
     return sa.or_(sa.func.lower(c.actor1).in_(names), sa.func.lower(c.actor2).in_(names))
@@ -196,10 +200,9 @@ def _actor_lookup(dialect: str, like: str) -> Any:
     # SQLite: the names without their column's text affinity (unary +), or the comparison with
     # lower(actor) cannot use the index on that expression
     name = sa.literal_column("+actor_names.name") if dialect == "sqlite" else s.actor_names.c.name
-    names = sa.select(name).where(s.actor_names.c.name.like(like, escape="\\"))
+    names = _names_holding(name, like)
     if dialect != "postgresql":
-        c = s.events.c
-        return sa.or_(sa.func.lower(c.actor1).in_(names), sa.func.lower(c.actor2).in_(names))
+        return _actor_in(names)
     # PostgreSQL cannot read an index for an OR of two IN (subquery): each column is looked up on
     # its own and the events are those of either
     found = s.events.alias("actor_events")

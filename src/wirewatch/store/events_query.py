@@ -22,10 +22,13 @@ __all__ = [
 ]  # fmt: skip
 
 
-def count_events(store: Store, flt: EventFilter | None = None, *, cap: int | None = None) -> int:
+def count_events(
+    store: Store, flt: EventFilter | None = None, *, cap: int | None = None, where: list[Any] | None = None
+) -> int:
     """How many events match; with `cap`, counted only up to cap + 1 (more than cap: at least
-    that many), so the count reads no more index entries than that."""
-    where = filter_clauses(store, flt)
+    that many), so the count reads no more index entries than that. `where`: the filter's
+    `filter_clauses` when the caller has them already (a page looks its actor names up once)."""
+    where = filter_clauses(store, flt) if where is None else where
     if cap is None:
         q = sa.select(sa.func.count()).select_from(s.events).where(*where)
     else:
@@ -37,14 +40,16 @@ def count_events(store: Store, flt: EventFilter | None = None, *, cap: int | Non
 
 def find_event_ids(
     store: Store, flt: EventFilter | None = None, *, sort: str | None = None,
-    limit: int | None = None, offset: int = 0,
+    limit: int | None = None, offset: int = 0, where: list[Any] | None = None,
 ) -> list[str]:  # fmt: skip
-    """Ids of the matching events in order (answered from the covering index, not the rows)."""
+    """Ids of the matching events in order (answered from the covering index, not the rows);
+    `where` as for `count_events`."""
     if limit is not None and flt is not None and _newest_first_pays(flt, sort, limit + offset):
         found = _ids_among_newest(store, flt, sort, limit, offset)
         if found is not None:
             return found
-    q = sa.select(s.events.c.event_id).where(*filter_clauses(store, flt)).order_by(*order_by(sort))
+    where = filter_clauses(store, flt) if where is None else where
+    q = sa.select(s.events.c.event_id).where(*where).order_by(*order_by(sort))
     if limit is not None:
         q = q.limit(limit)
     if offset:

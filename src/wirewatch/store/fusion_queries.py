@@ -106,9 +106,9 @@ def events_near_places(store: Store, reaches: Iterable[Reach]) -> dict[str, dict
     for country, low, high in reaches:
         by_country.setdefault(country, []).append((low, high) if low and high else None)
     col = s.events.c
-    columns = [col.event_id, col.country, col.iso3, col.location, col.admin1,
-               col.data["admin2"].as_string(), col.latitude, col.longitude, col.sub_event_type, col.event_type,
-               col.review_status]  # fmt: skip
+    # admin2 has no column of its own: read from the record
+    place = [col.data["admin2"].as_string() if name == "admin2" else col[name] for name in _PLACE_COLUMNS]
+    columns = [col.event_id, *place]
     found: dict[str, dict[str, Any]] = {}
     with store.engine.connect() as conn:
         for country, windows in by_country.items():
@@ -156,7 +156,7 @@ def _next_day(day: str) -> str:
 
 def stale_event_ids(store: Store) -> set[str]:
     """Events that lost a mention since the last pass (an article re-extracted or skipped, a
-    mention moved to another story): the store records them as it unlinks (`mark_stale`), so a
+    mention moved to another story): the store records them as it unlinks (`Store._mark_stale`), so a
     pass reads a short list, not a count of every event's articles."""
     with store.engine.connect() as conn:
         return {r[0] for r in conn.execute(sa.select(s.stale_events.c.event_id))}
@@ -212,14 +212,14 @@ def existing_event_ids(store: Store, event_ids: Iterable[str]) -> set[str]:
 def write_fusion(
     store: Store, *, save: Sequence[Event], delete: Sequence[str],
     mention_events: dict[str, tuple[EventMention, str]], history: Sequence[dict[str, Any]],
-    corrections_moved: dict[str, str] | None = None, refused: Sequence[str] = (),
+    corrections_moved: dict[str, str] | None = None, fused_again: Sequence[str] = (),
 ) -> None:  # fmt: skip
     """Apply one fusion pass in one transaction: events, mention links, history, the analysts'
     corrections of events merged away moved to the event that absorbed them, and the stale events
-    the pass re-fused (`refused`) no longer stale."""
+    the pass fused again (`fused_again`) no longer stale."""
     columns = Store._EVENT_COLUMNS
     with store.engine.begin() as conn:
-        for chunk in _chunks(sorted(refused)):
+        for chunk in _chunks(sorted(fused_again)):
             conn.execute(s.stale_events.delete().where(s.stale_events.c.event_id.in_(list(chunk))))
         if corrections_moved:
             move_corrections(conn, corrections_moved)

@@ -520,10 +520,9 @@ END $$ LANGUAGE plpgsql
 def _actor_names_v16(conn: sa.Connection) -> None:
     # a name stays when its last event goes (it then finds nothing): deletes need no trigger
     metadata.create_all(conn, tables=[actor_names], checkfirst=True)
-    for column in ("actor1", "actor2"):
-        conn.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS ix_events_{column}_date ON events (lower({column}), event_date, event_id)"
-        )
+    _create_event_indexes(
+        conn, {f"ix_events_{a}_date": f"lower({a}), event_date, event_id" for a in ("actor1", "actor2")}
+    )
     every = "SELECT lower(actor1) FROM events WHERE actor1 IS NOT NULL UNION SELECT lower(actor2) FROM events WHERE actor2 IS NOT NULL"
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f"INSERT OR IGNORE INTO actor_names (name) {every}")
