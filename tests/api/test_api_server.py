@@ -100,3 +100,32 @@ def test_serve_on_a_port_in_use_is_one_line_w023(tmp_path, populated):
         )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"error W023: 127.0.0.1:{port}: cannot listen (Address already in use)"]
+
+
+@pytest.mark.network
+def test_served_connections_have_nagle_off():
+    """A keep-alive client waited 40 ms for every answer: the listening socket did not name
+    IPPROTO_TCP, so asyncio left Nagle on for the connections it accepted (uvicorn writes the
+    head and the body of an answer separately, and the body waited for the client's delayed ACK)."""
+    import asyncio
+
+    from wirewatch.api.server import listening_socket
+
+    async def nodelay_of_an_accepted_connection() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def accepted(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(accepted, sock=listening_socket("127.0.0.1", 0))
+        port = server.sockets[0].getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(seen, timeout=10)
+        finally:
+            writer.close()
+            server.close()
+
+    assert asyncio.run(nodelay_of_an_accepted_connection()) != 0

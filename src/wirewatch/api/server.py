@@ -107,7 +107,9 @@ def _serve_workers(
 def listening_socket(host: str, port: int) -> socket.socket:
     """A socket bound to host:port for the server, or a W023 error saying why it cannot be."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named: asyncio turns Nagle off (TCP_NODELAY) only on connections whose socket
+    # says so, and with Nagle on a keep-alive client waited 40 ms (a delayed ACK) for each answer
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
