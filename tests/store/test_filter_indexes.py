@@ -4,6 +4,8 @@ an existing database gets them when it migrates, and the queries use them (query
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -167,6 +169,8 @@ def test_an_existing_database_gets_the_indexes_when_it_migrates(engine, tmp_path
             assert conn.exec_driver_sql(
                 "SELECT count(*) FROM events_text WHERE events_text MATCH '\"forces\"'"
             ).scalar_one() == 7
+            held = {r[2] for r in conn.exec_driver_sql("PRAGMA index_xinfo(ix_events_type_date)")}
+            assert {"country", "longitude", "latitude", "fatalities"} <= held  # migration 20
         else:
             names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
             assert {"ix_events_point", "ix_events_notes_trgm", "ix_events_actor1_trgm"} <= names
@@ -439,3 +443,49 @@ def test_with_no_rejected_event_a_count_reads_its_index_alone(store):
     assert _ids(store, country="Ukraine") == everyone - {rejected}
     assert count_events(store, flt) == len(everyone) - 1
     assert rejected in _ids(store, country="Ukraine", review="all")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"event_type": "Battles", "country": "Ukraine", "since": "2024-01-01", "until": "2024-02-01"},
+        {"event_type": "Battles", "bbox": "30,45,40,55", "since": "2024-01-01"},
+        {"country": "Ukraine", "min_fatalities": 2, "min_sources": 1, "admin1": "Kharkiv"},
+        {"actor": "military forces", "country": "Ukraine", "sub_event_type": "Armed clash"},
+    ],
+)
+def test_sqlite_checks_every_part_of_a_filter_in_the_index_it_reads(tmp_path, filters):
+    # a combined filter is served by the index of one part; the others were checked on each table
+    # row, which carries the whole record (1M events: 105 ms to count "this type since then in this
+    # box", 1.5 ms with the compared columns in the index; migration 20)
+    store = open_store(str(tmp_path / "wide.db"))
+    store.save_events([_event(r) for r in ROWS])
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    flt = event_filter(**filters)
+    _as_if_large(store)
+    with _Statements(store) as seen:
+        count_events(store, flt, cap=1000)
+    seen.seen = [(sql, params) for sql, params in seen.seen if "count(" in sql]
+    (plan,) = seen.plans()
+    used = re.findall(r"SEARCH events USING (?:COVERING )?INDEX (\w+)", plan)
+    assert used, plan
+    compared = {_COMPARED.get(k, k) for k in filters} - {"actor"}  # actor: each side's own index
+    with store.engine.connect() as conn:
+        for index in used:
+            held = {r[2] for r in conn.exec_driver_sql(f"PRAGMA index_xinfo({index})")}
+            held |= {r[0] for r in _index_expressions(conn, index)}
+            assert compared <= held, (index, compared - held, plan)
+
+
+# a filter's name -> the column it compares
+_COMPARED = {
+    "bbox": "latitude", "min_fatalities": "fatalities", "min_sources": "independent_source_count",
+    "since": "event_date", "until": "event_date",
+}  # fmt: skip
+
+
+def _index_expressions(conn, index: str) -> list[tuple[str]]:
+    """The columns inside an index's expressions (lower(country) compares country)."""
+    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).scalar_one() or ""
+    return [(column,) for column in re.findall(r"lower\((\w+)\)", sql)]

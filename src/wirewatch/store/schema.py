@@ -589,6 +589,54 @@ def _rejected_index_v19(conn: sa.Connection) -> None:
     )
 
 
+# -- migration 20: filter indexes that hold what the other filters read (SQLite) ------------------
+# A filter is served by the index of one of its parts (a type's events by date, say); its other
+# parts were checked on each table row, and a row carries the whole record: the count of "this
+# type since then in this box" read 90,000 rows for 939 matches (1M events: 105 ms). With the
+# columns the filters compare kept in these indexes, SQLite checks them there and reads a row
+# only for a match (1.5 ms). The leading columns and their order stay, so the sorts they serve
+# stay; PostgreSQL combines its indexes instead.
+_FILTERED_COLUMNS = (
+    "country", "iso3", "admin1", "event_type", "sub_event_type", "longitude", "latitude",
+    "fatalities", "independent_source_count", "review_status",
+)  # fmt: skip
+_WIDE_FILTER_INDEXES = {
+    "ix_events_type_date": ("lower(event_type)", "event_date", "event_id"),
+    "ix_events_sub_type_date": ("lower(sub_event_type)", "event_date", "event_id"),
+    "ix_events_country_date": ("lower(country)", "event_date", "event_id"),
+    "ix_events_iso3_date": ("iso3", "event_date", "event_id"),
+    "ix_events_admin1_date": ("lower(admin1)", "event_date", "event_id"),
+    "ix_events_sources_date": ("independent_source_count", "event_date", "event_id"),
+    "ix_events_box_date": ("longitude", "latitude", "event_date", "event_id"),
+    "ix_events_actor1_date": ("lower(actor1)", "event_date", "event_id"),
+    "ix_events_actor2_date": ("lower(actor2)", "event_date", "event_id"),
+}
+
+
+def wide_filter_index_columns(lead: tuple[str, ...]) -> str:
+    """An index's leading columns, then every filtered column they do not hold already."""
+    held = {column.removeprefix("lower(").removesuffix(")") for column in lead}
+    return ", ".join([*lead, *(c for c in _FILTERED_COLUMNS if c not in held)])
+
+
+# the same leading column alone: the planner took these for an equality with no date range, and
+# checked the rest on the rows again; the wide indexes serve that look-up as well
+_NARROWER_FILTER_INDEXES = (
+    "ix_events_country_lower", "ix_events_admin1_lower", "ix_events_type_lower", "ix_events_sub_type_lower",
+    "ix_events_iso3",
+)  # fmt: skip
+
+
+def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    for name in _NARROWER_FILTER_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    for name, lead in _WIDE_FILTER_INDEXES.items():
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({wide_filter_index_columns(lead)})")
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -607,6 +655,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (17, "newest-first indexes (PostgreSQL)", _newest_first_indexes_v17),
     (18, "events that lost mentions, recorded as it happens", _stale_events_v18),
     (19, "index of rejected events", _rejected_index_v19),
+    (20, "filter indexes holding the filtered columns (SQLite)", _wide_filter_indexes_v20),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
