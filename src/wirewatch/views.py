@@ -88,9 +88,10 @@ def event_page(
     lists what is there)."""
     check_page(limit=limit, offset=offset)
     where = filter_clauses(store, flt)  # once for the page and its count
-    ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, where=where)
-    events = [_without_sources(record) for record in event_records(store, ids)]
+    # counted first: how many match tells the look-up how to find the page (none: no look-up)
     counted = count_events(store, flt, cap=total_cap, where=where)
+    ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, where=where, matches=counted)
+    events = [_without_sources(record) for record in event_records(store, ids)]
     exact = total_cap is None or counted <= total_cap
     total = counted if exact else max(total_cap, offset + len(events))
     return {"total": total, "total_exact": exact, "limit": limit, "offset": offset, "events": events}

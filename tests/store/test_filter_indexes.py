@@ -489,3 +489,26 @@ def _index_expressions(conn, index: str) -> list[tuple[str]]:
     """The columns inside an index's expressions (lower(country) compares country)."""
     sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).scalar_one() or ""
     return [(column,) for column in re.findall(r"lower\((\w+)\)", sql)]
+
+
+@pytest.mark.parametrize("dated_store", ["sqlite", "postgresql"], indirect=True)
+def test_a_page_counted_first_skips_the_window_when_few_match(dated_store, monkeypatch):
+    # event_page counts first: a filter with few matches is sorted whole from its index (the
+    # newest events hold only a few of them), none matching needs no look-up; same pages either way
+    from wirewatch.store import events_query
+    from wirewatch.views import event_page
+
+    monkeypatch.setattr(events_query, "FEW_MATCHES", 2)
+    windows: list[bool] = []
+    among_newest = events_query._ids_among_newest
+    monkeypatch.setattr(
+        events_query, "_ids_among_newest", lambda *a, **k: windows.append(True) or among_newest(*a, **k)
+    )
+    for filters_given, window_read in [({"q": "forces"}, True), ({"q": "kharkiv"}, False), ({"actor": "nobody"}, False)]:
+        flt = event_filter(**filters_given)
+        whole = find_event_ids(dated_store, flt, sort="-event_date")
+        windows.clear()
+        page = event_page(dated_store, flt, sort="-event_date", limit=1, offset=0, total_cap=1000)
+        assert [e["event_id"] for e in page["events"]] == whole[:1]
+        assert page["total"] == len(whole)
+        assert bool(windows) == window_read, filters_given

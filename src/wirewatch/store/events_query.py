@@ -40,11 +40,16 @@ def count_events(
 
 def find_event_ids(
     store: Store, flt: EventFilter | None = None, *, sort: str | None = None,
-    limit: int | None = None, offset: int = 0, where: list[Any] | None = None,
+    limit: int | None = None, offset: int = 0, where: list[Any] | None = None, matches: int | None = None,
 ) -> list[str]:  # fmt: skip
     """Ids of the matching events in order (answered from the covering index, not the rows);
-    `where` as for `count_events`."""
-    if limit is not None and flt is not None and _newest_first_pays(flt, sort, limit + offset):
+    `where` as for `count_events`; `matches`: how many match, when the caller has counted them
+    (with a cap: at least that many), which tells whether the newest events are worth reading
+    first (`FEW_MATCHES`)."""
+    if matches == 0:  # a capped count says "at least", so only none is sure to have no page
+        return []
+    many = matches is None or matches > FEW_MATCHES
+    if many and limit is not None and flt is not None and _newest_first_pays(flt, sort, limit + offset):
         found = _ids_among_newest(store, flt, sort, limit, offset)
         if found is not None:
             return found
@@ -66,6 +71,10 @@ def find_event_ids(
 # a common actor in a big country (its first page among the deadliest few hundred) from a rare one
 # and gathered every event of every matching name first (1M events: 0.9 CPU-s a page).
 NEWEST_WINDOW = 5_000  # events read newest (or deadliest) first before the indexes are asked
+# a filter known to match at most this many is sorted whole from its index: the newest events
+# would hold only a few of its matches, so reading them first was wasted (a town's name: 1M
+# events, a 10 ms window, then the index anyway)
+FEW_MATCHES = 1_000
 WINDOW_PAGE_SHARE = 20  # a page (offset included) of at most 1/20 of the window is looked for in it
 _COVERED = (
     "event_id", "event_date", "fatalities", "country", "iso3", "admin1", "event_type", "sub_event_type",
