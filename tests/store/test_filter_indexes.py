@@ -512,3 +512,18 @@ def test_a_page_counted_first_skips_the_window_when_few_match(dated_store, monke
         assert [e["event_id"] for e in page["events"]] == whole[:1]
         assert page["total"] == len(whole)
         assert bool(windows) == window_read, filters_given
+
+
+@pytest.mark.parametrize(("sort", "index"), [("-fatalities", "ix_events_fatalities_id"), ("-event_date", "ix_events_cover")])
+def test_sqlite_reads_a_window_from_its_index_alone(tmp_path, sort, index):
+    # the window of the deadliest (or newest) events holds the columns the filter compares and no
+    # others, all in its index: 1M events, an actor in a country by toll 20 -> 3 ms
+    from wirewatch.store import events_query
+
+    store = open_store(str(tmp_path / "window.db"))
+    store.save_events([_event(r) for r in ROWS])
+    flt = event_filter(actor="military forces", country="Ukraine", event_type="Battles", bbox="30,40,40,55")
+    with _Statements(store) as seen:
+        events_query._ids_among_newest(store, flt, sort, 5, 0)
+    (plan,) = seen.plans()
+    assert f"SCAN events USING COVERING INDEX {index}" in plan, plan

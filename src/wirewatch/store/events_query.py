@@ -71,16 +71,12 @@ def find_event_ids(
 # a common actor in a big country (its first page among the deadliest few hundred) from a rare one
 # and gathered every event of every matching name first (1M events: 0.9 CPU-s a page).
 NEWEST_WINDOW = 5_000  # events read newest (or deadliest) first before the indexes are asked
+_WINDOW_SORTS = {"event_date": "date", "fatalities": "toll"}  # sorts a window serves (alone, or with -)
 # a filter known to match at most this many is sorted whole from its index: the newest events
 # would hold only a few of its matches, so reading them first was wasted (a town's name: 1M
 # events, a 10 ms window, then the index anyway)
 FEW_MATCHES = 1_000
 WINDOW_PAGE_SHARE = 20  # a page (offset included) of at most 1/20 of the window is looked for in it
-_COVERED = (
-    "event_id", "event_date", "fatalities", "country", "iso3", "admin1", "event_type", "sub_event_type",
-    "actor1", "actor2", "latitude", "longitude", "location", "notes", "review_status", "independent_source_count",
-)  # fmt: skip  # the columns of ix_events_cover (migration 8)
-_WINDOW_SORTS = {"event_date": "date", "fatalities": "toll"}  # sorts a window serves (alone, or with -)
 
 
 def _newest_first_pays(flt: EventFilter, sort: str | None, rows: int) -> bool:
@@ -107,7 +103,8 @@ def _ids_among_newest(
     """The page when the first NEWEST_WINDOW events in the sort's order hold all of it, else
     None. The same ids in the same order as the indexed query: the sort is the window's."""
     key = (sort or "event_date").strip()
-    window = _window(store.dialect, _WINDOW_SORTS[key.lstrip("-+")], key.startswith("-"))
+    by = _WINDOW_SORTS[key.lstrip("-+")]
+    window = _window(store.dialect, by, key.startswith("-"), _columns_compared(flt))
     q = (
         sa.select(window.c.event_id)
         .where(*flt.clauses(window.c))
@@ -119,22 +116,42 @@ def _ids_among_newest(
     return ids[offset:] if len(ids) == limit + offset else None
 
 
-def _window(dialect: str, by: str, descending: bool) -> Any:
-    """The first NEWEST_WINDOW events by date or by toll (`by`), the covered columns. SQLite is
-    told which index to read: left to itself, for dates it reads the narrow date index and then
-    every row (four times the time)."""
+def _window(dialect: str, by: str, descending: bool, compared: set[str]) -> Any:
+    """The first NEWEST_WINDOW events by date or by toll (`by`): their ids, dates, tolls and the
+    `compared` columns. SQLite is told which index to read: left to itself, for dates it reads
+    the narrow date index and then every row (four times the time). Both indexes hold the
+    columns the filters compare (the toll index: all but the text; migration 20), so unless a
+    text is asked for the window is read from the index alone."""
     e = s.events.c
+    always = ("event_id", "event_date", "fatalities")  # the page's key and the two sorts
+    names = [*always, *sorted(compared - set(always))]
     column = "event_date" if by == "date" else "fatalities"
     if dialect != "sqlite":
         order = order_by(("-" if descending else "") + column)
-        return sa.select(*(e[name] for name in _COVERED)).order_by(*order).limit(NEWEST_WINDOW).subquery()
+        return sa.select(*(e[name] for name in names)).order_by(*order).limit(NEWEST_WINDOW).subquery()
     way = "DESC" if descending else "ASC"
     index = "ix_events_cover" if by == "date" else "ix_events_fatalities_id"
     sql = sa.text(
-        f"SELECT {', '.join(_COVERED)} FROM events INDEXED BY {index} "
+        f"SELECT {', '.join(names)} FROM events INDEXED BY {index} "
         f"ORDER BY {column} {way} NULLS LAST, event_id {way} LIMIT {NEWEST_WINDOW}"
     )
-    return sql.columns(*(sa.column(name, e[name].type) for name in _COVERED)).subquery()
+    return sql.columns(*(sa.column(name, e[name].type) for name in names)).subquery()
+
+
+def _columns_compared(flt: EventFilter) -> set[str]:
+    """The events columns `flt`'s plain clauses read."""
+    read: set[str] = set()
+
+    class Reading:
+        def __getattr__(self, name: str) -> Any:
+            read.add(name)
+            return s.events.c[name]
+
+        def __getitem__(self, name: str) -> Any:
+            return self.__getattr__(name)
+
+    flt.clauses(Reading())
+    return read
 
 
 def event_records(store: Store, event_ids: Sequence[str]) -> list[dict[str, Any]]:
