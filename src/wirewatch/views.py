@@ -7,6 +7,7 @@ and report the same problem with the same code.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from typing import Any
@@ -14,9 +15,16 @@ from typing import Any
 from wirewatch import errors
 from wirewatch.dedup import story_of
 from wirewatch.errors import WirewatchError
+from wirewatch.safe_text import valid_unicode
 from wirewatch.store import Store
 from wirewatch.store.event_filter import REVIEW_STATES, EventFilter, filter_clauses
-from wirewatch.store.events_query import count_events, event_history, event_records, find_event_ids
+from wirewatch.store.events_query import (
+    count_events,
+    event_history,
+    event_records,
+    event_records_json,
+    find_event_ids,
+)
 
 # An ISO 8601 calendar date, alone or with a time (and a zone): the shapes a filter date may take.
 # The API declares it for its date parameters; `filter_date` checks the calendar as well.
@@ -86,15 +94,46 @@ def event_page(
     how many match: exactly, or with `total_cap`, exactly up to that many and past it
     `total` = total_cap with `total_exact` false (at least that many; a page past it still
     lists what is there)."""
+    ids, counted = _page_ids(store, flt, sort=sort, limit=limit, offset=offset, total_cap=total_cap)
+    events = [_without_sources(record) for record in event_records(store, ids)]
+    return {
+        **_page_total(counted, total_cap, offset, len(events)),
+        "limit": limit,
+        "offset": offset,
+        "events": events,
+    }
+
+
+def event_page_json(
+    store: Store, flt: EventFilter, *, sort: str, limit: int, offset: int, total_cap: int | None = None
+) -> bytes:
+    """`event_page` as UTF-8 JSON, the records as the database gives them without their sources
+    (not decoded and encoded again: the API's answer)."""
+    ids, counted = _page_ids(store, flt, sort=sort, limit=limit, offset=offset, total_cap=total_cap)
+    records = event_records_json(store, ids, without="sources")
+    head = {**_page_total(counted, total_cap, offset, len(records)), "limit": limit, "offset": offset}
+    text = json.dumps(head, separators=(",", ":"))[:-1] + ',"events":[' + ",".join(records) + "]}"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from before text was repaired on the way in
+        return valid_unicode(text)[0].encode("utf-8")
+
+
+def _page_ids(
+    store: Store, flt: EventFilter, *, sort: str, limit: int, offset: int, total_cap: int | None
+) -> tuple[list[str], int]:
+    """A page's event ids and the count of matches (up to total_cap + 1)."""
     check_page(limit=limit, offset=offset)
     where = filter_clauses(store, flt)  # once for the page and its count
     # counted first: how many match tells the look-up how to find the page (none: no look-up)
     counted = count_events(store, flt, cap=total_cap, where=where)
     ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, where=where, matches=counted)
-    events = [_without_sources(record) for record in event_records(store, ids)]
+    return ids, counted
+
+
+def _page_total(counted: int, total_cap: int | None, offset: int, shown: int) -> dict[str, Any]:
     exact = total_cap is None or counted <= total_cap
-    total = counted if exact else max(total_cap, offset + len(events))
-    return {"total": total, "total_exact": exact, "limit": limit, "offset": offset, "events": events}
+    return {"total": counted if exact else max(total_cap, offset + shown), "total_exact": exact}
 
 
 # the largest integer every database here stores (PostgreSQL's and SQLite's 64-bit, and more than

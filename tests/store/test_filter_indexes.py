@@ -527,3 +527,22 @@ def test_sqlite_reads_a_window_from_its_index_alone(tmp_path, sort, index):
         events_query._ids_among_newest(store, flt, sort, 5, 0)
     (plan,) = seen.plans()
     assert f"SCAN events USING COVERING INDEX {index}" in plan, plan
+
+
+def test_the_api_page_as_json_text_is_the_page(store):
+    # the API answers with the records' JSON text as the database gives it, without the sources:
+    # the same page as the library's, decoded
+    import json
+
+    from wirewatch.records import EventSource
+    from wirewatch.views import event_page, event_page_json
+
+    sourced = _event(ROWS[5], sources=[EventSource(article_id="a1", mention_id="m1", sentence="Protest in Zürich.")])
+    store.save_events([sourced])
+    for filters, total_cap in [({}, None), ({}, 3), ({"q": "zürich"}, 1000), ({"actor": "nobody"}, 1000)]:
+        flt = event_filter(**filters)
+        for limit, offset in [(50, 0), (2, 1), (3, 9)]:
+            page = event_page(store, flt, sort="-event_date", limit=limit, offset=offset, total_cap=total_cap)
+            text = event_page_json(store, flt, sort="-event_date", limit=limit, offset=offset, total_cap=total_cap)
+            assert json.loads(text) == page, (filters, limit, offset)
+            assert all("sources" not in e for e in json.loads(text)["events"])

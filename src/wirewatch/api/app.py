@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirewatch import __version__, errors
@@ -35,7 +35,7 @@ from wirewatch.views import (
     MAX_INTEGER,
     article_view,
     event_filter,
-    event_page,
+    event_page_json,
     event_view,
     story_page,
 )
@@ -186,10 +186,10 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         `{"total", "total_exact", "limit", "offset", "events"}`. Past `[api] total_cap` matches
         (1,000) the total says "at least" (`total_exact` false) unless `exact_total=true`."""
         cap = None if exact_total else max(api_options.total_cap, 1)
-        page = event_page(
+        page = event_page_json(
             store, flt, sort=sort, limit=limit or api_options.page_size, offset=offset, total_cap=cap
         )
-        return SafeJSONResponse(page)  # stored records are plain JSON already: skip re-encoding
+        return Response(page, media_type="application/json")
 
     @app.get("/events/{event_id}", tags=["events"], responses={404: {"description": "no such event (W042)"}})
     def get_event(event_id: str) -> dict[str, Any]:

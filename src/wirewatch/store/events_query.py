@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
@@ -18,7 +19,7 @@ from wirewatch.store.event_filter import SORTABLE, EventFilter, filter_clauses, 
 
 __all__ = [
     "SORTABLE", "EventFilter", "count_events", "event_history", "event_records", "event_stats",
-    "find_event_ids", "find_events", "find_mentions", "iter_matching_events",
+    "event_records_json", "find_event_ids", "find_events", "find_mentions", "iter_matching_events",
 ]  # fmt: skip
 
 
@@ -160,6 +161,23 @@ def event_records(store: Store, event_ids: Sequence[str]) -> list[dict[str, Any]
     with store.engine.connect() as conn:
         for chunk in _chunks(list(event_ids)):
             q = sa.select(s.events.c.event_id, s.events.c.data).where(s.events.c.event_id.in_(list(chunk)))
+            found.update({r[0]: r[1] for r in conn.execute(q)})
+    return [found[i] for i in event_ids if i in found]
+
+
+def event_records_json(store: Store, event_ids: Sequence[str], *, without: str) -> list[str]:
+    """The stored records of these events as JSON text, in the order given, each without its
+    `without` field, taken out by the database: a page of fifty decoded and encoded again in
+    Python cost more than finding it (1M events: 1.2 of 2.9 ms a request)."""
+    data = s.events.c.data
+    if store.dialect == "sqlite":
+        text = sa.func.json_remove(data, f"$.{without}")
+    else:
+        text = sa.cast(sa.cast(data, JSONB).op("-")(without), sa.Text)
+    found: dict[str, str] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(list(event_ids)):
+            q = sa.select(s.events.c.event_id, text).where(s.events.c.event_id.in_(list(chunk)))
             found.update({r[0]: r[1] for r in conn.execute(q)})
     return [found[i] for i in event_ids if i in found]
 
