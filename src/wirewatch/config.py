@@ -123,6 +123,9 @@ class ApiOptions:
     # (?exact_total=true counts them all)
     total_cap: int = 1_000
     workers: int = 1  # `wirewatch serve` processes sharing the port (each with its own connections)
+    # requests one process works on at once: Python runs one thread at a time, so more threads
+    # only contend for its lock (two lets a process go on while PostgreSQL answers the other)
+    threads: int = 2
     max_body_bytes: int = 12_000_000  # a larger request body is refused before it is read (W043)
     rate_limit_per_minute: int = 0  # requests per client address a minute (0: no limit; W044 past it)
     review_token: str | None = None  # corrections through the API need this token; None disables them

@@ -33,6 +33,9 @@ def serve(
     workers = workers if workers is not None else options.api.workers
     if workers < 1 or workers > MAX_WORKERS:
         raise WirewatchError(errors.BAD_OPTION, f"--workers {workers}: expected 1 to {MAX_WORKERS}")
+    threads = options.api.threads
+    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= MAX_THREADS:
+        raise WirewatchError(errors.BAD_OPTION, f"[api] threads {threads!r}: expected 1 to {MAX_THREADS}")
     if workers > 1 and not hasattr(os, "fork"):
         raise WirewatchError(errors.BAD_OPTION, f"--workers {workers}: this system cannot fork; use 1")
     host = host or options.api.host
@@ -54,6 +57,7 @@ def serve(
 
 
 MAX_WORKERS = 64
+MAX_THREADS = 64
 
 
 def _server(db: str, options: Options, host: str, port: int) -> Any:
