@@ -55,13 +55,33 @@ def find_event_ids(
         if found is not None:
             return found
     where = filter_clauses(store, flt) if where is None else where
-    q = sa.select(s.events.c.event_id).where(*where).order_by(*order_by(sort))
+    if many or store.dialect == "sqlite":
+        q = sa.select(s.events.c.event_id).where(*where).order_by(*order_by(sort))
+    else:
+        q = _sorted_after_gathering(where, sort)
     if limit is not None:
         q = q.limit(limit)
     if offset:
         q = q.offset(offset)
     with store.engine.connect() as conn:
         return [r[0] for r in conn.execute(q)]
+
+
+def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
+    """The ids of a filter's few matches (at most FEW_MATCHES), gathered first and then sorted
+    (PostgreSQL; SQLite's own plans for them are as fast). Left to itself, PostgreSQL may walk
+    the newest-first index and test every row when it overestimates the matches: a town's name,
+    752 matches estimated 8,551, read 72,000 rows (0.4-0.6 s); gathered through the text index
+    they are sorted in a few ms."""
+    order_by(sort)  # a bad sort is a W040 here, before its columns are named
+    keys = {SORTABLE[part.strip().lstrip("-+")] for part in (sort or "event_date").split(",") if part.strip()}
+    gathered = (
+        sa.select(*(s.events.c[name] for name in sorted(keys | {"event_id"})))
+        .where(*where)
+        .cte("gathered")
+        .prefix_with("MATERIALIZED")
+    )
+    return sa.select(gathered.c.event_id).order_by(*order_by(sort, gathered.c))
 
 
 # A text, actor or map-box filter is served by an index that finds every match, which must then
