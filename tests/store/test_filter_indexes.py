@@ -565,3 +565,21 @@ def test_few_matches_gathered_then_sorted_are_the_pages_of_the_whole_order(store
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", record)
     assert ("MATERIALIZED" in sent[-1]) == (store.dialect == "postgresql"), sent
+
+
+@pytest.mark.parametrize(("sort", "index"), [("-fatalities", "ix_events_deadliest"), ("-event_date", "ix_events_newest")])
+def test_postgresql_reads_a_window_from_its_index_alone(postgres_url, sort, index):
+    # the newest and deadliest indexes hold the compared columns beside their keys (migration 20):
+    # the first page of a map box at 1M events, 69 -> 35 ms
+    from wirewatch.store import events_query
+
+    store = open_store(postgres_url)
+    store.save_events([_event(r) for r in ROWS])
+    with store.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE events")
+    flt = event_filter(actor="military forces", country="Ukraine", event_type="Battles", bbox="30,40,40,55")
+    with _Statements(store) as seen:
+        events_query._ids_among_newest(store, flt, sort, 5, 0)
+    (plan,) = seen.plans()
+    assert f"Index Only Scan using {index}" in plan, plan
+    store.close()

@@ -589,13 +589,13 @@ def _rejected_index_v19(conn: sa.Connection) -> None:
     )
 
 
-# -- migration 20: filter indexes that hold what the other filters read (SQLite) ------------------
+# -- migration 20: filter indexes that hold what the other filters read ---------------------------
 # A filter is served by the index of one of its parts (a type's events by date, say); its other
 # parts were checked on each table row, and a row carries the whole record: the count of "this
 # type since then in this box" read 90,000 rows for 939 matches (1M events: 105 ms). With the
 # columns the filters compare kept in these indexes, SQLite checks them there and reads a row
 # only for a match (1.5 ms). The leading columns and their order stay, so the sorts they serve
-# stay; PostgreSQL combines its indexes instead.
+# stay. PostgreSQL combines its indexes instead; there only the window indexes widen.
 _FILTERED_COLUMNS = (
     "country", "iso3", "admin1", "event_type", "sub_event_type", "actor1", "actor2", "longitude",
     "latitude", "fatalities", "independent_source_count", "review_status",
@@ -630,7 +630,22 @@ _NARROWER_FILTER_INDEXES = (
 )  # fmt: skip
 
 
+# PostgreSQL: the newest and the deadliest events, read first for a page (`events_query._window`),
+# with the compared columns beside their keys, so the window is read from the index alone
+# (1M events: the first page of a map box, 69 -> 35 ms)
+_WIDE_WINDOW_INDEXES = {
+    "ix_events_newest": ("event_date DESC NULLS LAST, event_id DESC", "event_date"),
+    "ix_events_deadliest": ("fatalities DESC NULLS LAST, event_id DESC", "fatalities"),
+}
+
+
 def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        for name, (keys, key_column) in _WIDE_WINDOW_INDEXES.items():
+            held = [c for c in dict.fromkeys(("event_date", *_FILTERED_COLUMNS)) if c != key_column]
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+            conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({keys}) INCLUDE ({', '.join(held)})")
+        return
     if conn.dialect.name != "sqlite":
         return
     for name in _NARROWER_FILTER_INDEXES:
@@ -661,7 +676,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (17, "newest-first indexes (PostgreSQL)", _newest_first_indexes_v17),
     (18, "events that lost mentions, recorded as it happens", _stale_events_v18),
     (19, "index of rejected events", _rejected_index_v19),
-    (20, "filter indexes holding the filtered columns (SQLite)", _wide_filter_indexes_v20),
+    (20, "filter and window indexes holding the filtered columns", _wide_filter_indexes_v20),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
