@@ -583,3 +583,22 @@ def test_postgresql_reads_a_window_from_its_index_alone(postgres_url, sort, inde
     (plan,) = seen.plans()
     assert f"Index Only Scan using {index}" in plan, plan
     store.close()
+
+
+def test_a_text_alone_is_counted_in_its_index(store):
+    # SQLite: a text and nothing else is counted in the text index up to the cap (through the
+    # events every match was gathered first); the same counts, and a rejected event still counts out
+    for text in TEXTS:
+        flt = event_filter(q=text)
+        whole = _plain_ids(store, flt)
+        for cap in (0, 1, 3, 1000):
+            assert count_events(store, flt, cap=cap) == min(len(whole), cap + 1), (text, cap)
+    flt = event_filter(q="forces")
+    with _Statements(store) as seen:
+        count_events(store, flt, cap=1000)
+    (counting,) = [sql for sql, _p in seen.seen if "count(" in sql]
+    assert ("FROM events " not in counting.replace("\n", " ")) == (store.dialect == "sqlite"), counting
+    matching = _plain_ids(store, flt)
+    with store.engine.begin() as conn:
+        conn.execute(s.events.update().where(s.events.c.event_id == min(matching)).values(review_status="rejected"))
+    assert count_events(store, flt, cap=1000) == len(matching) - 1

@@ -223,10 +223,24 @@ def _sqlite_text_match(text: str, columns: tuple[str, ...]) -> Any:
     """Events with `text` in one of `columns`, case-insensitively, from the trigram index: a phrase
     of the text's trigrams matches where the text occurs, as LIKE '%text%' does (the index folds
     case beyond ASCII too, as PostgreSQL's lower() does)."""
+    return _events_rowid.in_(_sqlite_text_rows(text, columns))
+
+
+def _sqlite_text_rows(text: str, columns: tuple[str, ...]) -> Any:
     phrase = '"' + text.strip().lower().replace('"', '""') + '"'
     query = f"{{{' '.join(columns)}}} : {phrase}"
-    found = sa.select(_events_text.c.rowid).where(_events_text.c.events_text.op("MATCH")(query))
-    return _events_rowid.in_(found)
+    return sa.select(_events_text.c.rowid).where(_events_text.c.events_text.op("MATCH")(query))
+
+
+def text_alone_rows(store: Any, flt: EventFilter, where: list[Any]) -> Any | None:
+    """When `where` (`filter_clauses` of `flt`) is a SQLite text match and nothing else, the text
+    index's matching rows, one per matching event; else None. A count from them stops at its cap:
+    through the events it first gathered every match (a big city's name at 1M events: 15-25 ms
+    for the first thousand, 1-6 ms from the index)."""
+    alone = replace(flt, q=None, review=None) == EventFilter() and len(where) == 1
+    if store.dialect != "sqlite" or not alone or not flt.q or not _fts_ready(flt.q):
+        return None
+    return _sqlite_text_rows(flt.q, TEXT_COLUMNS)
 
 
 RTREE_MIN_DEGREES = 10.0  # SQLite: narrower boxes are read faster from the (longitude, latitude, date) b-tree

@@ -15,7 +15,14 @@ from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
 from wirewatch.store.db import Store
 from wirewatch.store.db import chunks as _chunks
-from wirewatch.store.event_filter import SORTABLE, EventFilter, filter_clauses, mention_columns, order_by
+from wirewatch.store.event_filter import (
+    SORTABLE,
+    EventFilter,
+    filter_clauses,
+    mention_columns,
+    order_by,
+    text_alone_rows,
+)
 
 __all__ = [
     "SORTABLE", "EventFilter", "count_events", "event_history", "event_records", "event_stats",
@@ -30,8 +37,11 @@ def count_events(
     that many), so the count reads no more index entries than that. `where`: the filter's
     `filter_clauses` when the caller has them already (a page looks its actor names up once)."""
     where = filter_clauses(store, flt) if where is None else where
+    text_rows = text_alone_rows(store, flt, where) if flt is not None and cap is not None else None
     if cap is None:
         q = sa.select(sa.func.count()).select_from(s.events).where(*where)
+    elif text_rows is not None:  # a text alone: counted in its index, up to the cap
+        q = sa.select(sa.func.count()).select_from(text_rows.limit(cap + 1).subquery())
     else:
         matches = sa.select(sa.literal(1)).select_from(s.events).where(*where).limit(cap + 1).subquery()
         q = sa.select(sa.func.count()).select_from(matches)
