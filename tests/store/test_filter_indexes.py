@@ -602,3 +602,29 @@ def test_a_text_alone_is_counted_in_its_index(store):
     with store.engine.begin() as conn:
         conn.execute(s.events.update().where(s.events.c.event_id == min(matching)).values(review_status="rejected"))
     assert count_events(store, flt, cap=1000) == len(matching) - 1
+
+
+@pytest.mark.parametrize("dated_store", ["sqlite", "postgresql"], indirect=True)
+@pytest.mark.parametrize("sort", ["-event_date", "event_date", "-fatalities"])
+def test_a_text_with_many_matches_is_probed_in_the_order_and_pages_alike(dated_store, sort, monkeypatch):
+    # SQLite, many matches and no page among the newest: the index of the order is walked and the
+    # text's matches are only looked up in (unary +); the same pages as the whole order
+    from wirewatch.store import events_query
+
+    monkeypatch.setattr(events_query, "FEW_MATCHES", 0)
+    monkeypatch.setattr(events_query, "NEWEST_WINDOW", 1)  # the window never holds a page
+    sent: list[str] = []
+    record = lambda _c, _cur, statement, *_rest: sent.append(statement)  # noqa: E731
+    for filters_given in ({"q": "forces"}, {"q": "a", "country": "Ukraine"}, {"q": "kharkiv", "since": "2024-03-01"}):
+        flt = event_filter(**filters_given)
+        whole = find_event_ids(dated_store, flt, sort=sort)
+        sent.clear()
+        sa.event.listen(dated_store.engine, "before_cursor_execute", record)
+        try:
+            for limit, offset in [(1, 0), (2, 1), (5, 0)]:
+                page = find_event_ids(dated_store, flt, sort=sort, limit=limit, offset=offset, matches=len(whole))
+                assert page == whole[offset : offset + limit], (filters_given, limit, offset)
+        finally:
+            sa.event.remove(dated_store.engine, "before_cursor_execute", record)
+        probed = any("+events.rowid" in sql for sql in sent)
+        assert probed == (dated_store.dialect == "sqlite" and len(filters_given["q"]) >= 3), (filters_given, sent)

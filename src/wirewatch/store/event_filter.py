@@ -45,8 +45,9 @@ class EventFilter:
     review: str | None = None  # None: all but rejected events; else one of REVIEW_STATES
 
     def clauses(
-        self, columns: Any = None, *, dialect: str | None = None, actor_names: Sequence[str] | None = None
-    ) -> list[Any]:
+        self, columns: Any = None, *, dialect: str | None = None, actor_names: Sequence[str] | None = None,
+        text_probe: bool = False,
+    ) -> list[Any]:  # fmt: skip
         """WHERE clauses on the events table, or on `columns` named as its are (`mention_columns()`).
 
         With the events table and its database's `dialect` ('sqlite' or 'postgresql'), the text,
@@ -97,7 +98,7 @@ class EventFilter:
         if self.min_sources is not None:
             out.append(c.independent_source_count >= self.min_sources)
         if self.q and indexed == "sqlite" and _fts_ready(self.q):
-            out.append(_sqlite_text_match(self.q, TEXT_COLUMNS))
+            out.append(_sqlite_text_match(self.q, TEXT_COLUMNS, probe=text_probe))
         elif self.q:
             like = f"%{_escape_like(self.q.strip().lower())}%"
             out.append(
@@ -146,23 +147,24 @@ BOX_SLACK = 1e-3  # degrees: the R*Tree's 32-bit floats are rounded outwards, by
 MAX_LISTED_ACTOR_NAMES = 200
 
 
-def filter_clauses(store: Any, flt: EventFilter | None) -> list[Any]:
+def filter_clauses(store: Any, flt: EventFilter | None, *, text_probe: bool = False) -> list[Any]:
     """`flt`'s WHERE clauses on `store`'s events table, served by its indexes, with the actor
     names holding the actor text found first (`MAX_LISTED_ACTOR_NAMES`). On SQLite, when no event
     is rejected, the default filter does not ask each row whether it is: a count then reads no
     row (1M events: 1.4-3.0 -> 0.3-0.4 ms for the first thousand of a country's). Not on
     PostgreSQL: a count that needs no row there is planned as a read of a whole plain-column index,
-    filtering lower() of each value (a region's first thousand: 6 -> 330 ms)."""
+    filtering lower() of each value (a region's first thousand: 6 -> 330 ms). `text_probe`: as
+    `_sqlite_text_match`'s `probe`."""
     flt = flt or EventFilter()
     if flt.review is None and store.dialect == "sqlite" and not _any_rejected(store):
         flt = replace(flt, review="all")
     if not flt.actor:
-        return flt.clauses(dialect=store.dialect)
+        return flt.clauses(dialect=store.dialect, text_probe=text_probe)
     names = _names_holding(s.actor_names.c.name, _actor_like(flt.actor))
     with store.engine.connect() as conn:
         found = [r[0] for r in conn.execute(names.limit(MAX_LISTED_ACTOR_NAMES + 1))]
     listed = found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
-    return flt.clauses(dialect=store.dialect, actor_names=listed)
+    return flt.clauses(dialect=store.dialect, actor_names=listed, text_probe=text_probe)
 
 
 def _any_rejected(store: Any) -> bool:
@@ -219,11 +221,15 @@ def _fts_ready(text: str) -> bool:
     return len(text.strip()) >= TRIGRAM
 
 
-def _sqlite_text_match(text: str, columns: tuple[str, ...]) -> Any:
+def _sqlite_text_match(text: str, columns: tuple[str, ...], *, probe: bool = False) -> Any:
     """Events with `text` in one of `columns`, case-insensitively, from the trigram index: a phrase
     of the text's trigrams matches where the text occurs, as LIKE '%text%' does (the index folds
-    case beyond ASCII too, as PostgreSQL's lower() does)."""
-    return _events_rowid.in_(_sqlite_text_rows(text, columns))
+    case beyond ASCII too, as PostgreSQL's lower() does). `probe`: the matches are only looked up
+    in, not looked up by (unary +), so SQLite walks an index in the page's order and stops at the
+    page: for a text with many matches (a big city's name at 1M events, 20-30 -> 5 ms a page),
+    not for a rare one (its few matches, each read and then sorted, are fewer rows)."""
+    rowid = sa.literal_column("+events.rowid") if probe else _events_rowid
+    return rowid.in_(_sqlite_text_rows(text, columns))
 
 
 def _sqlite_text_rows(text: str, columns: tuple[str, ...]) -> Any:

@@ -64,6 +64,8 @@ def find_event_ids(
         found = _ids_among_newest(store, flt, sort, limit, offset)
         if found is not None:
             return found
+    if many and matches is not None and flt is not None and flt.q and store.dialect == "sqlite":
+        where = filter_clauses(store, flt, text_probe=True)  # many match: walk the order, probe the text
     where = filter_clauses(store, flt) if where is None else where
     if many or store.dialect == "sqlite":
         q = sa.select(s.events.c.event_id).where(*where).order_by(*order_by(sort))
