@@ -58,7 +58,7 @@ def grid_cells(
         lat.between(min_lat, max_lat),
     ]
     box = (min_lon, min_lat, max_lon, max_lat)
-    if not wide and uses_box_index(store.dialect, box):  # as the bbox filter is
+    if not wide and uses_box_index(box):  # as the bbox filter is
         where.append(box_lookup(store.dialect, box))
     q = (
         sa.select(
