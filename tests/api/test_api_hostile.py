@@ -11,6 +11,7 @@ import time
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from tests.conftest import free_port
 
 from wirewatch import errors
 from wirewatch.api import create_app
@@ -124,17 +125,11 @@ def test_body_over_the_cap_is_refused_while_it_streams(tmp_path, populated):  # 
         _coded(client.post("/articles", content=b"{}", headers=declared), 413, errors.REQUEST_TOO_LARGE)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def real_server(tmp_path, populated):  # type: ignore[no-untyped-def]
     """A real uvicorn server on 127.0.0.1, ingest off."""
     st = populated(open_store(str(tmp_path / "served.db")))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(st, Options()), host="127.0.0.1", port=port,
                                            log_level="warning"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)

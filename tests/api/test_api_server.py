@@ -9,22 +9,17 @@ import time
 import httpx
 import pytest
 import uvicorn
+from tests.conftest import free_port
 
 from wirewatch.api import create_app
 from wirewatch.config import Options
 from wirewatch.store import open_store
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server_url(tmp_path, populated):
     store = populated(open_store(str(tmp_path / "served.db")))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(store, Options()), host="127.0.0.1", port=port, log_level="warning")
     )

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import free_port
 
 from wirewatch.config import Options
 from wirewatch.store import open_store
@@ -84,19 +84,13 @@ def demo_db(tmp_path_factory) -> dict:
     return {"path": path, "hostile_article_id": hostile_id}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def dashboard_url(demo_db):
     import uvicorn
 
     from wirewatch.api import create_app
 
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(demo_db["path"], Options()), host="127.0.0.1", port=port, log_level="warning"

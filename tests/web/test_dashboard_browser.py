@@ -6,12 +6,12 @@ Each test saves a screenshot (see conftest.py for where)."""
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +48,6 @@ def _table_ids(driver) -> list[str]:
     return driver.execute_script(
         "return [...document.querySelectorAll('#events tbody tr[data-event-id]')].map(r => r.dataset.eventId)"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _api(base: str, path: str, **params):
@@ -224,7 +218,7 @@ def test_the_seeds_baghdad_strike_sits_on_baghdad_with_its_evidence(browser, tmp
 
     store = open_store(str(tmp_path / "seeds.db"))
     run_pipeline([str(SEEDS)], store, Options())
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(store, Options()), host="127.0.0.1", port=port, log_level="warning")
     )

@@ -5,12 +5,12 @@ who and why. Its own server (with a review token) over a copy of the demo databa
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 
 import httpx
 import pytest
+from tests.conftest import free_port
 
 from wirewatch.config import Options
 
@@ -38,12 +38,6 @@ def _by_id(driver, name: str):
     return driver.find_element("id", name)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def review_server(demo_db, tmp_path):
     import uvicorn
@@ -54,7 +48,7 @@ def review_server(demo_db, tmp_path):
     shutil.copyfile(demo_db["path"], path)
     options = Options()
     options.api.review_token = TOKEN
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(path, options), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
