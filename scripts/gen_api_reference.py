@@ -27,7 +27,9 @@ article, 401/403 for a missing or wrong token. Lists page with `limit` and `offs
 `total`; `/events` counts exactly up to `[api] total_cap` matches (1,000) and past it answers
 `total_exact: false` with `total` = the cap, at least that many (`exact_total=true` counts all:
 slower on a large database). `POST /articles` is off until `[api] ingest_token` is set in the configuration; send it
-as `Authorization: Bearer TOKEN`.
+as `Authorization: Bearer TOKEN`. For many clients, `--workers N` runs N processes (one per core);
+each works on at most `[api] threads` requests at once (2: more threads only contend for Python's
+lock, and two let a process go on while PostgreSQL answers the other).
 
 ```sh
 curl 'http://127.0.0.1:8765/events?country=Sudan&since=2025-03-01&min_fatalities=5&sort=-fatalities'
