@@ -64,7 +64,7 @@ def find_event_ids(
         found = _ids_among_newest(store, flt, sort, limit, offset)
         if found is not None:
             return found
-    if many and matches is not None and flt is not None and flt.q and store.dialect == "sqlite":
+    if many and matches is not None and flt is not None and _text_probe_pays(store, flt, sort):
         where = filter_clauses(store, flt, text_probe=True)  # many match: walk the order, probe the text
     where = filter_clauses(store, flt) if where is None else where
     if many or store.dialect == "sqlite":
@@ -77,6 +77,13 @@ def find_event_ids(
         q = q.offset(offset)
     with store.engine.connect() as conn:
         return [r[0] for r in conn.execute(q)]
+
+
+def _text_probe_pays(store: Store, flt: EventFilter, sort: str | None) -> bool:
+    """SQLite, a text filter with many matches, sorted by a key with an index to walk (date or
+    toll, alone): without one, a probed text would read every row instead of every match."""
+    key = (sort or "event_date").strip().lstrip("-+")
+    return store.dialect == "sqlite" and bool(flt.q) and key in _WINDOW_SORTS
 
 
 def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
