@@ -661,3 +661,25 @@ def test_postgresql_counts_a_combined_filter_from_an_index_alone(postgres_url):
         (plan,) = seen.plans()
         assert "Index Only Scan" in plan and "Heap" not in plan, (filters, plan)
     store.close()
+
+
+@pytest.mark.parametrize("sort", ["-event_date", "-fatalities"])
+def test_a_window_folds_the_case_of_a_text_as_the_text_index_does(tmp_path, sort, monkeypatch):
+    # SQLite's lower() folds ASCII letters only: the window's LIKE missed "ÜBERLINGEN" for
+    # "überlingen", which the text index (and PostgreSQL) finds, so a page read among the newest
+    # events was not the page of the whole order
+    from wirewatch.store import events_query
+
+    monkeypatch.setattr(events_query, "NEWEST_WINDOW", 4)
+    monkeypatch.setattr(events_query, "WINDOW_PAGE_SHARE", 1)
+    store = open_store(str(tmp_path / "fold.db"))
+    rows = [(f"u{i}", f"Raid in {name}.", name, "Police Forces of Germany", None, 9.16, 47.77)
+            for i, name in enumerate(["ÜBERLINGEN", "überlingen", "überlingen", "ÜBERLINGEN"])]  # fmt: skip
+    days = ["2024-03-04", "2024-03-03", "2024-03-02", "2024-03-01"]
+    insert_events_bulk(store, [_event(r, event_date=d, fatalities=5 - i) for i, (r, d) in enumerate(zip(rows, days, strict=True))])
+    flt = event_filter(q="überlingen")
+    whole = find_event_ids(store, flt, sort=sort)
+    assert len(whole) == 4
+    assert find_event_ids(store, flt, sort=sort, limit=2, matches=len(whole)) == whole[:2]
+    assert find_event_ids(store, flt, sort=sort, limit=2) == whole[:2]
+    store.close()

@@ -6,6 +6,7 @@ stats, one event's revision history, and mentions by the same filter. The filter
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ from wirewatch.store.event_filter import (
     mention_columns,
     order_by,
     text_alone_rows,
+    text_folds_beyond_ascii,
+    window_clauses_with_indexed_text,
 )
 
 __all__ = [
@@ -144,13 +147,15 @@ def _ids_among_newest(
     None. The same ids in the same order as the indexed query: the sort is the window's."""
     key = (sort or "event_date").strip()
     by = _WINDOW_SORTS[key.lstrip("-+")]
-    window = _window(store.dialect, by, key.startswith("-"), _columns_compared(flt))
-    q = (
-        sa.select(window.c.event_id)
-        .where(*flt.clauses(window.c))
-        .order_by(*order_by(sort, window.c))
-        .limit(limit + offset)
-    )
+    if text_folds_beyond_ascii(store.dialect, flt):  # from the text index, which folds its case
+        window = _window(
+            store.dialect, by, key.startswith("-"), _columns_compared(replace(flt, q=None)) | {"rowid"}
+        )
+        where = window_clauses_with_indexed_text(flt, window)
+    else:
+        window = _window(store.dialect, by, key.startswith("-"), _columns_compared(flt))
+        where = flt.clauses(window.c)
+    q = sa.select(window.c.event_id).where(*where).order_by(*order_by(sort, window.c)).limit(limit + offset)
     with store.engine.connect() as conn:
         ids = [r[0] for r in conn.execute(q)]
     return ids[offset:] if len(ids) == limit + offset else None
@@ -175,7 +180,8 @@ def _window(dialect: str, by: str, descending: bool, compared: set[str]) -> Any:
         f"SELECT {', '.join(names)} FROM events INDEXED BY {index} "
         f"ORDER BY {column} {way} NULLS LAST, event_id {way} LIMIT {NEWEST_WINDOW}"
     )
-    return sql.columns(*(sa.column(name, e[name].type) for name in names)).subquery()
+    types = {name: sa.Integer() if name == "rowid" else e[name].type for name in names}
+    return sql.columns(*(sa.column(name, types[name]) for name in names)).subquery()
 
 
 def _columns_compared(flt: EventFilter) -> set[str]:
