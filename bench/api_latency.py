@@ -45,6 +45,8 @@ sys.path.insert(0, str(HERE))
 
 from synth.conflict_events import COUNTRY_WEIGHTS, generate_events, load_places  # noqa: E402
 
+from wirewatch.api.server import health_answers  # noqa: E402
+
 DEFAULT_PG = "postgresql://wirewatch:wirewatch@127.0.0.1:5432/postgres"
 TOTAL = re.compile(rb'\{"total":\s*(\d+)')
 
@@ -333,17 +335,6 @@ async def load(
     return times, errors, total
 
 
-def wait_for_health(base: str, tries: int = 300) -> bool:
-    """Whether a server at `base` answers /health within `tries` attempts (about 0.1 s apart)."""
-    for _ in range(tries):
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    return False
-
-
 class Server:
     """`wirewatch serve` on 127.0.0.1 from this checkout or from another source tree."""
 
@@ -360,7 +351,7 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
     def __enter__(self) -> Server:
-        if wait_for_health(self.base, tries=600):
+        if health_answers(self.base, tries=600, timeout=2):
             return self
         self.proc.terminate()
         raise SystemExit(

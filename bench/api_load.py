@@ -40,7 +40,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "synth"))
 
-from api_latency import free_port, generate, percentile, wait_for_health  # noqa: E402
+from api_latency import free_port, generate, percentile  # noqa: E402
+
+from wirewatch.api.server import health_answers  # noqa: E402
 
 TOKEN = "bench-ingest-token"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -58,7 +60,7 @@ class ServerProcess:
         self.base = f"http://127.0.0.1:{self.port}"
         self.peak = 0
         self._stop = threading.Event()
-        if not wait_for_health(self.base):
+        if not health_answers(self.base, tries=300):
             raise SystemExit("server did not start: " + self.proc.stderr.read().decode()[-500:])
         threading.Thread(target=self._sample, daemon=True).start()
 

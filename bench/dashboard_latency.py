@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 
+from wirewatch.api.server import health_answers
+
 HERE = Path(__file__).resolve().parent
 QUERIES = {
     "/map world, zoom 2": ("/map", {"zoom": 2}),
@@ -91,7 +93,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            if not gen.wait_for_health(base):
+            if not health_answers(base, tries=300):
                 raise SystemExit("server did not start")
             print(f"server: wirewatch serve on {base}; one client, {args.requests} requests per route\n")
             print(f"{'route':40} {'API p50':>8} {'API p95':>8} {'server CPU/req':>14} {'KB':>6}   "

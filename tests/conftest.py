@@ -7,7 +7,6 @@ import importlib.util
 import os
 import socket
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,16 +173,3 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for_health(base: str, tries: int = 300) -> bool:
-    """Whether a server at `base` answers /health within `tries` attempts (about 0.1 s apart)."""
-    import httpx
-
-    for _ in range(tries):
-        try:
-            if httpx.get(base + "/health", timeout=1).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    return False

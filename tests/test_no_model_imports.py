@@ -10,8 +10,9 @@ import sys
 import textwrap
 
 import httpx
-from tests.conftest import free_port, wait_for_health
+from tests.conftest import free_port
 
+from wirewatch.api.server import health_answers
 from wirewatch.records import Article, Event
 from wirewatch.store import open_store
 from wirewatch.store.fusion_queries import insert_events_bulk
@@ -62,7 +63,7 @@ def test_serve_answers_reads_without_importing_the_model(tmp_path):
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(base)
+        health_answers(base, tries=300)
         for path in ["/events?q=shelling", "/events/ev1", "/stats", "/map?zoom=3", "/timeline", "/facets",
                      "/articles/art1", "/stories", "/events/ev1/evidence", "/"]:  # fmt: skip
             assert httpx.get(base + path, timeout=30).status_code == 200, path

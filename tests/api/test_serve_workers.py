@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.conftest import free_port, wait_for_health
+from tests.conftest import free_port
 
+from wirewatch.api.server import health_answers
 from wirewatch.store import open_store
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes")
@@ -43,7 +44,7 @@ def test_two_workers_answer_and_stop_together(tmp_path, populated):
     server = _serve(db, port, "--workers", "2")
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for_health(url)
+        health_answers(url, tries=300)
         workers = _children(server.pid)
         assert len(workers) == 2
         with httpx.Client(base_url=url, timeout=10) as http:

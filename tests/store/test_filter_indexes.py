@@ -14,7 +14,7 @@ from wirewatch.store import open_store
 from wirewatch.store import schema as s
 from wirewatch.store.db import database_url
 from wirewatch.store.events_query import count_events, find_event_ids
-from wirewatch.store.fusion_queries import candidate_event_ids, insert_events_bulk
+from wirewatch.store.fusion_queries import candidate_event_ids, events_near_places, insert_events_bulk
 from wirewatch.views import event_filter
 
 # (id, notes, location, actor1, actor2, longitude, latitude)
@@ -193,7 +193,7 @@ class _Statements:
         sa.event.remove(self.store.engine, "before_cursor_execute", self._record)
 
     def _record(self, _conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             self.seen.append((statement, parameters))
 
     def plans(self, *, only_special_indexes: bool = False) -> list[str]:
@@ -322,9 +322,12 @@ def test_without_pg_trgm_the_filters_scan_and_say_so(postgres_url, capfd):
             admin.execute(f"DROP ROLE {role}")
 
 
-def test_events_near_reads_what_each_mention_reaches(store):
-    from wirewatch.store.fusion_queries import events_near
+def _events_near(store, reaches) -> set[str]:
+    """The ids of the events mentions with these reaches could join."""
+    return set(events_near_places(store, reaches))
 
+
+def test_events_near_reads_what_each_mention_reaches(store):
     store.save_events([
         _event(ROWS[1], country="Nigeria", event_date="2024-01-10", date_low="2024-01-10", date_high="2024-01-10"),
         _event(ROWS[2], country="Pakistan", event_date="2024-06-01", date_low="2024-06-01", date_high="2024-06-01"),
@@ -332,11 +335,11 @@ def test_events_near_reads_what_each_mention_reaches(store):
     ])  # fmt: skip
     ukraine = {"e01", "e03", "e04", "e05", "e06", "e07", "e09", "e10"} - {"e03"}  # e02, e03 moved away
     # a Ukrainian mention in March and a Nigerian one in January: not Pakistan's June event
-    near = events_near(store, [("Ukraine", "2024-02-20", "2024-03-10"), ("Nigeria", "2024-01-01", "2024-01-20")])
+    near = _events_near(store, [("Ukraine", "2024-02-20", "2024-03-10"), ("Nigeria", "2024-01-01", "2024-01-20")])
     assert near == ukraine | {"e02", "e08"}  # e08: no country and no date, it could be anything
-    assert events_near(store, [("Nigeria", "2024-03-01", "2024-03-02")]) == {"e08"}
-    assert events_near(store, [("Pakistan", None, None)]) == {"e03", "e08"}  # undated: every date
-    assert events_near(store, [(None, "2024-05-30", "2024-06-02")]) == {"e03", "e08"}  # unknown country: any
+    assert _events_near(store, [("Nigeria", "2024-03-01", "2024-03-02")]) == {"e08"}
+    assert _events_near(store, [("Pakistan", None, None)]) == {"e03", "e08"}  # undated: every date
+    assert _events_near(store, [(None, "2024-05-30", "2024-06-02")]) == {"e03", "e08"}  # unknown country: any
 
 
 @pytest.fixture
@@ -557,31 +560,33 @@ def test_few_matches_gathered_then_sorted_are_the_pages_of_the_whole_order(store
     for limit, offset in [(1, 0), (3, 2), (10, 0)]:
         page = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, matches=len(whole))
         assert page == whole[offset : offset + limit], (limit, offset)
-    sent: list[str] = []
-    record = lambda _c, _cur, statement, *_rest: sent.append(statement)  # noqa: E731
-    sa.event.listen(store.engine, "before_cursor_execute", record)
-    try:
+    with _Statements(store) as seen:
         find_event_ids(store, flt, sort=sort, limit=2, matches=len(whole))
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", record)
-    assert ("MATERIALIZED" in sent[-1]) == (store.dialect == "postgresql"), sent
+    assert ("MATERIALIZED" in seen.seen[-1][0]) == (store.dialect == "postgresql"), seen.seen
 
 
 @pytest.mark.parametrize(("sort", "index"), [("-fatalities", "ix_events_deadliest"), ("-event_date", "ix_events_newest")])
-def test_postgresql_reads_a_window_from_its_index_alone(postgres_url, sort, index):
+def test_postgresql_reads_a_window_from_its_index_alone(vacuumed_postgres, sort, index):
     # the newest and deadliest indexes hold the compared columns beside their keys (migration 20):
     # the first page of a map box at 1M events, 69 -> 35 ms
     from wirewatch.store import events_query
 
-    store = open_store(postgres_url)
-    store.save_events([_event(r) for r in ROWS])
-    with store.engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE events")
+    store = vacuumed_postgres
     flt = event_filter(actor="military forces", country="Ukraine", event_type="Battles", bbox="30,40,40,55")
     with _Statements(store) as seen:
         events_query._ids_among_newest(store, flt, sort, 5, 0)
     (plan,) = seen.plans()
     assert f"Index Only Scan using {index}" in plan, plan
+
+
+@pytest.fixture
+def vacuumed_postgres(postgres_url):
+    """ROWS on PostgreSQL, vacuumed: its visibility map lets a plan read an index alone."""
+    store = open_store(postgres_url)
+    store.save_events([_event(r) for r in ROWS])
+    with store.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE events")
+    yield store
     store.close()
 
 
@@ -614,22 +619,16 @@ def test_a_text_with_many_matches_is_probed_in_the_order_and_pages_alike(dated_s
 
     monkeypatch.setattr(events_query, "FEW_MATCHES", 0)
     monkeypatch.setattr(events_query, "NEWEST_WINDOW", 1)  # the window never holds a page
-    sent: list[str] = []
-    record = lambda _c, _cur, statement, *_rest: sent.append(statement)  # noqa: E731
     for filters_given in ({"q": "forces"}, {"q": "a", "country": "Ukraine"}, {"q": "kharkiv", "since": "2024-03-01"}):
         flt = event_filter(**filters_given)
         whole = find_event_ids(dated_store, flt, sort=sort)
-        sent.clear()
-        sa.event.listen(dated_store.engine, "before_cursor_execute", record)
-        try:
+        with _Statements(dated_store) as seen:
             for limit, offset in [(1, 0), (2, 1), (5, 0)]:
                 page = find_event_ids(dated_store, flt, sort=sort, limit=limit, offset=offset, matches=len(whole))
                 assert page == whole[offset : offset + limit], (filters_given, limit, offset)
-        finally:
-            sa.event.remove(dated_store.engine, "before_cursor_execute", record)
-        probed = any("+events.rowid" in sql for sql in sent)
+        probed = any("+events.rowid" in sql for sql, _params in seen.seen)
         walkable = sort != "-confidence"
-        assert probed == (dated_store.dialect == "sqlite" and len(filters_given["q"]) >= 3 and walkable), sent
+        assert probed == (dated_store.dialect == "sqlite" and len(filters_given["q"]) >= 3 and walkable), seen.seen
 
 
 def test_a_narrow_box_is_read_from_the_plain_columns_and_a_wide_one_from_the_box_index(store):
@@ -643,13 +642,10 @@ def test_a_narrow_box_is_read_from_the_plain_columns_and_a_wide_one_from_the_box
         assert (index_part in counting) == through_index, (box, counting)
 
 
-def test_postgresql_counts_a_combined_filter_from_an_index_alone(postgres_url):
+def test_postgresql_counts_a_combined_filter_from_an_index_alone(vacuumed_postgres):
     # the newest-first indexes of a country, a region, a type and an ISO code hold the compared
     # columns (migration 20): a country's type in a month at 1M events, 42 -> 10 ms a page
-    store = open_store(postgres_url)
-    store.save_events([_event(r) for r in ROWS])
-    with store.engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE events")
+    store = vacuumed_postgres
     for filters in (
         {"country": "Ukraine", "event_type": "Battles", "since": "2024-01-01", "until": "2024-06-01"},
         {"event_type": "Battles", "bbox": "30,45,40,55", "min_fatalities": 0},
@@ -660,7 +656,6 @@ def test_postgresql_counts_a_combined_filter_from_an_index_alone(postgres_url):
         seen.seen = [(sql, params) for sql, params in seen.seen if "count(" in sql]
         (plan,) = seen.plans()
         assert "Index Only Scan" in plan and "Heap" not in plan, (filters, plan)
-    store.close()
 
 
 @pytest.mark.parametrize("sort", ["-event_date", "-fatalities"])

@@ -125,16 +125,25 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def _open_when_listening(url: str) -> None:
+    if health_answers(url, tries=200, pause=0.05, timeout=0.5):  # up to ~10 s for a worker to answer
+        webbrowser.open(url)
+
+
+def health_answers(base: str, *, tries: int, pause: float = 0.1, timeout: float = 1.0) -> bool:
+    """Whether the server at `base` answers GET /health within `tries` attempts, `pause` seconds
+    apart (the browser opener here; the tests and benches that start a server)."""
+    import http.client
     import time
     import urllib.request
 
-    for _ in range(200):  # up to ~10 s for a worker to answer
+    url = base.rstrip("/") + "/health"
+    for _ in range(tries):
         try:
-            with urllib.request.urlopen(url + "health", timeout=0.5):  # noqa: S310 - our own server
-                webbrowser.open(url)
-                return
-        except OSError:
-            time.sleep(0.05)
+            with urllib.request.urlopen(url, timeout=timeout):  # noqa: S310 - a server on loopback
+                return True
+        except (OSError, http.client.HTTPException):
+            time.sleep(pause)
+    return False
 
 
 def _open_when_up(server: object, url: str) -> None:

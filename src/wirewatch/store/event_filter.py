@@ -97,7 +97,7 @@ class EventFilter:
             out.append(c.fatalities >= self.min_fatalities)
         if self.min_sources is not None:
             out.append(c.independent_source_count >= self.min_sources)
-        if self.q and indexed == "sqlite" and _fts_ready(self.q):
+        if _indexed_text(indexed, self.q):
             out.append(_sqlite_text_match(self.q, TEXT_COLUMNS, probe=text_probe))
         elif self.q:
             like = f"%{_escape_like(self.q.strip().lower())}%"
@@ -217,8 +217,9 @@ def _actor_lookup(dialect: str, like: str) -> Any:
     return s.events.c.event_id.in_(either)
 
 
-def _fts_ready(text: str) -> bool:
-    return len(text.strip()) >= TRIGRAM
+def _indexed_text(dialect: str | None, text: str | None) -> bool:
+    """Whether a text filter is looked up in SQLite's trigram index (three characters or more)."""
+    return dialect == "sqlite" and bool(text) and len((text or "").strip()) >= TRIGRAM
 
 
 def _sqlite_text_match(text: str, columns: tuple[str, ...], *, probe: bool = False) -> Any:
@@ -237,8 +238,7 @@ def text_folds_beyond_ascii(dialect: str, flt: EventFilter) -> bool:
     (three characters or more), so a LIKE on lower() would not fold its case as the index does.
     An ASCII text folds alike either way, and LIKE over a window is cheaper than gathering every
     match of a common word from the index (a big city's name: 7 against 17 ms)."""
-    q = flt.q or ""
-    return dialect == "sqlite" and _fts_ready(q) and not q.isascii()
+    return _indexed_text(dialect, flt.q) and not (flt.q or "").isascii()
 
 
 def window_clauses_with_indexed_text(flt: EventFilter, window: Any) -> list[Any]:
@@ -262,9 +262,9 @@ def text_alone_rows(store: Any, flt: EventFilter, where: list[Any]) -> Any | Non
     through the events it first gathered every match (a big city's name at 1M events: 15-25 ms
     for the first thousand, 1-6 ms from the index)."""
     alone = replace(flt, q=None, review=None) == EventFilter() and len(where) == 1
-    if store.dialect != "sqlite" or not alone or not flt.q or not _fts_ready(flt.q):
+    if not alone or not _indexed_text(store.dialect, flt.q):
         return None
-    return _sqlite_text_rows(flt.q, TEXT_COLUMNS)
+    return _sqlite_text_rows(flt.q or "", TEXT_COLUMNS)
 
 
 RTREE_MIN_DEGREES = 10.0  # narrower boxes are read faster from the (longitude, latitude, date) b-tree
@@ -325,21 +325,17 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def order_by(sort: str | None, columns: Any = None) -> list[Any]:
-    """'-event_date' / 'fatalities' -> ORDER BY with NULLs last and event_id as the tie-breaker
-    (in the direction of the first key, so an index on (column, event_id) serves it), the same
-    order in SQLite and PostgreSQL. On the events table, or on `columns` named as its are."""
-    c = s.events.c if columns is None else columns
-    keys: list[Any] = []
-    first_desc: bool | None = None
+def sort_fields(sort: str | None) -> list[tuple[str, bool]]:
+    """'-event_date,fatalities' -> [(column, descending)], each field checked (a W040 error
+    naming a field that is not sortable or is given twice)."""
     parts = [p.strip() for p in (sort or "event_date").split(",") if p.strip()]
     if len(parts) > len(SORTABLE):  # each field once at most: more is no order, only a long query
         raise WirewatchError(
             errors.BAD_OPTION, f"sort: {len(parts):,} fields given, at most {len(SORTABLE)} (each once)"
         )
+    fields: list[tuple[str, bool]] = []
     seen: set[str] = set()
     for part in parts:
-        desc = part.startswith("-")
         name = part.lstrip("-+")
         if name not in SORTABLE:
             shown = name if len(name) <= 40 and name.isprintable() else repr(name[:40])
@@ -349,8 +345,17 @@ def order_by(sort: str | None, columns: Any = None) -> list[Any]:
         if name in seen:
             raise WirewatchError(errors.BAD_OPTION, f"sort '{name}': given twice")
         seen.add(name)
-        first_desc = desc if first_desc is None else first_desc
-        col = c[SORTABLE[name]]
-        keys.append((col.desc() if desc else col.asc()).nulls_last())
+        fields.append((SORTABLE[name], part.startswith("-")))
+    return fields
+
+
+def order_by(sort: str | None, columns: Any = None) -> list[Any]:
+    """'-event_date' / 'fatalities' -> ORDER BY with NULLs last and event_id as the tie-breaker
+    (in the direction of the first key, so an index on (column, event_id) serves it), the same
+    order in SQLite and PostgreSQL. On the events table, or on `columns` named as its are."""
+    c = s.events.c if columns is None else columns
+    fields = sort_fields(sort)
+    keys = [(c[name].desc() if desc else c[name].asc()).nulls_last() for name, desc in fields]
+    first_desc = bool(fields) and fields[0][1]
     keys.append(c.event_id.desc() if first_desc else c.event_id.asc())
     return keys

@@ -22,6 +22,7 @@ from wirewatch.store.event_filter import (
     filter_clauses,
     mention_columns,
     order_by,
+    sort_fields,
     text_alone_rows,
     text_folds_beyond_ascii,
     window_clauses_with_indexed_text,
@@ -95,8 +96,7 @@ def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
     the newest-first index and test every row when it overestimates the matches: a town's name,
     752 matches estimated 8,551, read 72,000 rows (0.4-0.6 s); gathered through the text index
     they are sorted in a few ms."""
-    order_by(sort)  # a bad sort is a W040 here, before its columns are named
-    keys = {SORTABLE[part.strip().lstrip("-+")] for part in (sort or "event_date").split(",") if part.strip()}
+    keys = {name for name, _desc in sort_fields(sort)}
     gathered = (
         sa.select(*(s.events.c[name] for name in sorted(keys | {"event_id"})))
         .where(*where)
@@ -202,12 +202,7 @@ def _columns_compared(flt: EventFilter) -> set[str]:
 
 def event_records(store: Store, event_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The stored records (JSON dicts) of these events, in the order given."""
-    found: dict[str, dict[str, Any]] = {}
-    with store.engine.connect() as conn:
-        for chunk in _chunks(list(event_ids)):
-            q = sa.select(s.events.c.event_id, s.events.c.data).where(s.events.c.event_id.in_(list(chunk)))
-            found.update({r[0]: r[1] for r in conn.execute(q)})
-    return [found[i] for i in event_ids if i in found]
+    return _by_event_id(store, event_ids, s.events.c.data)
 
 
 def event_records_json(store: Store, event_ids: Sequence[str], *, without: str) -> list[str]:
@@ -219,10 +214,15 @@ def event_records_json(store: Store, event_ids: Sequence[str], *, without: str) 
         text = sa.func.json_remove(data, f"$.{without}")
     else:
         text = sa.cast(sa.cast(data, JSONB).op("-")(without), sa.Text)
-    found: dict[str, str] = {}
+    return _by_event_id(store, event_ids, text)
+
+
+def _by_event_id(store: Store, event_ids: Sequence[str], value: Any) -> list[Any]:
+    """`value` of each of these events that exists, in the order given."""
+    found: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for chunk in _chunks(list(event_ids)):
-            q = sa.select(s.events.c.event_id, text).where(s.events.c.event_id.in_(list(chunk)))
+            q = sa.select(s.events.c.event_id, value).where(s.events.c.event_id.in_(list(chunk)))
             found.update({r[0]: r[1] for r in conn.execute(q)})
     return [found[i] for i in event_ids if i in found]
 

@@ -91,11 +91,6 @@ _PLACE_COLUMNS = ("country", "iso3", "location", "admin1", "admin2", "latitude",
                   "sub_event_type", "event_type", "review_status")  # fmt: skip
 
 
-def events_near(store: Store, reaches: Iterable[Reach]) -> set[str]:
-    """The ids of `events_near_places`."""
-    return set(events_near_places(store, reaches))
-
-
 def events_near_places(store: Store, reaches: Iterable[Reach]) -> dict[str, dict[str, Any]]:
     """Events that some pending mention could join, with where each is and its type (`_PLACE_COLUMNS`): for
     each mention's reach (its country or unknown, and its date window widened by the caller's
@@ -287,5 +282,4 @@ def refresh_planner_stats(store: Store) -> None:
     if store.dialect != "sqlite":
         return
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-        conn.exec_driver_sql("ANALYZE events")
+        s.analyze_events(conn)

@@ -7,7 +7,7 @@ filterable column does: append a migration to MIGRATIONS, never edit an old one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -616,10 +616,14 @@ _WIDE_FILTER_INDEXES = {
 }
 
 
-def wide_filter_index_columns(lead: tuple[str, ...]) -> str:
-    """An index's leading columns, then every filtered column they do not hold already."""
-    held = {column.removeprefix("lower(").removesuffix(")") for column in lead}
-    return ", ".join([*lead, *(c for c in _FILTERED_COLUMNS if c not in held)])
+def _columns_not_held(keys: Sequence[str], wanted: Sequence[str], *, expressions_hold: bool) -> list[str]:
+    """The `wanted` columns an index on `keys` does not hold already. A key is a column, with a
+    direction or not, or lower() of one: SQLite reads the expression's value from the index,
+    PostgreSQL needs the column itself for an index-only read (`expressions_hold` False)."""
+    held = {key.split()[0] for key in keys if "(" not in key}
+    if expressions_hold:
+        held |= {key.removeprefix("lower(").removesuffix(")") for key in keys if key.startswith("lower(")}
+    return [c for c in dict.fromkeys(wanted) if c not in held]
 
 
 # the same leading column alone: the planner took these for an equality with no date range, and
@@ -639,18 +643,12 @@ _WIDE_NEWEST_INDEXES = (
 )  # fmt: skip
 
 
-def _postgresql_included_columns(keys: str) -> list[str]:
-    """The compared columns an index on `keys` does not hold as a plain key (lower(country) does
-    not give PostgreSQL the country column for an index-only read)."""
-    plain = {key.split()[0] for key in keys.split(", ") if "(" not in key}
-    return [c for c in dict.fromkeys(("event_date", "fatalities", *_FILTERED_COLUMNS)) if c not in plain]
-
-
 def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
     if conn.dialect.name == "postgresql":
         for name in _WIDE_NEWEST_INDEXES:
             keys = _NEWEST_FIRST[name]
-            held = ", ".join(_postgresql_included_columns(keys))
+            wanted = ("event_date", "fatalities", *_FILTERED_COLUMNS)
+            held = ", ".join(_columns_not_held(keys.split(", "), wanted, expressions_hold=False))
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
             conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({keys}) INCLUDE ({held})")
         return
@@ -659,9 +657,14 @@ def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
     for name in _NARROWER_FILTER_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
     for name, lead in _WIDE_FILTER_INDEXES.items():
+        columns = ", ".join([*lead, *_columns_not_held(lead, _FILTERED_COLUMNS, expressions_hold=True)])
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({wide_filter_index_columns(lead)})")
-    # statistics for the new indexes now, not at the next fusion pass (bounded, as fusion's)
+        conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({columns})")
+    analyze_events(conn)  # statistics for the new indexes now, not at the next fusion pass
+
+
+def analyze_events(conn: sa.Connection) -> None:
+    """SQLite: refresh the query planner's statistics on events (a bounded, approximate ANALYZE)."""
     conn.exec_driver_sql("PRAGMA analysis_limit=1000")
     conn.exec_driver_sql("ANALYZE events")
 
