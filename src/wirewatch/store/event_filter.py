@@ -46,14 +46,18 @@ class EventFilter:
 
     def clauses(
         self, columns: Any = None, *, dialect: str | None = None, actor_names: Sequence[str] | None = None,
-        text_probe: bool = False,
+        text_rowids: TextRowids | None = None, text_probe: bool = False, like_ignores_case: bool = False,
     ) -> list[Any]:  # fmt: skip
         """WHERE clauses on the events table, or on `columns` named as its are (`mention_columns()`).
 
         With the events table and its database's `dialect` ('sqlite' or 'postgresql'), the text,
         actor and box filters are served by that database's text and box indexes (migration 14);
         they select the same events as the plain clauses, which any table can take. `actor_names`:
-        the names holding the actor text, looked up beforehand (`filter_clauses`)."""
+        the names holding the actor text, and `text_rowids`: SQLite's events holding the text,
+        both looked up beforehand (`filter_clauses`). `like_ignores_case`: the plain clauses go to
+        SQLite, whose LIKE ignores the case of ASCII letters by itself, so an ASCII text is
+        compared without lower() of each value (SQLite's lower() folds ASCII only: the same rows;
+        a window of 5,000 events, 5.6 -> 3.3 ms)."""
         c = s.events.c if columns is None else columns
         indexed = dialect if columns is None else None
         out: list[Any] = self._review_clauses(c)
@@ -80,13 +84,7 @@ class EventFilter:
         elif self.actor and indexed:
             out.append(_actor_lookup(indexed, _actor_like(self.actor)))
         elif self.actor:
-            like = _actor_like(self.actor)
-            out.append(
-                sa.or_(
-                    sa.func.lower(c.actor1).like(like, escape="\\"),
-                    sa.func.lower(c.actor2).like(like, escape="\\"),
-                )
-            )
+            out.append(_any_holds((c.actor1, c.actor2), self.actor, like_ignores_case))
         if self.bbox:
             min_lon, min_lat, max_lon, max_lat = self.bbox
             if indexed and uses_box_index(self.bbox):
@@ -97,18 +95,12 @@ class EventFilter:
             out.append(c.fatalities >= self.min_fatalities)
         if self.min_sources is not None:
             out.append(c.independent_source_count >= self.min_sources)
-        if _indexed_text(indexed, self.q):
-            out.append(_sqlite_text_match(self.q, TEXT_COLUMNS, probe=text_probe))
+        if _indexed_text(indexed, self.q) and text_rowids is not None:
+            out.append(_events_rowid.in_(_json_values(text_rowids.array)))
+        elif _indexed_text(indexed, self.q):
+            out.append(_sqlite_text_match(self.q or "", TEXT_COLUMNS, probe=text_probe))
         elif self.q:
-            like = f"%{_escape_like(self.q.strip().lower())}%"
-            out.append(
-                sa.or_(
-                    *[
-                        sa.func.lower(col).like(like, escape="\\")
-                        for col in (c.notes, c.location, c.actor1, c.actor2)
-                    ]
-                )
-            )
+            out.append(_any_holds((c.notes, c.location, c.actor1, c.actor2), self.q, like_ignores_case))
         return out
 
     def _review_clauses(self, c: Any) -> list[Any]:
@@ -147,24 +139,114 @@ BOX_SLACK = 1e-3  # degrees: the R*Tree's 32-bit floats are rounded outwards, by
 MAX_LISTED_ACTOR_NAMES = 200
 
 
-def filter_clauses(store: Any, flt: EventFilter | None, *, text_probe: bool = False) -> list[Any]:
+# a text held by at most this many events in SQLite's text index is looked up first and its
+# events listed in the query by rowid: a page's count and look-up then take them from the list,
+# not each from the index again (a town's name at 1M events: 18-20 -> 11-12 ms a page)
+MAX_LISTED_TEXT_ROWS = 1_000
+# a text held by more, with other parts matching fewer than this many events, is only probed
+# (`_sqlite_text_match`'s `probe`): SQLite then reads the other parts' index and checks each event
+# against the text's matches, instead of reading the row of every match to check the other parts
+# (a big city's name in one month, with deaths, at 1M events: 16,000 rows read; 59-70 -> 32-35 ms
+# a page)
+PROBE_TEXT_UNDER = 20_000
+
+
+class FilterClauses(list):
+    """`filter_clauses`: the WHERE clauses, and what was looked up to write them. `text_matches`:
+    how many events hold the text in SQLite's text index, up to MAX_LISTED_TEXT_ROWS + 1 (None: no
+    text looked up there)."""
+
+    def __init__(
+        self,
+        clauses: list[Any],
+        *,
+        text_matches: int | None = None,
+        text_probed: bool = False,
+        probing: Any = None,
+    ) -> None:
+        super().__init__(clauses)
+        self.text_matches = text_matches
+        self.text_probed = text_probed  # the text only probed: its other parts match few events
+        self._probing = probing
+
+    def probing_text(self) -> FilterClauses:
+        """The same clauses with the text only probed, when its matches are not listed (else these)."""
+        return self._probing() if self._probing is not None else self
+
+
+def filter_clauses(store: Any, flt: EventFilter | None) -> FilterClauses:
     """`flt`'s WHERE clauses on `store`'s events table, served by its indexes, with the actor
-    names holding the actor text found first (`MAX_LISTED_ACTOR_NAMES`). On SQLite, when no event
-    is rejected, the default filter does not ask each row whether it is: a count then reads no
-    row (1M events: 1.4-3.0 -> 0.3-0.4 ms for the first thousand of a country's). Not on
-    PostgreSQL: a count that needs no row there is planned as a read of a whole plain-column index,
-    filtering lower() of each value (a region's first thousand: 6 -> 330 ms). `text_probe`: as
-    `_sqlite_text_match`'s `probe`."""
+    names holding the actor text (`MAX_LISTED_ACTOR_NAMES`) and SQLite's events holding the text
+    (`MAX_LISTED_TEXT_ROWS`) found first. On SQLite, when no event is rejected, the default filter
+    does not ask each row whether it is: a count then reads no row (1M events: 1.4-3.0 -> 0.3-0.4
+    ms for the first thousand of a country's). Not on PostgreSQL: a count that needs no row there
+    is planned as a read of a whole plain-column index, filtering lower() of each value (a
+    region's first thousand: 6 -> 330 ms)."""
     flt = flt or EventFilter()
     if flt.review is None and store.dialect == "sqlite" and not _any_rejected(store):
         flt = replace(flt, review="all")
+    actor_names = _listed_actor_names(store, flt)
+    text_rowids = _text_rowids(store, flt)
+    listed = text_rowids if text_rowids is not None and len(text_rowids) <= MAX_LISTED_TEXT_ROWS else None
+    many = text_rowids is not None and listed is None
+
+    def written(probe: bool) -> FilterClauses:
+        clauses = flt.clauses(
+            dialect=store.dialect, actor_names=actor_names, text_rowids=listed, text_probe=probe
+        )
+        probing = (lambda: written(True)) if many and not probe else None
+        matches = None if text_rowids is None else len(text_rowids)
+        return FilterClauses(clauses, text_matches=matches, text_probed=probe, probing=probing)
+
+    return written(many and _others_match_few(store, flt, actor_names))
+
+
+def _listed_actor_names(store: Any, flt: EventFilter) -> list[str] | None:
+    """The actor names holding `flt`'s actor text, when at most MAX_LISTED_ACTOR_NAMES (else None)."""
     if not flt.actor:
-        return flt.clauses(dialect=store.dialect, text_probe=text_probe)
+        return None
     names = _names_holding(s.actor_names.c.name, _actor_like(flt.actor))
     with store.engine.connect() as conn:
         found = [r[0] for r in conn.execute(names.limit(MAX_LISTED_ACTOR_NAMES + 1))]
-    listed = found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
-    return flt.clauses(dialect=store.dialect, actor_names=listed, text_probe=text_probe)
+    return found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
+
+
+def _text_rowids(store: Any, flt: EventFilter) -> TextRowids | None:
+    """SQLite: the rowids of the events holding `flt`'s text, from the text index, up to
+    MAX_LISTED_TEXT_ROWS + 1 (None: no text, or not looked up in that index)."""
+    if not _indexed_text(store.dialect, flt.q):
+        return None
+    rows = _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit(MAX_LISTED_TEXT_ROWS + 1).subquery()
+    # one JSON array, not a row each: a thousand rows cost 2.5 ms through SQLAlchemy, the array 0.1
+    listed = sa.select(sa.func.json_group_array(rows.c.rowid), sa.func.count())
+    with store.engine.connect() as conn:
+        array, count = conn.execute(listed).one()
+    return TextRowids(array, int(count))
+
+
+@dataclass(frozen=True, slots=True)
+class TextRowids:
+    """Rowids of events as a JSON array (one bound value, not one per rowid), and how many."""
+
+    array: str
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _others_match_few(store: Any, flt: EventFilter, actor_names: list[str] | None) -> bool:
+    """Whether `flt`'s parts other than its text match fewer than PROBE_TEXT_UNDER events (counted
+    up to there from their indexes). No other part: no."""
+    others = replace(flt, q=None)
+    if replace(others, review=None) == EventFilter():
+        return False
+    where = others.clauses(dialect=store.dialect, actor_names=actor_names)
+    matches = sa.select(sa.literal(1)).select_from(s.events).where(*where).limit(PROBE_TEXT_UNDER).subquery()
+    with store.engine.connect() as conn:
+        return (
+            int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one()) < PROBE_TEXT_UNDER
+        )
 
 
 def _any_rejected(store: Any) -> bool:
@@ -179,6 +261,13 @@ def _any_rejected(store: Any) -> bool:
 
 def _actor_like(actor: str) -> str:
     return f"%{_escape_like(actor.strip().lower())}%"
+
+
+def _any_holds(columns: Sequence[Any], text: str, like_ignores_case: bool) -> Any:
+    """One of `columns` holds `text`, case-insensitively (the plain clause)."""
+    like = f"%{_escape_like(text.strip().lower())}%"
+    fold = like_ignores_case and like.isascii()
+    return sa.or_(*[(col if fold else sa.func.lower(col)).like(like, escape="\\") for col in columns])
 
 
 def _names_holding(column: Any, like: str) -> Any:
@@ -241,13 +330,18 @@ def text_folds_beyond_ascii(dialect: str, flt: EventFilter) -> bool:
     return _indexed_text(dialect, flt.q) and not (flt.q or "").isascii()
 
 
-def window_clauses_with_indexed_text(flt: EventFilter, window: Any) -> list[Any]:
-    """SQLite: `flt`'s clauses on a window of events (`window.c`, with their rowid), the text
-    looked up in the text index (`text_folds_beyond_ascii`). The window's LIKE did not fold non-ASCII
-    letters (SQLite's lower() folds ASCII only): "ÜBERLINGEN" was missed for "überlingen",
-    which the index and PostgreSQL find."""
-    rest = replace(flt, q=None).clauses(window.c)
-    return [*rest, window.c.rowid.in_(_sqlite_text_rows(flt.q or "", TEXT_COLUMNS))]
+def window_clauses_with_indexed_text(flt: EventFilter, columns: Any) -> list[Any]:
+    """SQLite: `flt`'s plain clauses on the events' `columns` for a window, the text only probed
+    in the text index (`text_folds_beyond_ascii`), so the window is still walked in its order.
+    The window's LIKE did not fold non-ASCII letters (SQLite's lower() folds ASCII only):
+    "ÜBERLINGEN" was missed for "überlingen", which the index and PostgreSQL find."""
+    rest = replace(flt, q=None).clauses(columns, like_ignores_case=True)
+    return [*rest, _sqlite_text_match(flt.q or "", TEXT_COLUMNS, probe=True)]
+
+
+def _json_values(array: str) -> Any:
+    """SQLite: the values of a JSON array, as a subquery."""
+    return sa.select(sa.column("value")).select_from(sa.func.json_each(array))
 
 
 def _sqlite_text_rows(text: str, columns: tuple[str, ...]) -> Any:
@@ -256,15 +350,20 @@ def _sqlite_text_rows(text: str, columns: tuple[str, ...]) -> Any:
     return sa.select(_events_text.c.rowid).where(_events_text.c.events_text.op("MATCH")(query))
 
 
-def text_alone_rows(store: Any, flt: EventFilter, where: list[Any]) -> Any | None:
-    """When `where` (`filter_clauses` of `flt`) is a SQLite text match and nothing else, the text
-    index's matching rows, one per matching event; else None. A count from them stops at its cap:
-    through the events it first gathered every match (a big city's name at 1M events: 15-25 ms
-    for the first thousand, 1-6 ms from the index)."""
+def text_alone_count(store: Any, flt: EventFilter, where: FilterClauses, cap: int) -> int | None:
+    """When `where` (`filter_clauses` of `flt`) is a SQLite text match and nothing else, how many
+    events match, up to cap + 1: from the events listed for the text when they are all or more
+    than the cap, else counted in the text index up to the cap (through the events every match
+    was gathered first: a big city's name at 1M events, 15-25 ms for the first thousand, 1-6 ms
+    from the index). Otherwise None."""
     alone = replace(flt, q=None, review=None) == EventFilter() and len(where) == 1
-    if not alone or not _indexed_text(store.dialect, flt.q):
+    if not alone or where.text_matches is None:
         return None
-    return _sqlite_text_rows(flt.q or "", TEXT_COLUMNS)
+    if where.text_matches <= MAX_LISTED_TEXT_ROWS or cap < where.text_matches:
+        return min(where.text_matches, cap + 1)
+    rows = _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit(cap + 1).subquery()
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(rows)).scalar_one())
 
 
 RTREE_MIN_DEGREES = 10.0  # narrower boxes are read faster from the (longitude, latitude, date) b-tree
