@@ -213,22 +213,6 @@ def _window_edge(store: Store, sort: str | None) -> tuple[Any, str] | None:
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
-def _columns_compared(flt: EventFilter) -> set[str]:
-    """The events columns `flt`'s plain clauses read."""
-    read: set[str] = set()
-
-    class Reading:
-        def __getattr__(self, name: str) -> Any:
-            read.add(name)
-            return s.events.c[name]
-
-        def __getitem__(self, name: str) -> Any:
-            return self.__getattr__(name)
-
-    flt.clauses(Reading())
-    return read
-
-
 def event_records(store: Store, event_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The stored records (JSON dicts) of these events, in the order given."""
     return _by_event_id(store, event_ids, s.events.c.data)
