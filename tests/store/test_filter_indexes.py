@@ -724,3 +724,28 @@ def test_a_common_text_is_probed_when_its_other_parts_match_few_events(store, mo
         probed = any("+events.rowid" in sql for sql, _p in seen.seen)
         few_others = len(filters) > 1 and under > len(ROWS)
         assert probed == (store.dialect == "sqlite" and few_others), (filters, seen.seen)
+
+
+@pytest.mark.parametrize("dated_store", ["sqlite", "postgresql"], indirect=True)
+def test_a_window_edge_is_reused_for_a_while_and_pages_stay_those_of_the_whole_order(dated_store, monkeypatch):
+    # the window's edge (its NEWEST_WINDOW-th event) is read again only after EDGE_REUSE_SECONDS:
+    # any edge bounds a first part of the order, so with newer events since, the pages are still
+    # those of the whole order
+    from wirewatch.store import events_query
+
+    flt = event_filter(q="forces")
+
+    def edge_reads() -> int:
+        with _Statements(dated_store) as seen:
+            page = find_event_ids(dated_store, flt, sort="-event_date", limit=2)
+        assert page == find_event_ids(dated_store, flt, sort="-event_date")[:2]
+        return sum("OFFSET" in sql and "WHERE" not in sql for sql, _p in seen.seen)
+
+    assert edge_reads() == 1
+    assert edge_reads() == 0  # reused
+    newer = [_event((f"n{i}", "Police forces moved in.", "Kyiv", "Police Forces of Ukraine", None, 30.5, 50.4),
+                    event_date=f"2024-04-0{i}") for i in range(1, 4)]  # fmt: skip
+    insert_events_bulk(dated_store, newer)
+    assert edge_reads() == 0  # an older edge: the newer events are in its window too
+    monkeypatch.setattr(events_query, "EDGE_REUSE_SECONDS", -1.0)
+    assert edge_reads() == 1
