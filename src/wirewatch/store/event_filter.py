@@ -7,6 +7,7 @@ user typed); this module only turns them into WHERE and ORDER BY clauses.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
@@ -46,7 +47,7 @@ class EventFilter:
 
     def clauses(
         self, columns: Any = None, *, dialect: str | None = None, actor_names: Sequence[str] | None = None,
-        text_rowids: TextRowids | None = None, text_probe: bool = False, like_ignores_case: bool = False,
+        text_rowids: ListedRowids | None = None, text_probe: bool = False, like_ignores_case: bool = False,
     ) -> list[Any]:  # fmt: skip
         """WHERE clauses on the events table, or on `columns` named as its are (`mention_columns()`).
 
@@ -143,12 +144,15 @@ MAX_LISTED_ACTOR_NAMES = 200
 # events listed in the query by rowid: a page's count and look-up then take them from the list,
 # not each from the index again (a town's name at 1M events: 18-20 -> 11-12 ms a page)
 MAX_LISTED_TEXT_ROWS = 1_000
-# a text held by more, with other parts matching fewer than this many events, is only probed
-# (`_sqlite_text_match`'s `probe`): SQLite then reads the other parts' index and checks each event
-# against the text's matches, instead of reading the row of every match to check the other parts
-# (a big city's name in one month, with deaths, at 1M events: 16,000 rows read; 59-70 -> 32-35 ms
-# a page)
+# a text held by more, whose other parts match fewer than PROBE_TEXT_UNDER events, is met with
+# them: when the text has at most GATHERED_TEXT_ROWS matches, both are gathered (a JSON array
+# each) and met in Python, and the events holding both, if MAX_LISTED_TEXT_ROWS or fewer, are
+# listed as a rare text's are. Otherwise the text is only probed (`_sqlite_text_match`'s
+# `probe`): SQLite reads the other parts' index and checks each event against the text's
+# matches. Before, it read the row of every match to check the other parts (a big city's name in
+# one month with deaths at 1M events: 16,000 rows, 59-70 ms a page; probed 32-35, met 21-22)
 PROBE_TEXT_UNDER = 20_000
+GATHERED_TEXT_ROWS = 100_000
 
 
 class FilterClauses(list):
@@ -187,18 +191,22 @@ def filter_clauses(store: Any, flt: EventFilter | None) -> FilterClauses:
         flt = replace(flt, review="all")
     actor_names = _listed_actor_names(store, flt)
     text_rowids = _text_rowids(store, flt)
-    listed = text_rowids if text_rowids is not None and len(text_rowids) <= MAX_LISTED_TEXT_ROWS else None
-    many = text_rowids is not None and listed is None
+    many = text_rowids is not None and len(text_rowids) > MAX_LISTED_TEXT_ROWS
+    listed, probe = (None, False) if many else (text_rowids, False)
+    if many:  # a common text: listed with its other parts when those match few, else probed
+        others = _rowids_of_others(store, flt, actor_names)
+        both = None if others is None else _holding_text_among(store, flt, others)
+        listed, probe = (both, False) if both is not None else (None, others is not None)
 
     def written(probe: bool) -> FilterClauses:
         clauses = flt.clauses(
             dialect=store.dialect, actor_names=actor_names, text_rowids=listed, text_probe=probe
         )
-        probing = (lambda: written(True)) if many and not probe else None
+        probing = (lambda: written(True)) if listed is None and many and not probe else None
         matches = None if text_rowids is None else len(text_rowids)
         return FilterClauses(clauses, text_matches=matches, text_probed=probe, probing=probing)
 
-    return written(many and _others_match_few(store, flt, actor_names))
+    return written(probe)
 
 
 def _listed_actor_names(store: Any, flt: EventFilter) -> list[str] | None:
@@ -211,21 +219,26 @@ def _listed_actor_names(store: Any, flt: EventFilter) -> list[str] | None:
     return found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
 
 
-def _text_rowids(store: Any, flt: EventFilter) -> TextRowids | None:
+def _text_rowids(store: Any, flt: EventFilter, *, up_to: int = 0) -> ListedRowids | None:
     """SQLite: the rowids of the events holding `flt`'s text, from the text index, up to
-    MAX_LISTED_TEXT_ROWS + 1 (None: no text, or not looked up in that index)."""
+    `up_to` + 1 (MAX_LISTED_TEXT_ROWS by default; None: no text, or not looked up in that index)."""
     if not _indexed_text(store.dialect, flt.q):
         return None
-    rows = _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit(MAX_LISTED_TEXT_ROWS + 1).subquery()
-    # one JSON array, not a row each: a thousand rows cost 2.5 ms through SQLAlchemy, the array 0.1
-    listed = sa.select(sa.func.json_group_array(rows.c.rowid), sa.func.count())
+    rows = _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit((up_to or MAX_LISTED_TEXT_ROWS) + 1)
+    return _listed(store, rows.subquery())
+
+
+def _listed(store: Any, rows: Any) -> ListedRowids:
+    """The rowids `rows` select, as one JSON array: a row each costs 2.5 ms a thousand through
+    SQLAlchemy, the array 0.1."""
+    query = sa.select(sa.func.json_group_array(rows.c.rowid), sa.func.count())
     with store.engine.connect() as conn:
-        array, count = conn.execute(listed).one()
-    return TextRowids(array, int(count))
+        array, count = conn.execute(query).one()
+    return ListedRowids(array, int(count))
 
 
 @dataclass(frozen=True, slots=True)
-class TextRowids:
+class ListedRowids:
     """Rowids of events as a JSON array (one bound value, not one per rowid), and how many."""
 
     array: str
@@ -234,19 +247,37 @@ class TextRowids:
     def __len__(self) -> int:
         return self.count
 
+    def values(self) -> set[int]:
+        return set(json.loads(self.array))
 
-def _others_match_few(store: Any, flt: EventFilter, actor_names: list[str] | None) -> bool:
-    """Whether `flt`'s parts other than its text match fewer than PROBE_TEXT_UNDER events (counted
-    up to there from their indexes). No other part: no."""
+
+def _rowids_of_others(store: Any, flt: EventFilter, actor_names: list[str] | None) -> set[int] | None:
+    """The rowids of the events that `flt`'s parts other than its text select, when fewer than
+    PROBE_TEXT_UNDER (read from their indexes); else, or with no other part, None."""
     others = replace(flt, q=None)
     if replace(others, review=None) == EventFilter():
-        return False
+        return None
     where = others.clauses(dialect=store.dialect, actor_names=actor_names)
-    matches = sa.select(sa.literal(1)).select_from(s.events).where(*where).limit(PROBE_TEXT_UNDER).subquery()
-    with store.engine.connect() as conn:
-        return (
-            int(conn.execute(sa.select(sa.func.count()).select_from(matches)).scalar_one()) < PROBE_TEXT_UNDER
-        )
+    found = _listed(
+        store,
+        sa.select(_events_rowid.label("rowid"))
+        .select_from(s.events)
+        .where(*where)
+        .limit(PROBE_TEXT_UNDER)
+        .subquery(),
+    )
+    return found.values() if len(found) < PROBE_TEXT_UNDER else None
+
+
+def _holding_text_among(store: Any, flt: EventFilter, rowids: set[int]) -> ListedRowids | None:
+    """Those of `rowids` whose events hold `flt`'s text, when at most MAX_LISTED_TEXT_ROWS and the
+    text's matches are at most GATHERED_TEXT_ROWS (gathered from the text index and met in
+    Python); else None."""
+    text = _text_rowids(store, flt, up_to=GATHERED_TEXT_ROWS)
+    if text is None or len(text) > GATHERED_TEXT_ROWS:
+        return None
+    both = sorted(rowids & text.values())
+    return ListedRowids(json.dumps(both), len(both)) if len(both) <= MAX_LISTED_TEXT_ROWS else None
 
 
 def _any_rejected(store: Any) -> bool:
