@@ -190,13 +190,9 @@ def filter_clauses(store: Any, flt: EventFilter | None) -> FilterClauses:
     if flt.review is None and store.dialect == "sqlite" and not _any_rejected(store):
         flt = replace(flt, review="all")
     actor_names = _listed_actor_names(store, flt)
-    text_rowids = _text_rowids(store, flt)
+    text_rowids = _text_rowids(store, flt, up_to=MAX_LISTED_TEXT_ROWS)
     many = text_rowids is not None and len(text_rowids) > MAX_LISTED_TEXT_ROWS
-    listed, probe = (None, False) if many else (text_rowids, False)
-    if many:  # a common text: listed with its other parts when those match few, else probed
-        others = _rowids_of_others(store, flt, actor_names)
-        both = None if others is None else _holding_text_among(store, flt, others)
-        listed, probe = (both, False) if both is not None else (None, others is not None)
+    listed, probe = _common_text_plan(store, flt, actor_names) if many else (text_rowids, False)
 
     def written(probe: bool) -> FilterClauses:
         clauses = flt.clauses(
@@ -219,13 +215,25 @@ def _listed_actor_names(store: Any, flt: EventFilter) -> list[str] | None:
     return found if len(found) <= MAX_LISTED_ACTOR_NAMES else None
 
 
-def _text_rowids(store: Any, flt: EventFilter, *, up_to: int = 0) -> ListedRowids | None:
+def _common_text_plan(
+    store: Any, flt: EventFilter, actor_names: list[str] | None
+) -> tuple[ListedRowids | None, bool]:
+    """For a text held by more than MAX_LISTED_TEXT_ROWS events: the events holding it among
+    the few its other parts match, when they can be listed; else None, and whether the text is
+    to be probed (its other parts match few events)."""
+    others = _rowids_of_others(store, flt, actor_names)
+    if others is None:
+        return None, False
+    both = _holding_text_among(store, flt, others)
+    return (both, False) if both is not None else (None, True)
+
+
+def _text_rowids(store: Any, flt: EventFilter, *, up_to: int) -> ListedRowids | None:
     """SQLite: the rowids of the events holding `flt`'s text, from the text index, up to
-    `up_to` + 1 (MAX_LISTED_TEXT_ROWS by default; None: no text, or not looked up in that index)."""
+    `up_to` + 1 (None: no text, or not looked up in that index)."""
     if not _indexed_text(store.dialect, flt.q):
         return None
-    rows = _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit((up_to or MAX_LISTED_TEXT_ROWS) + 1)
-    return _listed(store, rows.subquery())
+    return _listed(store, _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit(up_to + 1).subquery())
 
 
 def _listed(store: Any, rows: Any) -> ListedRowids:
