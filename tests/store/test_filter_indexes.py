@@ -776,6 +776,53 @@ def test_a_common_text_met_with_few_other_matches_is_listed(store, monkeypatch):
             assert not met and not probed
 
 
+def _many_events(start: int, n: int) -> list[Event]:
+    """n events, two types and sixty countries (start: the first one's number)."""
+    return [
+        _event((f"m{i}", "Clashes.", "Here", "Militia", None, 30.0, 40.0),
+               event_type=("Battles", "Protests")[i % 2], country=f"Country {i % 60}")
+        for i in range(start, start + n)
+    ]  # fmt: skip
+
+
+def test_planner_statistics_come_from_every_index_entry(tmp_path):
+    # SQLite: a sampled ANALYZE read each index's first thousand entries, all of one type, so a
+    # type looked as selective as an event id and SQLite counted "protests in Yemen" through the
+    # narrow type-and-toll index and every protest's row (1M events: 62 ms against 2)
+    store = open_store(str(tmp_path / "stats.db"))
+    insert_events_bulk(store, _many_events(0, 6000))
+    with store.engine.connect() as conn:
+        stat = conn.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_events_type_date'").scalar()
+    assert stat.split()[:2] == ["6000", "3000"], stat  # 3,000 events per type
+    flt = event_filter(country="Country 7", event_type="Protests")
+    plan = _plan_as_analyzed(store, lambda: count_events(store, flt, cap=1000))
+    assert "ix_events_country_date" in plan, plan
+    store.close()
+
+
+def _plan_as_analyzed(store, call) -> str:
+    with _Statements(store) as seen:
+        call()
+    return "\n".join(seen.plans())
+
+
+def test_planner_statistics_are_taken_again_when_the_events_have_doubled(tmp_path):
+    # they are proportions, which hold as the table grows, and taking them reads every index
+    store = open_store(str(tmp_path / "stats.db"))
+    analyses: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest):
+        if statement.startswith("ANALYZE"):
+            analyses.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    for start, n, taken in [(0, 100, 1), (100, 50, 0), (150, 49, 0), (199, 2, 1), (201, 10, 0)]:
+        analyses.clear()
+        insert_events_bulk(store, _many_events(start, n))
+        assert len(analyses) == taken, (start, n)
+    store.close()
+
+
 @pytest.mark.parametrize("dated_store", ["sqlite", "postgresql"], indirect=True)
 def test_sqlite_looks_for_a_plain_filters_deadliest_page_among_the_deadliest(dated_store):
     # SQLite has no toll index per filter part: it gathered a plain filter's matches from that

@@ -664,9 +664,29 @@ def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
 
 
 def analyze_events(conn: sa.Connection) -> None:
-    """SQLite: refresh the query planner's statistics on events (a bounded, approximate ANALYZE)."""
-    conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+    """SQLite: the query planner's statistics on events, from every index entry (1M events: 4
+    CPU-s). A sample (`PRAGMA analysis_limit`) read each index's first thousand entries, all of one
+    type or country, so every index looked as selective as the event id. SQLite then counted
+    "protests in Yemen" through the narrow type-and-toll index, reading every protest's row,
+    instead of through the country's index that holds the type (1M events: 62 -> 2 ms)."""
+    conn.exec_driver_sql("PRAGMA analysis_limit=0")
     conn.exec_driver_sql("ANALYZE events")
+
+
+def analyzed_rows(conn: sa.Connection) -> int | None:
+    """SQLite: how many events there were when their statistics were taken (None: never)."""
+    if not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        return None
+    stat = conn.exec_driver_sql(
+        "SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = 'events'"
+    ).scalar()
+    return None if stat is None else int(stat)
+
+
+# -- migration 21: the planner's statistics from every index entry --------------------------------
+def _full_statistics_v21(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        analyze_events(conn)
 
 
 # (version, description, function). Append only.
@@ -688,6 +708,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (18, "events that lost mentions, recorded as it happens", _stale_events_v18),
     (19, "index of rejected events", _rejected_index_v19),
     (20, "filter and window indexes holding the filtered columns", _wide_filter_indexes_v20),
+    (21, "the query planner's statistics from every index entry (SQLite)", _full_statistics_v21),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
