@@ -660,6 +660,8 @@ def test_postgresql_counts_a_combined_filter_from_an_index_alone(vacuumed_postgr
         {"country": "Ukraine", "event_type": "Battles", "since": "2024-01-01", "until": "2024-06-01"},
         {"event_type": "Battles", "bbox": "30,45,40,55", "min_fatalities": 0},
         {"admin1": "Kharkiv", "actor": "military forces of russia", "min_sources": 0},
+        {"bbox": "36,49,38,50"},  # a narrow box, from the plain-column index (migration 22)
+        {"bbox": "36,49,38,50", "event_type": "Battles", "since": "2024-01-01"},
     ):
         with _Statements(store) as seen:
             count_events(store, event_filter(**filters), cap=1000)
