@@ -8,7 +8,7 @@ user typed); this module only turns them into WHERE and ORDER BY clauses.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
@@ -166,7 +166,7 @@ class FilterClauses(list):
         *,
         text_matches: int | None = None,
         text_probed: bool = False,
-        probing: Any = None,
+        probing: Callable[[], FilterClauses] | None = None,
     ) -> None:
         super().__init__(clauses)
         self.text_matches = text_matches
