@@ -74,13 +74,13 @@ def find_event_ids(
     if matches == 0:  # a capped count says "at least", so only none is sure to have no page
         return []
     many = matches is None or matches > FEW_MATCHES
-    where = filter_clauses(store, flt) if where is None else where
     # a text probed for its few other matches is found among them: the newest events seldom hold them
-    window = many and limit is not None and flt is not None and not where.text_probed
+    window = many and limit is not None and flt is not None and not (where is not None and where.text_probed)
     if window and _newest_first_pays(flt, sort, limit + offset, store.dialect):
         found = _ids_among_newest(store, flt, sort, limit, offset)
         if found is not None:
             return found
+    where = filter_clauses(store, flt) if where is None else where
     if many and matches is not None and flt is not None and _text_probe_pays(store, flt, sort):
         where = where.probing_text()  # many match: walk the order, probe the text
     if many or store.dialect == "sqlite":
@@ -98,8 +98,7 @@ def find_event_ids(
 def _text_probe_pays(store: Store, flt: EventFilter, sort: str | None) -> bool:
     """SQLite, a text filter with many matches, sorted by a key with an index to walk (date or
     toll, alone): without one, a probed text would read every row instead of every match."""
-    key = (sort or "event_date").strip().lstrip("-+")
-    return store.dialect == "sqlite" and bool(flt.q) and key in _WINDOW_SORTS
+    return store.dialect == "sqlite" and bool(flt.q) and _window_sort(sort) is not None
 
 
 def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
@@ -126,7 +125,8 @@ def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
 # a common actor in a big country (its first page among the deadliest few hundred) from a rare one
 # and gathered every event of every matching name first (1M events: 0.9 CPU-s a page).
 NEWEST_WINDOW = 5_000  # events read newest (or deadliest) first before the indexes are asked
-_WINDOW_SORTS = {"event_date": "date", "fatalities": "toll"}  # sorts a window serves (alone, or with -)
+# the sorts a window serves (alone, either way), and the SQLite index that holds their order
+_WINDOW_INDEXES = {"event_date": "ix_events_cover", "fatalities": "ix_events_fatalities_id"}
 # a filter known to match at most this many is sorted whole from its index: the newest events
 # would hold only a few of its matches, so reading them first was wasted (a town's name: 1M
 # events, a 10 ms window, then the index anyway)
@@ -141,19 +141,20 @@ def _newest_first_pays(flt: EventFilter, sort: str | None, rows: int, dialect: s
     filter part: it gathered a plain filter's matches from that part's index and sorted them (1M
     events, a month by toll: 70 ms a page, 580 cold; the deadliest window 2). PostgreSQL walks its
     deadliest-first index, which holds the compared columns, by itself."""
-    sort = (sort or "event_date").strip()
-    key = sort.lstrip("-+")
-    if (
-        "," in key
-        or key not in _WINDOW_SORTS
-        or flt.review == "flagged"
-        or rows > NEWEST_WINDOW // WINDOW_PAGE_SHARE
-    ):
+    window = _window_sort(sort)
+    if window is None or flt.review == "flagged" or rows > NEWEST_WINDOW // WINDOW_PAGE_SHARE:
         return False
-    if _WINDOW_SORTS[key] == "toll":  # the deadliest first only: SQLite's index holds NULLs first
+    column, descending = window
+    if column == "fatalities":  # the deadliest first only: SQLite's index holds NULLs first
         plain = dialect == "sqlite" and replace(flt, review=None) != EventFilter()
-        return sort.startswith("-") and bool(flt.q or flt.actor or plain)
+        return descending and bool(flt.q or flt.actor or plain)
     return bool(flt.q or flt.actor or flt.bbox)
+
+
+def _window_sort(sort: str | None) -> tuple[str, bool] | None:
+    """(column, descending) of a sort by date or by toll alone, which a window serves; else None."""
+    fields = sort_fields(sort)
+    return fields[0] if len(fields) == 1 and fields[0][0] in _WINDOW_INDEXES else None
 
 
 def _ids_among_newest(
@@ -165,14 +166,16 @@ def _ids_among_newest(
     Before, all NEWEST_WINDOW were read and then sorted (1M events: a big city's name, 5.6 ->
     1.4-2 ms). The same ids in the same order as the indexed query: the window is the first
     part of the sort's order."""
-    key = (sort or "event_date").strip()
-    by = _WINDOW_SORTS[key.lstrip("-+")]
-    edge = _window_edge(store, sort)
+    window = _window_sort(sort)
+    if window is None:  # a sort no window serves
+        return None
+    column, descending = window
+    edge = _window_edge(store, sort, column)
     if edge is None:  # fewer events, or undated ones in the window: the indexes are asked
         return None
-    table, e = _walked(store.dialect, by)
-    first = sa.tuple_(e["event_date" if by == "date" else "fatalities"], e.event_id)
-    within = first >= edge if key.startswith("-") else first <= edge
+    table, e = _walked(store.dialect, column)
+    first = sa.tuple_(e[column], e.event_id)
+    within = first >= edge if descending else first <= edge
     if text_folds_beyond_ascii(store.dialect, flt):  # from the text index, which folds its case
         where = window_clauses_with_indexed_text(flt, e)
     else:
@@ -184,13 +187,13 @@ def _ids_among_newest(
     return ids[offset:] if len(ids) == limit + offset else None
 
 
-def _walked(dialect: str, by: str) -> tuple[Any, Any]:
-    """The events table to walk for a window by date or by toll, and its columns. SQLite is told
+def _walked(dialect: str, column: str) -> tuple[Any, Any]:
+    """The events table to walk for a window by date or by toll (`column`), and its columns. SQLite is told
     which index to walk (left to itself, it took a country's index for an actor in a country by
     toll and sorted its events: 14 ms for 0.3); both hold the compared columns (migration 20)."""
     if dialect != "sqlite":
         return s.events, s.events.c
-    index = "ix_events_cover" if by == "date" else "ix_events_fatalities_id"
+    index = _WINDOW_INDEXES[column]
     # columns written out, not the table's: a column of the table would add it to the FROM list
     return sa.text(f"events INDEXED BY {index}"), _WrittenColumns()
 
@@ -213,17 +216,17 @@ EDGE_REUSE_SECONDS = 10.0
 _edges: weakref.WeakKeyDictionary[Store, dict[tuple, tuple[float, Any]]] = weakref.WeakKeyDictionary()
 
 
-def _window_edge(store: Store, sort: str | None) -> tuple[Any, str] | None:
-    """The sort key and event id of the NEWEST_WINDOW-th event in `sort`'s order (a date or a
-    toll), read from the key's index (or reused, EDGE_REUSE_SECONDS); None when there are fewer
-    events or its key is NULL."""
+def _window_edge(store: Store, sort: str | None, column: str) -> tuple[Any, str] | None:
+    """The `column` value and event id of the NEWEST_WINDOW-th event in `sort`'s order (by that
+    date or toll), read from its index (or reused, EDGE_REUSE_SECONDS); None when there are fewer
+    events or its value is NULL."""
     sort = (sort or "event_date").strip()
     known = _edges.setdefault(store, {})
     read_at, edge = known.get((sort, NEWEST_WINDOW), (-math.inf, None))
     if time.monotonic() - read_at <= EDGE_REUSE_SECONDS:
         return edge
     q = (
-        sa.select(s.events.c[sort.lstrip("-+")], s.events.c.event_id)
+        sa.select(s.events.c[column], s.events.c.event_id)
         .order_by(*order_by(sort))
         .offset(NEWEST_WINDOW - 1)
         .limit(1)

@@ -610,7 +610,7 @@ _WIDE_FILTER_INDEXES = {
     "ix_events_box_date": ("longitude", "latitude", "event_date", "event_id"),
     "ix_events_actor1_date": ("lower(actor1)", "event_date", "event_id"),
     "ix_events_actor2_date": ("lower(actor2)", "event_date", "event_id"),
-    # the deadliest events, read first for a page sorted by toll (`events_query._window`), from
+    # the deadliest events, read first for a page sorted by toll (`events_query._walked`), from
     # the index alone unless a text is asked for
     "ix_events_fatalities_id": ("fatalities", "event_id", "event_date"),
 }
@@ -646,11 +646,9 @@ _WIDE_NEWEST_INDEXES = (
 def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
     if conn.dialect.name == "postgresql":
         for name in _WIDE_NEWEST_INDEXES:
-            keys = _NEWEST_FIRST[name]
-            wanted = ("event_date", "fatalities", *_FILTERED_COLUMNS)
-            held = ", ".join(_columns_not_held(keys.split(", "), wanted, expressions_hold=False))
-            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-            conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({keys}) INCLUDE ({held})")
+            _postgresql_index_including(
+                conn, name, _NEWEST_FIRST[name].split(", "), ("event_date", "fatalities")
+            )
         return
     if conn.dialect.name != "sqlite":
         return
@@ -660,7 +658,17 @@ def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
         columns = ", ".join([*lead, *_columns_not_held(lead, _FILTERED_COLUMNS, expressions_hold=True)])
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
         conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({columns})")
-    analyze_events(conn)  # statistics for the new indexes now, not at the next fusion pass
+    # the statistics for the new indexes: migration 21, which always follows, takes them
+
+
+def _postgresql_index_including(
+    conn: sa.Connection, name: str, keys: list[str], beside: Sequence[str]
+) -> None:
+    """PostgreSQL: index `name` made again on `keys`, including the `beside` and filtered columns
+    it does not hold already, so a filter's count and a window read it alone."""
+    held = ", ".join(_columns_not_held(keys, (*beside, *_FILTERED_COLUMNS), expressions_hold=False))
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({', '.join(keys)}) INCLUDE ({held})")
 
 
 def analyze_events(conn: sa.Connection) -> None:
@@ -695,13 +703,10 @@ def _full_statistics_v21(conn: sa.Connection) -> None:
 # first thousand when those pages are not cached (1M events), 1-2 ms when they are. With the
 # compared columns included, the count is an index-only scan.
 def _wide_box_index_v22(conn: sa.Connection) -> None:
-    if conn.dialect.name != "postgresql":
-        return
-    keys = ["longitude", "latitude"]
-    wanted = ("event_date", "event_id", "fatalities", *_FILTERED_COLUMNS)
-    held = ", ".join(_columns_not_held(keys, wanted, expressions_hold=False))
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_lon_lat")
-    conn.exec_driver_sql(f"CREATE INDEX ix_events_lon_lat ON events ({', '.join(keys)}) INCLUDE ({held})")
+    if conn.dialect.name == "postgresql":
+        _postgresql_index_including(
+            conn, "ix_events_lon_lat", ["longitude", "latitude"], ("event_date", "event_id", "fatalities")
+        )
 
 
 # (version, description, function). Append only.
