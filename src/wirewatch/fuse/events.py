@@ -281,7 +281,7 @@ def fuse_pending(
     q.write_fusion(store, save=save, delete=sorted(delete), mention_events=links, history=history,
                    corrections_moved=fusion.moved, fused_again=sorted(stale))  # fmt: skip
     if result.events_touched:
-        q.refresh_planner_stats(store)
+        q.refresh_event_indexes(store)
     return result
 
 

@@ -248,7 +248,7 @@ def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 50
         for ev in events
     )
     n = _insert_in_batches(store, s.events, rows, batch)
-    refresh_planner_stats(store)
+    refresh_event_indexes(store)
     return n
 
 
@@ -276,16 +276,17 @@ def _insert_in_batches(store: Store, table: sa.Table, rows: Iterable[dict[str, A
     return n
 
 
-# the planner's statistics are taken again when the events have grown (or shrunk) this many times
-# since: they are proportions, which hold as a table grows, and taking them reads every index
+# the planner's statistics are taken again, and the text index merged, when the events have grown
+# (or shrunk) this many times since: statistics are proportions, which hold as a table grows, and
+# both read every index entry, so a table growing to 1M events pays them about 15 times
 STATS_DRIFT = 2.0
 
 
-def refresh_planner_stats(store: Store) -> None:
-    """SQLite: the query planner's statistics on events, taken again when there are none or the
-    events have grown or shrunk STATS_DRIFT times since, so filters pick the right index as the
-    table grows (a database growing to 1M events takes them about 15 times). PostgreSQL's
-    autovacuum does this."""
+def refresh_event_indexes(store: Store) -> None:
+    """SQLite: the query planner's statistics on events taken again and the text index's segments
+    merged (`schema.merge_text_index`), when there are no statistics or the events have grown or
+    shrunk STATS_DRIFT times since, so filters pick the right index and a text is looked up in
+    one segment as the table grows. PostgreSQL's autovacuum does this."""
     if store.dialect != "sqlite":
         return
     with store.engine.begin() as conn:
@@ -293,3 +294,4 @@ def refresh_planner_stats(store: Store) -> None:
         rows = conn.execute(sa.select(sa.func.count()).select_from(s.events)).scalar_one()
         if taken is None or not taken / STATS_DRIFT < rows < taken * STATS_DRIFT:
             s.analyze_events(conn)
+            s.merge_text_index(conn)

@@ -709,6 +709,21 @@ def _wide_box_index_v22(conn: sa.Connection) -> None:
         )
 
 
+# -- migration 23: SQLite's text index merged into one segment ----------------------------------
+# FTS5 writes each transaction's entries as a new segment and merges them only in part, so a
+# database filled over time holds a couple of dozen segments, each searched for every trigram
+# of a text (25 at a million events). Merged into one, a text's look-up reads 2.4 times less:
+# 4.0 -> 1.65 ms on average for the bench's city and town names, 10 CPU-s to merge at 1M events.
+def merge_text_index(conn: sa.Connection) -> None:
+    """SQLite: the text index's segments merged into one (FTS5's 'optimize')."""
+    conn.exec_driver_sql("INSERT INTO events_text(events_text) VALUES ('optimize')")
+
+
+def _merged_text_index_v23(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        merge_text_index(conn)
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -730,6 +745,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (20, "filter and window indexes holding the filtered columns", _wide_filter_indexes_v20),
     (21, "the query planner's statistics from every index entry (SQLite)", _full_statistics_v21),
     (22, "box index holding the filtered columns (PostgreSQL)", _wide_box_index_v22),
+    (23, "the text index merged into one segment (SQLite)", _merged_text_index_v23),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
