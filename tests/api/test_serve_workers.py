@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -61,6 +63,70 @@ def test_two_workers_answer_and_stop_together(tmp_path, populated):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def _listening(port: int) -> int:
+    """How many sockets listen on `port` (a worker's listens once its server has started)."""
+    rows = (line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:])
+    return sum(int(f[1].split(":")[1], 16) == port and f[3] == "0A" for f in rows)
+
+
+def _accepted_by(port: int, client_port: int) -> int:
+    """The inode of the server's side of the loopback connection from `client_port` to `port`."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = fields[1].split(":"), fields[2].split(":")
+        if int(local[1], 16) == port and int(remote[1], 16) == client_port:
+            return int(fields[9])
+    raise AssertionError(f"no connection from port {client_port}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel spreads connections on Linux")
+def test_keep_alive_connections_opened_together_are_spread_over_the_workers(tmp_path, populated):
+    # on one shared socket the first worker to wake accepted every waiting connection: 8 clients
+    # opened at once were all served by one of two workers in most runs, the other idle
+    db = str(tmp_path / "w.db")
+    populated(open_store(db)).close()
+    port = free_port()
+    server = _serve(db, port, "--workers", "2")
+    clients = []
+    try:
+        assert health_answers(f"http://127.0.0.1:{port}", tries=300)
+        workers = _children(server.pid)
+        for _ in range(300):  # each worker listens on a socket of its own; one may still be starting
+            if _listening(port) == 2:
+                break
+            time.sleep(0.1)
+        assert _listening(port) == 2
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(32)]
+        for client in clients:  # an answer on each: every connection has been accepted
+            client.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for client in clients:
+            assert client.recv(4096).startswith(b"HTTP/1.1 200")
+        held = {w: _socket_inodes(w) for w in workers}
+        taken = [sum(_accepted_by(port, c.getsockname()[1]) in held[w] for c in clients) for w in workers]
+        assert sum(taken) == 32 and min(taken) > 0, taken  # all to one: 1 in 2 billion if spread
+    finally:
+        for client in clients:
+            client.close()
+        server.send_signal(signal.SIGINT)
+        try:
+            server.communicate(timeout=30)
+        finally:
+            if server.poll() is None:
+                server.kill()
 
 
 def test_a_bad_worker_count_is_one_line(tmp_path, populated):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sys
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -41,7 +42,7 @@ def serve(
     host = host or options.api.host
     port = port if port is not None else options.api.port
     url = dashboard_url(options, host=host, port=port)
-    sock = listening_socket(host, port)  # a port in use is a one-line W023 here
+    socks = listening_sockets(host, port, workers)  # a port in use is a one-line W023 here
     if announce:
         many = f", {workers} worker processes" if workers > 1 else ""
         announce(f"dashboard: {url}  (API: {url}openapi.json{many}; Ctrl-C stops the server)")
@@ -49,11 +50,11 @@ def serve(
         server = _server(db, options, host, port)
         if open_browser:
             threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
-        server.run(sockets=[sock])
+        server.run(sockets=socks)
         return
     if open_browser:
         threading.Thread(target=_open_when_listening, args=(url,), daemon=True).start()
-    _serve_workers(db, options, host, port, sock, workers)
+    _serve_workers(db, options, host, port, socks)
 
 
 MAX_WORKERS = 64
@@ -68,25 +69,28 @@ def _server(db: str, options: Options, host: str, port: int) -> Any:
     return uvicorn.Server(uvicorn.Config(create_app(db, options), host=host, port=port, log_level="warning"))
 
 
-def _serve_workers(
-    db: str, options: Options, host: str, port: int, sock: socket.socket, workers: int
-) -> None:
-    """`workers` forked processes, each with its own app and database connections, accept on the
-    one socket (the kernel spreads the connections); Ctrl-C or SIGTERM stops them all."""
+def _serve_workers(db: str, options: Options, host: str, port: int, socks: list[socket.socket]) -> None:
+    """A forked process for each of `socks` (`listening_sockets`), with its own app and database
+    connections, accepting on that socket or on the one they share; Ctrl-C or SIGTERM stops them
+    all."""
     children: list[int] = []
-    for _ in range(workers):
+    for own in socks:
         pid = os.fork()
         if pid == 0:  # a worker: its own store, opened after the fork
             code = 0
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                _server(db, options, host, port).run(sockets=[sock])
+                for other in socks:
+                    if other is not own and other.fileno() != own.fileno():
+                        other.close()  # else its connections would wait on a worker that is gone
+                _server(db, options, host, port).run(sockets=[own])
             except BaseException:  # noqa: BLE001 - a worker ends here whatever happened
                 code = 1
             finally:
                 os._exit(code)
         children.append(pid)
-    sock.close()
+    for sock in socks:
+        sock.close()
 
     def stop(_signum: int, _frame: object) -> None:
         for child in children:
@@ -108,7 +112,33 @@ def _serve_workers(
                 continue
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def listening_sockets(host: str, port: int, workers: int) -> list[socket.socket]:
+    """A socket for each of `workers` processes, bound to host:port, or a W023 error saying why
+    they cannot be. Where the kernel spreads connections over sockets bound to one port (Linux's
+    SO_REUSEPORT), each worker has its own: on one shared socket, the first worker to wake took
+    every connection waiting (asyncio accepts up to a hundred at a wake-up), and 8 keep-alive
+    clients were all served by one of two workers in most runs while the other idled. Elsewhere
+    the workers share one socket."""
+    if workers == 1 or not _SPREADS_BY_PORT:
+        return [listening_socket(host, port)] * workers
+    first = listening_socket(host, port, reuse_port=True)
+    bound = first.getsockname()[1]  # port 0: the one the system chose, for all of them
+    socks = [first]
+    try:
+        socks += [listening_socket(host, bound, reuse_port=True) for _ in range(workers - 1)]
+    except WirewatchError:
+        for sock in socks:
+            sock.close()
+        raise
+    return socks
+
+
+# the kernel hashes each connection to one of the listening sockets sharing a port (Linux 3.9+);
+# BSD and macOS accept SO_REUSEPORT but give the connections to one socket
+_SPREADS_BY_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def listening_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
     """A socket bound to host:port for the server, or a W023 error saying why it cannot be."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP named: asyncio turns Nagle off (TCP_NODELAY) only on connections whose socket
@@ -116,6 +146,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
     except (OSError, OverflowError) as exc:
         sock.close()
