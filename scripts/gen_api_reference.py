@@ -28,6 +28,8 @@ article, 401/403 for a missing or wrong token. Lists page with `limit` and `offs
 `total_exact: false` with `total` = the cap, at least that many (`exact_total=true` counts all:
 slower on a large database). `POST /articles` is off until `[api] ingest_token` is set in the configuration; send it
 as `Authorization: Bearer TOKEN`. For many clients, `--workers N` runs N processes (one per core);
+on Linux each listens on a socket of its own on the one port and the kernel spreads the
+connections over them, so keep-alive clients opened together are not all served by one process;
 each works on at most `[api] threads` requests at once (2: more threads only contend for Python's
 lock, and two let a process go on while PostgreSQL answers the other).
 
