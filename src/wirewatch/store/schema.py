@@ -744,6 +744,45 @@ def _box_index_without_places_v24(conn: sa.Connection) -> None:
         )  # fmt: skip
 
 
+# -- migration 25: a narrow box read by its one-degree cells ------------------------------------
+# On the (longitude, latitude) b-trees a narrow box was a band of longitude around the world, read
+# until enough of its events were in the box. An index on each event's one-degree cell and date
+# holds a box's events together: it is looked up by the cells the box covers
+# (`event_filter.box_cells_lookup`). It replaces SQLite's (longitude, latitude, event_date) index
+# and PostgreSQL's box index (migrations 20, 22 and 24), whose columns it holds beside its keys.
+BOX_CELL_COLUMNS = 360  # cells per row of latitude
+# an event's cell as each database rounds it: SQLite's CAST goes toward zero, PostgreSQL's floor()
+# is kept a float (a CAST could fail on a position far out of range, and the write with it)
+_BOX_CELL_OF = {
+    "sqlite": "(CAST({t}latitude + 90 AS INTEGER) * 360 + CAST({t}longitude + 180 AS INTEGER))",
+    "postgresql": "(floor({t}latitude + 90) * 360 + floor({t}longitude + 180))",
+}
+BOX_CELL = {dialect: cell.format(t="events.") for dialect, cell in _BOX_CELL_OF.items()}  # in queries
+
+
+def _box_cell_index_v25(conn: sa.Connection) -> None:
+    dialect = conn.dialect.name
+    if dialect not in _BOX_CELL_OF:
+        return
+    keys = [_BOX_CELL_OF[dialect].format(t=""), "event_date", "event_id"]
+    if dialect == "postgresql":
+        _postgresql_index_including(
+            conn,
+            "ix_events_cell_date",
+            keys,
+            ("fatalities", "longitude", "latitude"),
+            leaving_out=_PLACING_COLUMNS,
+        )
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_lon_lat")
+        conn.exec_driver_sql("ANALYZE events")  # the statistics of the cells, for the planner
+        return
+    columns = ", ".join([*keys, *_columns_not_held(keys, _FILTERED_COLUMNS, expressions_hold=True)])
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_cell_date")
+    conn.exec_driver_sql(f"CREATE INDEX ix_events_cell_date ON events ({columns})")
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_box_date")
+    analyze_events(conn)
+
+
 # (version, description, function). Append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema", _create_v1),
@@ -767,6 +806,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (22, "box index holding the filtered columns (PostgreSQL)", _wide_box_index_v22),
     (23, "the text index merged into one segment (SQLite)", _merged_text_index_v23),
     (24, "box index without the columns that place an event (PostgreSQL)", _box_index_without_places_v24),
+    (25, "a narrow box read by its one-degree cells", _box_cell_index_v25),
 ]
 
 SCHEMA_VERSION = max(version for version, _desc, _fn in MIGRATIONS)
