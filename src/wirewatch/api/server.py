@@ -81,7 +81,7 @@ def _serve_workers(db: str, options: Options, host: str, port: int, socks: list[
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 for other in socks:
-                    if other is not own and other.fileno() != own.fileno():
+                    if other is not own:
                         other.close()  # else its connections would wait on a worker that is gone
                 _server(db, options, host, port).run(sockets=[own])
             except BaseException:  # noqa: BLE001 - a worker ends here whatever happened

@@ -429,10 +429,11 @@ MAX_BOX_CELLS = 121  # the cells of a box under RTREE_MIN_DEGREES wide and as ta
 def box_cells_lookup(dialect: str, box: tuple[float, float, float, float]) -> list[Any]:
     """A narrow box's one-degree cells (`schema.BOX_CELL`), which the index on (cell, event_date)
     answers (migration 25), as a list of one test, true of every event inside `box`: the exact
-    test on the columns goes beside it; no test for a box of more than MAX_BOX_CELLS cells (a
-    narrow but tall one). On the (longitude, latitude) b-tree, a box was a band of longitude around the
-    world, read until enough of its events were in the box: at 1M events a 4x4-degree box with a
-    type and a date was counted in 6.2 ms, by its cells in 1.2; its newest page, 20 -> 0.4 ms."""
+    test on the columns goes beside it. No test for a box of more than MAX_BOX_CELLS cells (a
+    narrow but tall one). On the (longitude, latitude) b-tree, a box was a band of longitude
+    around the world, read until enough of its events were in the box: at 1M events a 4x4-degree
+    box with a type and a date was counted in 6.2 ms, by its cells in 1.2; its newest page,
+    20 -> 0.4 ms."""
     min_lon, min_lat, max_lon, max_lat = box
     # the database's own rounding to a cell, applied to the bounds: it never decreases, so every
     # position between the bounds falls in a cell between theirs

@@ -100,13 +100,13 @@ def find_event_ids(
 
 def _gathering_pays(store: Store, held: int, rows: int) -> bool:
     """PostgreSQL, after a window of NEWEST_WINDOW events held only `held` matches of a text,
-    fewer than the page's `rows`: whether gathering every match and sorting them reads fewer rows than
-    walking the order on to the page. At that density the walk reads about rows * window / held
-    rows, the matches are about held / window of the events. PostgreSQL walked the newest-first
-    index, testing each row, for a city's name that 21 of the newest 5,000 held: 16,000 rows,
-    131 ms at 1M events, where its 3,900 matches are gathered through the text index. Not for
-    an actor's listed names, whose matches PostgreSQL estimates from its statistics per value
-    and walks to well (gathered: 24 -> 29-41 ms a page)."""
+    fewer than the page's `rows`: whether gathering every match and sorting them reads fewer
+    rows than walking the order on to the page. At that density the walk reads about rows *
+    window / held rows, and the matches are about held / window of the events. PostgreSQL
+    walked the newest-first index, testing each row, for a city's name that 21 of the newest
+    5,000 held: 16,000 rows, 131 ms at 1M events, where its 3,900 matches are gathered through
+    the text index. Not for an actor's listed names, whose matches PostgreSQL estimates from its
+    statistics per value and walks to well (gathered: 24 -> 29-41 ms a page)."""
     if store.dialect != "postgresql":
         return False
     events = _estimated_events(store)
@@ -114,14 +114,11 @@ def _gathering_pays(store: Store, held: int, rows: int) -> bool:
 
 
 def _estimated_events(store: Store) -> int:
-    """PostgreSQL: how many events there are, from its statistics (no count of the table)."""
+    """PostgreSQL: how many events there are, from its statistics (no count of the table); 0
+    before it has taken any (-1), when gathering then pays."""
     with store.engine.connect() as conn:
-        return max(
-            0,
-            int(
-                conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'events'").scalar() or 0
-            ),
-        )
+        estimate = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'events'").scalar()
+    return max(0, int(estimate or 0))
 
 
 def _text_probe_pays(store: Store, flt: EventFilter, sort: str | None) -> bool:
@@ -133,10 +130,9 @@ def _text_probe_pays(store: Store, flt: EventFilter, sort: str | None) -> bool:
 def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
     """The ids of a filter's few matches (at most FEW_MATCHES, or sparse among the newest:
     `_gathering_pays`), gathered first and then sorted (PostgreSQL; SQLite's own plans for them
-    are as fast). Left to itself, PostgreSQL may walk
-    the newest-first index and test every row when it overestimates the matches: a town's name,
-    752 matches estimated 8,551, read 72,000 rows (0.4-0.6 s); gathered through the text index
-    they are sorted in a few ms."""
+    are as fast). Left to itself, PostgreSQL may walk the newest-first index and test every row
+    when it overestimates the matches: a town's name, 752 matches estimated 8,551, read 72,000
+    rows (0.4-0.6 s); gathered through the text index they are sorted in a few ms."""
     keys = {name for name, _desc in sort_fields(sort)}
     gathered = (
         sa.select(*(s.events.c[name] for name in sorted(keys | {"event_id"})))
@@ -191,8 +187,9 @@ def _ids_among_newest(
     store: Store, flt: EventFilter, sort: str | None, limit: int, offset: int
 ) -> tuple[list[str] | None, int | None]:
     """The page when the first NEWEST_WINDOW events in the sort's order hold all of it, else
-    None, with how many of the page's rows the window held (None: it was not read). The events are walked in that order, from the newest (or deadliest) to the edge of the
-    window, and the walk stops at the page: a common word's page is in the first few hundred.
+    None, with how many of the page's rows the window held (None: it was not read). The events
+    are walked in that order, from the newest (or deadliest) to the edge of the window, and the
+    walk stops at the page: a common word's page is in the first few hundred.
     Before, all NEWEST_WINDOW were read and then sorted (1M events: a big city's name, 5.6 ->
     1.4-2 ms). The same ids in the same order as the indexed query: the window is the first
     part of the sort's order."""
