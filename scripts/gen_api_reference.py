@@ -22,8 +22,8 @@ file and the code disagree. A running server also serves the schema at `/openapi
 
 Start it with `wirewatch serve --db news.db` (SQLite path or `postgresql://` URL; `--host`,
 `--port`). Every answer is JSON. Errors are `{"error": {"code": "W0..", "message": "..."}}` with
-the codes of [errors.md](errors.md): 404 for an unknown id, 422 for a bad parameter or a rejected
-article, 401/403 for a missing or wrong token. Lists page with `limit` and `offset` and report
+the codes of [errors.md](errors.md): 404 for an unknown id, 400 for a bad filter value (a box,
+sort or review state), 422 for a parameter of the wrong type or a rejected article, 401/403 for a missing or wrong token. Lists page with `limit` and `offset` and report
 `total`; `/events` counts exactly up to `[api] total_cap` matches (1,000) and past it answers
 `total_exact: false` with `total` = the cap, at least that many (`exact_total=true` counts all:
 slower on a large database). `POST /articles` is off until `[api] ingest_token` is set in the configuration; send it

@@ -117,6 +117,16 @@ def test_errors_are_json_with_codes(client):
     assert client.get("/no/such/route").json()["error"]["code"] == "W042"
 
 
+def test_the_routes_that_answer_a_bad_filter_with_400_document_it(client):
+    # the reference said 422 for a bad parameter, and /events listed only 200 and 422, while a
+    # bad box answered 400
+    paths = client.get("/openapi.json").json()["paths"]
+    for route in ("/events", "/stats", "/map", "/timeline"):
+        bad = client.get(route, params={"bbox": "1,2,x,4"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "W040", route
+        assert "400" in paths[route]["get"]["responses"], route
+
+
 ARTICLE = {
     "url": "https://harbour-gazette.example/2024/03/04/mortar",
     "outlet": "Harbour Gazette",

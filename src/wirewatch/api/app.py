@@ -49,6 +49,9 @@ STATUS_OF_CODE = {
     errors.BAD_OPTION: 400, errors.NO_SUCH_RECORD: 404, errors.DATABASE_ERROR: 500, errors.DATABASE_BUSY: 503,
     errors.INPUT_TOO_LARGE: 413, errors.REQUEST_TOO_LARGE: 413,
 }  # fmt: skip
+# the routes that take the event filter answer a bad value of it (a box, sort or review state the
+# parameter's type accepts but the filter does not) with its library error, W040, as 400
+FILTER_RESPONSES: dict[int | str, dict[str, Any]] = {400: {"description": "a bad filter value (W040)"}}
 INGEST_SOURCE = "api:POST /articles"  # names a posted record in problems and in its article
 log = logging.getLogger("wirewatch.api")
 
@@ -187,7 +190,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         """Liveness: the version and the database's schema version."""
         return {"status": "ok", "version": __version__, "schema_version": store.schema_version()}
 
-    @app.get("/events", tags=["events"])
+    @app.get("/events", tags=["events"], responses=FILTER_RESPONSES)
     def list_events(
         flt: FilterDep, limit: Limit = None, offset: Offset = 0,
         sort: Annotated[str, Query(description=f"field, '-' for descending: {', '.join(sorted(SORTABLE))}")] = "-event_date",
@@ -208,7 +211,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         its revision history."""
         return event_view(store, event_id)
 
-    @app.get("/stats", tags=["events"])
+    @app.get("/stats", tags=["events"], responses=FILTER_RESPONSES)
     def stats(flt: FilterDep) -> dict[str, Any]:
         """Counts and fatalities of the matching events, in all and by day, type and country."""
         return event_stats(store, flt)
@@ -229,7 +232,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         return article_view(store, article_id)
 
     # -- what the dashboard reads (any client may): aggregates, evidence, one story ---------------
-    @app.get("/map", tags=["dashboard"])
+    @app.get("/map", tags=["dashboard"], responses=FILTER_RESPONSES)
     def event_map(
         flt: FilterDep,
         zoom: Annotated[int, Query(ge=0, le=20, description="map zoom level: sets the grid cell size")] = 2,
@@ -240,7 +243,7 @@ def create_app(db: str | Store, options: Options | None = None) -> FastAPI:
         `unplaced` counts matching events without coordinates."""
         return JSONResponse(map_view(store, flt, zoom=zoom, view=view))
 
-    @app.get("/timeline", tags=["dashboard"])
+    @app.get("/timeline", tags=["dashboard"], responses=FILTER_RESPONSES)
     def event_timeline(flt: FilterDep) -> JSONResponse:
         """Matching events per day by event type (every day from the first to the last) and
         fatalities per day."""
