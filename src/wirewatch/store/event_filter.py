@@ -8,7 +8,6 @@ user typed); this module only turns them into WHERE and ORDER BY clauses.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
@@ -437,7 +436,7 @@ def box_cells_lookup(dialect: str, box: tuple[float, float, float, float]) -> li
     min_lon, min_lat, max_lon, max_lat = box
     # the database's own rounding to a cell, applied to the bounds: it never decreases, so every
     # position between the bounds falls in a cell between theirs
-    cut = math.floor if dialect == "postgresql" else int  # floor(); SQLite's CAST goes toward zero
+    cut = s.BOX_CELL_ROUNDING[dialect]
     rows = range(cut(min_lat + 90), cut(max_lat + 90) + 1)
     columns = range(cut(min_lon + 180), cut(max_lon + 180) + 1)
     if len(rows) * len(columns) > MAX_BOX_CELLS:

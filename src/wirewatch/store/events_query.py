@@ -84,7 +84,7 @@ def find_event_ids(
     where = filter_clauses(store, flt) if where is None else where
     if many and matches is not None and flt is not None and _text_probe_pays(store, flt, sort):
         where = where.probing_text()  # many match: walk the order, probe the text
-    sparse = held is not None and flt is not None and bool(flt.q)
+    sparse = held is not None and bool(flt and flt.q)
     walk = many and not (sparse and _gathering_pays(store, held, (limit or 0) + offset))
     if walk or store.dialect == "sqlite":
         q = sa.select(s.events.c.event_id).where(*where).order_by(*order_by(sort))

@@ -7,6 +7,7 @@ filterable column does: append a migration to MIGRATIONS, never edit an old one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
@@ -655,10 +656,16 @@ def _wide_filter_indexes_v20(conn: sa.Connection) -> None:
     for name in _NARROWER_FILTER_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
     for name, lead in _WIDE_FILTER_INDEXES.items():
-        columns = ", ".join([*lead, *_columns_not_held(lead, _FILTERED_COLUMNS, expressions_hold=True)])
-        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({columns})")
+        _sqlite_index_holding(conn, name, lead)
     # the statistics for the new indexes: migration 21, which always follows, takes them
+
+
+def _sqlite_index_holding(conn: sa.Connection, name: str, lead: Sequence[str]) -> None:
+    """SQLite: index `name` made again on `lead` and then the filtered columns it does not hold
+    already, so a filter's count and a window read it alone."""
+    columns = ", ".join([*lead, *_columns_not_held(lead, _FILTERED_COLUMNS, expressions_hold=True)])
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({columns})")
 
 
 def _postgresql_index_including(
@@ -673,14 +680,15 @@ def _postgresql_index_including(
     conn.exec_driver_sql(f"CREATE INDEX {name} ON events ({', '.join(keys)}) INCLUDE ({held})")
 
 
-def analyze_events(conn: sa.Connection) -> None:
+def analyze_events(conn: sa.Connection, *, only: str | None = None) -> None:
     """SQLite: the query planner's statistics on events, from every index entry (1M events: 4
     CPU-s). A sample (`PRAGMA analysis_limit`) read each index's first thousand entries, all of one
     type or country, so every index looked as selective as the event id. SQLite then counted
     "protests in Yemen" through the narrow type-and-toll index, reading every protest's row,
-    instead of through the country's index that holds the type (1M events: 62 -> 2 ms)."""
+    instead of through the country's index that holds the type (1M events: 62 -> 2 ms). `only`:
+    of that one index (a new one), the others' statistics kept."""
     conn.exec_driver_sql("PRAGMA analysis_limit=0")
-    conn.exec_driver_sql("ANALYZE events")
+    conn.exec_driver_sql(f"ANALYZE {only or 'events'}")
 
 
 def analyzed_rows(conn: sa.Connection) -> int | None:
@@ -703,12 +711,10 @@ def _full_statistics_v21(conn: sa.Connection) -> None:
 # A narrow box is read from the plain longitude/latitude index (`event_filter.uses_box_index`);
 # its count then fetched each row's review state from the table: 35-65 ms for a 2x2-degree box's
 # first thousand when those pages are not cached (1M events), 1-2 ms when they are. With the
-# compared columns included, the count is an index-only scan (but see migration 24).
+# compared columns included, the count was an index-only scan (but see migration 24). Migration
+# 25 drops that index for the cells' one, so a database migrating past 22 no longer builds it.
 def _wide_box_index_v22(conn: sa.Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        _postgresql_index_including(
-            conn, "ix_events_lon_lat", ["longitude", "latitude"], ("event_date", "event_id", "fatalities")
-        )
+    """Superseded by migration 25 (which drops the index this made again)."""
 
 
 # -- migration 23: SQLite's text index merged into one segment ----------------------------------
@@ -732,16 +738,13 @@ def _merged_text_index_v23(conn: sa.Connection) -> None:
 # it, expecting them spread along its order; but an actor, a country or a region lies in one part
 # of the map, far along a longitude order: a country's police force, 291,000 entries read, 214 ms
 # (p95 450-520 ms with 8 clients at 1M events). Without those columns, such a count reads the
-# deadliest-first index (17-19 ms), and a box's count still reads this one alone.
+# deadliest-first index (17-19 ms), and a box's count still reads this one alone. Migration 25's
+# cells' index, which replaces it, leaves the same columns out.
 _PLACING_COLUMNS = ("country", "iso3", "admin1", "actor1", "actor2")
 
 
 def _box_index_without_places_v24(conn: sa.Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        _postgresql_index_including(
-            conn, "ix_events_lon_lat", ["longitude", "latitude"], ("event_date", "event_id", "fatalities"),
-            leaving_out=_PLACING_COLUMNS,
-        )  # fmt: skip
+    """Superseded by migration 25 (which drops the index this made again)."""
 
 
 # -- migration 25: a narrow box read by its one-degree cells ------------------------------------
@@ -754,17 +757,19 @@ BOX_CELL_COLUMNS = 360  # cells per row of latitude
 # an event's cell as each database rounds it: SQLite's CAST goes toward zero, PostgreSQL's floor()
 # is kept a float (a CAST could fail on a position far out of range, and the write with it)
 _BOX_CELL_OF = {
-    "sqlite": "(CAST({t}latitude + 90 AS INTEGER) * 360 + CAST({t}longitude + 180 AS INTEGER))",
-    "postgresql": "(floor({t}latitude + 90) * 360 + floor({t}longitude + 180))",
+    "sqlite": "(CAST({t}latitude + 90 AS INTEGER) * {n} + CAST({t}longitude + 180 AS INTEGER))",
+    "postgresql": "(floor({t}latitude + 90) * {n} + floor({t}longitude + 180))",
 }
-BOX_CELL = {dialect: cell.format(t="events.") for dialect, cell in _BOX_CELL_OF.items()}  # in queries
+BOX_CELL = {d: cell.format(t="events.", n=BOX_CELL_COLUMNS) for d, cell in _BOX_CELL_OF.items()}  # in queries
+# the same rounding in Python, for the cells a box's bounds fall in
+BOX_CELL_ROUNDING: dict[str, Callable[[float], int]] = {"sqlite": int, "postgresql": math.floor}
 
 
 def _box_cell_index_v25(conn: sa.Connection) -> None:
     dialect = conn.dialect.name
     if dialect not in _BOX_CELL_OF:
         return
-    keys = [_BOX_CELL_OF[dialect].format(t=""), "event_date", "event_id"]
+    keys = [_BOX_CELL_OF[dialect].format(t="", n=BOX_CELL_COLUMNS), "event_date", "event_id"]
     if dialect == "postgresql":
         _postgresql_index_including(
             conn,
@@ -776,11 +781,9 @@ def _box_cell_index_v25(conn: sa.Connection) -> None:
         conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_lon_lat")
         conn.exec_driver_sql("ANALYZE events")  # the statistics of the cells, for the planner
         return
-    columns = ", ".join([*keys, *_columns_not_held(keys, _FILTERED_COLUMNS, expressions_hold=True)])
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_cell_date")
-    conn.exec_driver_sql(f"CREATE INDEX ix_events_cell_date ON events ({columns})")
+    _sqlite_index_holding(conn, "ix_events_cell_date", keys)
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_events_box_date")
-    analyze_events(conn)
+    analyze_events(conn, only="ix_events_cell_date")
 
 
 # (version, description, function). Append only.
