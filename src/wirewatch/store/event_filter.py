@@ -160,7 +160,7 @@ GATHERED_TEXT_ROWS = 100_000
 class FilterClauses(list):
     """`filter_clauses`: the WHERE clauses, and what was looked up to write them. `text_matches`:
     how many events hold the text in SQLite's text index, up to MAX_LISTED_TEXT_ROWS + 1 (None: no
-    text looked up there)."""
+    text looked up there); `actor_names`: the names holding the actor text, when listed."""
 
     def __init__(
         self,
@@ -169,9 +169,11 @@ class FilterClauses(list):
         text_matches: int | None = None,
         text_probed: bool = False,
         probing: Callable[[], FilterClauses] | None = None,
+        actor_names: list[str] | None = None,
     ) -> None:
         super().__init__(clauses)
         self.text_matches = text_matches
+        self.actor_names = actor_names
         self.text_probed = text_probed  # the text only probed: its other parts match few events
         self._probing = probing
 
@@ -202,7 +204,9 @@ def filter_clauses(store: Any, flt: EventFilter | None) -> FilterClauses:
         )
         probing = (lambda: written(True)) if listed is None and many and not probe else None
         matches = None if text_rowids is None else len(text_rowids)
-        return FilterClauses(clauses, text_matches=matches, text_probed=probe, probing=probing)
+        return FilterClauses(
+            clauses, text_matches=matches, text_probed=probe, probing=probing, actor_names=actor_names
+        )
 
     return written(probe)
 
@@ -405,6 +409,26 @@ def text_alone_count(store: Any, flt: EventFilter, where: FilterClauses, cap: in
     rows = _sqlite_text_rows(flt.q or "", TEXT_COLUMNS).limit(cap + 1).subquery()
     with store.engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(rows)).scalar_one())
+
+
+def actor_alone_count(store: Any, flt: EventFilter, where: FilterClauses, cap: int) -> int | None:
+    """PostgreSQL, when `flt` is an actor (its names listed in `where`) and nothing else but a
+    review state in the events' columns: how many events match, up to cap + 1, read side by side
+    from the two actor indexes alone (migration 26): first those naming the actor first, then those
+    naming it second and not first. Written as one OR, the count walked the deadliest-first index
+    testing each entry (a country's police force at 1M events: 17-22 -> 0.6-1 ms). Otherwise None."""
+    alone = replace(flt, actor=None, review=None) == EventFilter() and flt.review != "flagged"
+    if store.dialect != "postgresql" or not alone or not where.actor_names:
+        return None
+    c, names = s.events.c, where.actor_names
+    review = replace(flt, actor=None).clauses(dialect=store.dialect)
+    first = sa.func.lower(c.actor1).in_(names)
+    second = sa.and_(sa.func.lower(c.actor2).in_(names), sa.not_(sa.func.coalesce(first, sa.false())))
+    sides = [sa.select(sa.literal(1)).where(side, *review).limit(cap + 1) for side in (first, second)]
+    both = sa.union_all(*sides).subquery()
+    q = sa.select(sa.func.count()).select_from(sa.select(both).limit(cap + 1).subquery())
+    with store.engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())
 
 
 RTREE_MIN_DEGREES = 10.0  # narrower boxes are read faster from the (longitude, latitude, date) b-tree

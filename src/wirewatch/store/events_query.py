@@ -23,6 +23,7 @@ from wirewatch.store.event_filter import (
     SORTABLE,
     EventFilter,
     FilterClauses,
+    actor_alone_count,
     filter_clauses,
     mention_columns,
     order_by,
@@ -51,9 +52,10 @@ def count_events(
     once)."""
     where = filter_clauses(store, flt) if where is None else where
     if cap is not None and flt is not None:
-        text_alone = text_alone_count(store, flt, where, cap)
-        if text_alone is not None:
-            return text_alone
+        alone = text_alone_count(store, flt, where, cap)
+        alone = actor_alone_count(store, flt, where, cap) if alone is None else alone
+        if alone is not None:
+            return alone
     if cap is None:
         q = sa.select(sa.func.count()).select_from(s.events).where(*where)
     else:
