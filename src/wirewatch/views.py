@@ -17,13 +17,12 @@ from wirewatch.dedup import story_of
 from wirewatch.errors import WirewatchError
 from wirewatch.safe_text import valid_unicode
 from wirewatch.store import Store
-from wirewatch.store.event_filter import REVIEW_STATES, EventFilter, filter_clauses
+from wirewatch.store.event_filter import REVIEW_STATES, EventFilter
 from wirewatch.store.events_query import (
-    count_events,
+    count_and_find_event_ids,
     event_history,
     event_records,
     event_records_json,
-    find_event_ids,
 )
 
 # An ISO 8601 calendar date, alone or with a time (and a zone): the shapes a filter date may take.
@@ -124,10 +123,7 @@ def _page_ids(
 ) -> tuple[list[str], int]:
     """A page's event ids and the count of matches (up to total_cap + 1)."""
     check_page(limit=limit, offset=offset)
-    where = filter_clauses(store, flt)  # once for the page and its count
-    # counted first: how many match tells the look-up how to find the page (none: no look-up)
-    counted = count_events(store, flt, cap=total_cap, where=where)
-    ids = find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, where=where, matches=counted)
+    counted, ids = count_and_find_event_ids(store, flt, sort=sort, limit=limit, offset=offset, cap=total_cap)
     return ids, counted
 
 

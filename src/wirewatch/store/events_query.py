@@ -34,8 +34,8 @@ from wirewatch.store.event_filter import (
 )
 
 __all__ = [
-    "SORTABLE", "EventFilter", "count_events", "event_history", "event_records", "event_stats",
-    "event_records_json", "find_event_ids", "find_events", "find_mentions", "iter_matching_events",
+    "SORTABLE", "EventFilter", "count_and_find_event_ids", "count_events", "event_history", "event_records",
+    "event_stats", "event_records_json", "find_event_ids", "find_events", "find_mentions", "iter_matching_events",
 ]  # fmt: skip
 
 
@@ -98,6 +98,54 @@ def find_event_ids(
         q = q.offset(offset)
     with store.engine.connect() as conn:
         return [r[0] for r in conn.execute(q)]
+
+
+def count_and_find_event_ids(
+    store: Store, flt: EventFilter, *, sort: str | None, limit: int, offset: int, cap: int | None,
+    where: FilterClauses | None = None,
+) -> tuple[int, list[str]]:  # fmt: skip
+    """A page's count of matches, up to cap + 1 (`count_events`), and its event ids in order
+    (`find_event_ids`). On PostgreSQL a text's matches, when at most `cap`, are gathered once for
+    both: counted apart, they were gathered twice, each match's row fetched and checked against
+    the text each time (a town's name at 1M events: 700 matches, 25 + 9 ms)."""
+    where = filter_clauses(store, flt) if where is None else where
+    if cap is not None and store.dialect == "postgresql" and flt.q:
+        counted, ids = _counted_and_sorted_at_once(
+            store, where, sort=sort, limit=limit, offset=offset, cap=cap
+        )
+        if counted <= cap:
+            return counted, ids
+    else:  # counted first: how many match tells the look-up how to find the page (none: no look-up)
+        counted = count_events(store, flt, cap=cap, where=where)
+    return counted, find_event_ids(
+        store, flt, sort=sort, limit=limit, offset=offset, where=where, matches=counted
+    )
+
+
+def _counted_and_sorted_at_once(
+    store: Store, where: list[Any], *, sort: str | None, limit: int, offset: int, cap: int
+) -> tuple[int, list[str]]:
+    """The filter's matches gathered once, up to cap + 1 with their sort keys: how many (up to
+    cap + 1), and the page's ids sorted from them (the page of the whole order when they are at
+    most cap). One statement: its first row holds the count, the others the page in order."""
+    keys = {name for name, _desc in sort_fields(sort)} | {"event_id"}
+    gathered = (
+        sa.select(*(s.events.c[name] for name in sorted(keys)))
+        .where(*where)
+        .limit(cap + 1)
+        .cte("gathered")
+        .prefix_with("MATERIALIZED")
+    )
+    at = sa.func.row_number().over(order_by=order_by(sort, gathered.c))
+    ranked = sa.select(gathered.c.event_id, at.label("at")).subquery()
+    counted = sa.select(sa.func.count().label("n"), sa.null().label("event_id"), sa.literal(0).label("at"))
+    page = sa.select(sa.null(), ranked.c.event_id, ranked.c.at).where(
+        ranked.c.at.between(offset + 1, offset + limit)
+    )
+    q = sa.union_all(counted.select_from(gathered), page).order_by(sa.literal_column("at"))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    return int(rows[0][0]), [row[1] for row in rows[1:]]
 
 
 def _gathering_pays(store: Store, held: int, rows: int) -> bool:
