@@ -487,6 +487,28 @@ def test_sqlite_checks_every_part_of_a_filter_in_the_index_it_reads(tmp_path, fi
             assert compared <= held, (index, compared - held, plan)
 
 
+@pytest.mark.parametrize("filters", [{"country": "Ukraine"}, {"actor": "military forces"}])
+def test_sqlite_reads_a_type_by_toll_with_other_parts_from_its_toll_index_alone(tmp_path, filters):
+    # "the deadliest battles in Yemen" walked the type's toll index and read each event's row to
+    # check the country, then sorted each toll's events by id (1M events: 23.5 -> 5.4 ms a page;
+    # migration 27); the same page as the whole order
+    store = open_store(str(tmp_path / "toll.db"))
+    store.save_events([_event(r, fatalities=i % 4) for i, r in enumerate(ROWS)])
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    flt = event_filter(event_type="Battles", **filters)
+    whole = find_event_ids(store, flt, sort="-fatalities")
+    _as_if_large(store)
+    with _Statements(store) as seen:
+        page = find_event_ids(store, flt, sort="-fatalities", limit=3)
+    assert page == whole[:3]
+    plan = seen.plans()[-1]
+    assert "INDEX ix_events_type_toll" in plan and "TEMP B-TREE" not in plan, plan
+    with store.engine.connect() as conn:  # the other parts are checked in the index, not on rows
+        held = {r[2] for r in conn.exec_driver_sql("PRAGMA index_xinfo(ix_events_type_toll)")}
+    assert {"country", "event_date", "event_id"} <= held, held
+
+
 # a filter's name -> the column it compares
 _COMPARED = {
     "bbox": "latitude", "min_fatalities": "fatalities", "min_sources": "independent_source_count",
