@@ -101,14 +101,14 @@ def find_event_ids(
 
 
 def count_and_find_event_ids(
-    store: Store, flt: EventFilter, *, sort: str | None, limit: int, offset: int, cap: int | None,
-    where: FilterClauses | None = None,
-) -> tuple[int, list[str]]:  # fmt: skip
+    store: Store, flt: EventFilter, *, sort: str | None, limit: int, offset: int, cap: int | None
+) -> tuple[int, list[str]]:
     """A page's count of matches, up to cap + 1 (`count_events`), and its event ids in order
-    (`find_event_ids`). On PostgreSQL a text's matches, when at most `cap`, are gathered once for
-    both: counted apart, they were gathered twice, each match's row fetched and checked against
-    the text each time (a town's name at 1M events: 700 matches, 25 + 9 ms)."""
-    where = filter_clauses(store, flt) if where is None else where
+    (`find_event_ids`), the filter's clauses written once for both. On PostgreSQL a text's
+    matches, when at most `cap`, are gathered once for both: counted apart, they were gathered
+    twice, each match's row fetched and checked against the text each time (a town's name at 1M
+    events: 700 matches, 25 + 9 ms)."""
+    where = filter_clauses(store, flt)
     if cap is not None and store.dialect == "postgresql" and flt.q:
         counted, ids = _counted_and_sorted_at_once(
             store, where, sort=sort, limit=limit, offset=offset, cap=cap
