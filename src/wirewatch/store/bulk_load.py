@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
-from wirewatch.store.db import Store, _jsonable
+from wirewatch.store.db import Store, _jsonable, event_row
 from wirewatch.store.db import chunks as _chunks
 
 _BATCH = 2000
@@ -50,11 +50,7 @@ def insert_events(store: Store, events: Sequence[Event], history: Sequence[dict[
         for chunk in _chunks(ids):
             q = sa.select(s.events.c.event_id).where(s.events.c.event_id.in_(list(chunk)))
             known.update(r[0] for r in conn.execute(q))
-        rows = []
-        for ev in events:
-            if ev.event_id not in known:
-                row = {c: getattr(ev, c) for c in Store._EVENT_COLUMNS}
-                rows.append(row | {"event_id": ev.event_id, "data": _jsonable(ev)})
+        rows = [event_row(ev) for ev in events if ev.event_id not in known]
         for chunk in _chunks(rows, _BATCH):
             store._insert_ignore(conn, s.events, chunk)
         fresh = [h for h in history if h["event_id"] not in known]

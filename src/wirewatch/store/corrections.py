@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from wirewatch.records import Event
 from wirewatch.review.corrections import CONSTRAINT_ACTIONS, Correction
 from wirewatch.store import schema as s
-from wirewatch.store.db import Store, _jsonable, now_iso
+from wirewatch.store.db import Store, _jsonable, event_row, now_iso
 from wirewatch.store.db import chunks as _chunks
 from wirewatch.store.event_filter import EventFilter
 
@@ -100,9 +100,7 @@ def write_review(
     h = s.event_history.c
     with store.engine.begin() as conn:
         save_corrections(conn, store, corrections)
-        row = {name: getattr(event, name) for name in Store._EVENT_COLUMNS}
-        row.update(event_id=event.event_id, data=_jsonable(event))
-        store._upsert(conn, s.events, ["event_id"], row)
+        store._upsert(conn, s.events, ["event_id"], event_row(event))
         if history is not None:
             last = conn.execute(
                 sa.select(sa.func.max(h.revision)).where(h.event_id == event.event_id)

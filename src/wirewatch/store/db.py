@@ -122,6 +122,18 @@ def _fit_widths(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def event_row(event: Event) -> dict[str, Any]:
+    """An event's row: its columns, cut to fit each column and the indexes that hold it
+    (`schema.INDEXED_TEXT_BYTES`), and the whole record as `data`. Every write of events builds
+    its rows here: fusion wrote its columns uncut, and PostgreSQL refused the pass's events."""
+    row = {c: getattr(event, c) for c in Store._EVENT_COLUMNS}
+    for name, most in s.INDEXED_TEXT_BYTES.items():
+        value = row[name]
+        if isinstance(value, str) and len(value.encode("utf-8", "surrogatepass")) > most:
+            row[name] = value.encode("utf-8", "surrogatepass")[:most].decode("utf-8", "ignore")
+    return _fit_widths(s.events, row | {"event_id": event.event_id, "data": _jsonable(event)})
+
+
 _HOST = socket.gethostname()
 
 
@@ -727,9 +739,7 @@ class Store:
     def save_events(self, events: Iterable[Event]) -> None:
         with self.engine.begin() as conn:
             for ev in events:
-                row = {c: getattr(ev, c) for c in self._EVENT_COLUMNS}
-                row.update(event_id=ev.event_id, data=_jsonable(ev))
-                self._upsert(conn, s.events, ["event_id"], _fit_widths(s.events, row))
+                self._upsert(conn, s.events, ["event_id"], event_row(ev))
 
     def delete_events(self, event_ids: Iterable[str]) -> None:
         ids = list(event_ids)

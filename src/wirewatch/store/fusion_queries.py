@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from wirewatch.records import Event, EventMention
 from wirewatch.store import schema as s
 from wirewatch.store.corrections import move_corrections
-from wirewatch.store.db import Store, _jsonable
+from wirewatch.store.db import Store, _jsonable, event_row
 from wirewatch.store.db import chunks as _chunks
 
 
@@ -212,7 +212,6 @@ def write_fusion(
     """Apply one fusion pass in one transaction: events, mention links, history, the analysts'
     corrections of events merged away moved to the event that absorbed them, and the stale events
     the pass fused again (`fused_again`) no longer stale."""
-    columns = Store._EVENT_COLUMNS
     with store.engine.begin() as conn:
         for chunk in _chunks(sorted(fused_again)):
             conn.execute(s.stale_events.delete().where(s.stale_events.c.event_id.in_(list(chunk))))
@@ -221,10 +220,7 @@ def write_fusion(
         if delete:
             for chunk in _chunks(sorted(delete)):
                 conn.execute(s.events.delete().where(s.events.c.event_id.in_(list(chunk))))
-        rows = [
-            {c: getattr(ev, c) for c in columns} | {"event_id": ev.event_id, "data": _jsonable(ev)}
-            for ev in save
-        ]
+        rows = [event_row(ev) for ev in save]
         if rows:  # one executemany upsert, not one statement built per event
             stmt = store._insert(s.events)
             update = {k: stmt.excluded[k] for k in rows[0] if k != "event_id"}
@@ -242,12 +238,7 @@ def write_fusion(
 
 def insert_events_bulk(store: Store, events: Iterable[Event], *, batch: int = 5000) -> int:
     """Insert many new events at once (generators and benchmarks); no history, no upsert."""
-    columns = Store._EVENT_COLUMNS
-    rows = (
-        {c: getattr(ev, c) for c in columns} | {"event_id": ev.event_id, "data": _jsonable(ev)}
-        for ev in events
-    )
-    n = _insert_in_batches(store, s.events, rows, batch)
+    n = _insert_in_batches(store, s.events, (event_row(ev) for ev in events), batch)
     refresh_event_indexes(store)
     return n
 

@@ -388,6 +388,10 @@ def _hardening_v11(conn: sa.Connection) -> None:
 # keyed by the events table's rowid and kept in step with it by triggers, so every write path
 # (upserts, deletes, bulk inserts) updates them.
 TEXT_COLUMNS = ("notes", "location", "actor1", "actor2")
+# the most UTF-8 bytes an event's free-text columns hold (the record in `data` keeps them whole):
+# PostgreSQL's b-tree indexes hold them (the covering, newest-first and actor indexes), and refuse
+# an entry over 2,704 bytes, with it the write of a whole fusion pass (a 3,000-letter actor name)
+INDEXED_TEXT_BYTES = {"notes": 1000, "location": 300, "actor1": 300, "actor2": 300}
 
 _SQLITE_TEXT_TRIGGERS = {
     "events_text_insert": "AFTER INSERT ON events BEGIN {insert} END",
