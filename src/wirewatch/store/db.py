@@ -128,9 +128,9 @@ def event_row(event: Event) -> dict[str, Any]:
     its rows here: fusion wrote its columns uncut, and PostgreSQL refused the pass's events."""
     row = {c: getattr(event, c) for c in Store._EVENT_COLUMNS}
     for name, most in s.INDEXED_TEXT_BYTES.items():
-        value = row[name]
-        if isinstance(value, str) and len(value.encode("utf-8", "surrogatepass")) > most:
-            row[name] = value.encode("utf-8", "surrogatepass")[:most].decode("utf-8", "ignore")
+        encoded = row[name].encode("utf-8", "surrogatepass") if isinstance(row[name], str) else b""
+        if len(encoded) > most:
+            row[name] = encoded[:most].decode("utf-8", "ignore")  # between letters, never inside one
     return _fit_widths(s.events, row | {"event_id": event.event_id, "data": _jsonable(event)})
 
 

@@ -128,14 +128,7 @@ def _counted_and_sorted_at_once(
     """The filter's matches gathered once, up to cap + 1 with their sort keys: how many (up to
     cap + 1), and the page's ids sorted from them (the page of the whole order when they are at
     most cap). One statement: its first row holds the count, the others the page in order."""
-    keys = {name for name, _desc in sort_fields(sort)} | {"event_id"}
-    gathered = (
-        sa.select(*(s.events.c[name] for name in sorted(keys)))
-        .where(*where)
-        .limit(cap + 1)
-        .cte("gathered")
-        .prefix_with("MATERIALIZED")
-    )
+    gathered = _gathered(where, sort, limit=cap + 1)
     at = sa.func.row_number().over(order_by=order_by(sort, gathered.c))
     ranked = sa.select(gathered.c.event_id, at.label("at")).subquery()
     counted = sa.select(sa.func.count().label("n"), sa.null().label("event_id"), sa.literal(0).label("at"))
@@ -183,14 +176,16 @@ def _sorted_after_gathering(where: list[Any], sort: str | None) -> Any:
     are as fast). Left to itself, PostgreSQL may walk the newest-first index and test every row
     when it overestimates the matches: a town's name, 752 matches estimated 8,551, read 72,000
     rows (0.4-0.6 s); gathered through the text index they are sorted in a few ms."""
-    keys = {name for name, _desc in sort_fields(sort)}
-    gathered = (
-        sa.select(*(s.events.c[name] for name in sorted(keys | {"event_id"})))
-        .where(*where)
-        .cte("gathered")
-        .prefix_with("MATERIALIZED")
-    )
+    gathered = _gathered(where, sort)
     return sa.select(gathered.c.event_id).order_by(*order_by(sort, gathered.c))
+
+
+def _gathered(where: list[Any], sort: str | None, *, limit: int | None = None) -> Any:
+    """PostgreSQL: the matches of `where` with the keys of `sort`, up to `limit`, as a CTE that
+    is gathered once (MATERIALIZED), not planned into the statement that sorts them."""
+    keys = {name for name, _desc in sort_fields(sort)} | {"event_id"}
+    q = sa.select(*(s.events.c[name] for name in sorted(keys))).where(*where)
+    return (q if limit is None else q.limit(limit)).cte("gathered").prefix_with("MATERIALIZED")
 
 
 # A text, actor or map-box filter is served by an index that finds every match, which must then
