@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from wirewatch.extract.lexicon import alternation, load
+from wirewatch.extract.lexicon import CaseBlindRegex, alternation, load
 from wirewatch.extract.triggers import Trigger
 
 
@@ -23,12 +23,16 @@ from wirewatch.extract.triggers import Trigger
 class _Cue:
     name: str
     window: int
-    rx: re.Pattern[str]
+    rx: CaseBlindRegex
     barrier_exempt: bool
 
 
-def _bounded(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w'-])(?:" + alternation(patterns) + r")(?![\w-])", re.IGNORECASE)
+def _bounded_pattern(patterns: list[str]) -> str:
+    return r"(?<![\w'-])(?:" + alternation(patterns) + r")(?![\w-])"
+
+
+def _bounded(patterns: list[str]) -> CaseBlindRegex:
+    return CaseBlindRegex(_bounded_pattern(patterns))
 
 
 @cache
@@ -49,7 +53,7 @@ def _tables() -> dict[str, object]:
         "background": _bounded(mod["background"]),
         "alleged": _bounded(mod["modality"]["alleged"]),
         "claimed": _bounded(mod["modality"]["claimed"]),
-        "not": _bounded(mod["modality_not"]),
+        "not": re.compile(_bounded_pattern(mod["modality_not"]), re.IGNORECASE),  # its text is kept
         "future_time": _bounded(mod["future_time"]["patterns"]),
         "past_year": re.compile(mod["past_year"]["pattern"], re.IGNORECASE),
         "years_ago": re.compile(mod["past_year"]["ago_pattern"], re.IGNORECASE),

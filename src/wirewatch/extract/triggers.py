@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from wirewatch.extract.lexicon import alternation, load
+from wirewatch.extract.lexicon import CaseBlindRegex, alternation, load
 
 
 @dataclass(slots=True)
@@ -33,19 +33,19 @@ class _Entry:
 
 
 @cache
-def _trigger_regex() -> tuple[re.Pattern[str], list[_Entry]]:
+def _trigger_regex() -> tuple[CaseBlindRegex, list[_Entry]]:
     entries = sorted(load("triggers")["triggers"], key=lambda e: -e["rank"])
     parts = []
     table = []
     for i, e in enumerate(entries):
         parts.append(f"(?P<t{i}>{e['pattern']})")
         table.append(_Entry(e["kind"], e["sub_event_type"], e["rank"]))
-    rx = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    rx = CaseBlindRegex(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
     return rx, table
 
 
-def _bounded(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + alternation(patterns) + r")(?![\w-])", re.IGNORECASE)
+def _bounded(patterns: list[str]) -> CaseBlindRegex:
+    return CaseBlindRegex(r"(?<![\w-])(?:" + alternation(patterns) + r")(?![\w-])")
 
 
 @cache
@@ -92,7 +92,8 @@ def raw_triggers(sentence: str) -> list[Trigger]:
         name = m.lastgroup
         assert name is not None
         e = table[int(name[1:])]
-        out.append(Trigger(m.start(), m.end(), m.group(0), e.kind, e.sub_event_type, e.rank))
+        start, end = m.span()
+        out.append(Trigger(start, end, sentence[start:end], e.kind, e.sub_event_type, e.rank))
     return out
 
 
@@ -162,7 +163,7 @@ def _explains(kinds: frozenset[str], t: Trigger) -> bool:
     return any(k.startswith(t.kind + ":") and t.text.lower().startswith(k.split(":", 1)[1]) for k in kinds)
 
 
-def _context_words(rx: re.Pattern[str], sentence: str) -> int:
+def _context_words(rx: CaseBlindRegex, sentence: str) -> int:
     """How many distinct words of a context the sentence uses, leaving out parts of names."""
     return len(
         {
