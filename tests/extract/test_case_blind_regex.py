@@ -7,7 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirewatch.extract.lexicon import CaseBlindRegex, load, lowered_pattern
+from wirewatch.case_blind import CaseBlindRegex, lowered_pattern
+from wirewatch.extract.lexicon import load
 from wirewatch.extract.triggers import _trigger_regex, find_triggers, raw_triggers
 
 

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from wirewatch.extract.lexicon import CaseBlindRegex, alternation, load
+from wirewatch.case_blind import CaseBlindRegex
+from wirewatch.extract.lexicon import alternation, load
 from wirewatch.extract.triggers import Trigger
 
 

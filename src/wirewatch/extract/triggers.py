@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from wirewatch.extract.lexicon import CaseBlindRegex, alternation, load
+from wirewatch.case_blind import CaseBlindRegex
+from wirewatch.extract.lexicon import alternation, load
 
 
 @dataclass(slots=True)
