@@ -156,6 +156,43 @@ def test_phrase_index_matches_like_spacy_phrase_matcher(cache_dir, monkeypatch):
         assert got == want, text
 
 
+def test_exact_word_patterns_match_like_spacy_entity_ruler(cache_dir, monkeypatch):
+    # token patterns listing only exact words (ORTH) are matched by our index, not spaCy's
+    # Matcher: the same entities, case-sensitive, beside LOWER phrases and other token patterns
+    spacy = pytest.importorskip("spacy")
+    from wirewatch.extract import nlp as nlp_module
+
+    actors = [
+        {"label": "ACTOR", "id": "Defence Force", "pattern": [{"ORTH": "IDF"}]},
+        {"label": "ACTOR", "id": "Army", "pattern": [{"ORTH": "FARDC"}]},
+        {"label": "ACTOR", "id": "Front", "pattern": [{"ORTH": "Front"}, {"ORTH": "de"}, {"ORTH": "Libération"}]},
+        {"label": "ACTOR", "pattern": [{"ORTH": "RSF"}]},
+        {"label": "ACTOR", "id": "Brigade", "pattern": [{"IS_TITLE": True}, {"LOWER": "brigade"}]},
+        {"label": "ACTOR", "id": "Alpha", "pattern": [{"LOWER": "alpha"}, {"LOWER": "front"}]},
+        {"label": "ORG", "id": "Army bis", "pattern": [{"ORTH": "FARDC"}]},
+    ]
+    monkeypatch.setattr(nlp_module, "actor_patterns", lambda: list(actors))
+    monkeypatch.setattr(nlp_module, "place_patterns", lambda: [])
+    monkeypatch.setattr(nlp_module, "place_patterns_key", lambda: "none")
+    ours = spacy.blank("en")
+    nlp_module._add_entity_ruler(ours, "blank")
+    theirs = spacy.blank("en")
+    ruler = theirs.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(actors)
+    assert len(ours.get_pipe("entity_ruler").matcher) == 1  # only the IS_TITLE pattern is left to it
+    texts = [
+        "The IDF and the FARDC met the Front de Libération; idf, Idf and fardc did not.",
+        "RSF fighters and the Red Brigade clashed with the Alpha Front near FARDC positions.",
+        "front de libération, FRONT DE LIBÉRATION and Front de Libération.",
+        "Nothing here at all.",
+    ]
+    for text in texts:
+        got = [(e.start, e.end, e.label_, e.ent_id_) for e in ours(text).ents]
+        want = [(e.start, e.end, e.label_, e.ent_id_) for e in theirs(text).ents]
+        assert got == want, text
+    assert [e.text for e in ours(texts[0]).ents] == ["IDF", "FARDC", "Front de Libération"]
+
+
 def test_ruler_cache_follows_the_actor_dictionary(cache_dir, monkeypatch):
     spacy = pytest.importorskip("spacy")
     from wirewatch.extract import nlp as nlp_module

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,22 +41,51 @@ def _has_patterns() -> None:
 class _PhraseIndex:
     """The ruler's phrase matches (token LOWER sequences, as spaCy's PhraseMatcher on LOWER finds
     them) from a dict keyed by first word: made in milliseconds from the cached token lists, where
-    spaCy's PhraseMatcher tokenises and adds ~20k gazetteer names at every start (~1 s)."""
+    spaCy's PhraseMatcher tokenises and adds ~20k gazetteer names at every start (~1 s). It also
+    holds the token patterns that only list exact words (ORTH: "IDF", "FARDC"), matched by their
+    ORTH sequence: spaCy's Matcher tested each of them at every token of every sentence."""
 
-    def __init__(self, phrases: list[tuple[int, tuple[str, ...]]]) -> None:
-        self.by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
+    def __init__(
+        self,
+        phrases: Iterable[tuple[int, tuple[str, ...]]],
+        exact: Iterable[tuple[int, tuple[str, ...]]] = (),
+    ) -> None:
+        self.by_first = self._by_first(phrases)
+        self.exact_by_first = self._by_first(exact)
+
+    @staticmethod
+    def _by_first(
+        phrases: Iterable[tuple[int, tuple[str, ...]]],
+    ) -> dict[str, list[tuple[int, tuple[str, ...], int]]]:
+        by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
         for key, words in phrases:
             if words:
-                self.by_first.setdefault(words[0], []).append((len(words), words, key))
+                by_first.setdefault(words[0], []).append((len(words), words, key))
+        return by_first
 
     def __call__(self, doc: Any) -> list[tuple[int, int, int]]:
-        lowers = [t.lower_ for t in doc]
+        matches = self._find(self.by_first, [t.lower_ for t in doc])
+        if self.exact_by_first:
+            matches += self._find(self.exact_by_first, [t.orth_ for t in doc])
+        return matches
+
+    @staticmethod
+    def _find(by_first: dict, words: list[str]) -> list[tuple[int, int, int]]:
         matches = []
-        for i, word in enumerate(lowers):
-            for n, words, key in self.by_first.get(word, ()):
-                if tuple(lowers[i : i + n]) == words:
+        for i, word in enumerate(words):
+            for n, phrase, key in by_first.get(word, ()):
+                if tuple(words[i : i + n]) == phrase:
                     matches.append((key, i, i + n))
         return matches
+
+
+def _exact_words(pattern: list[Any]) -> tuple[str, ...] | None:
+    """The words of a token pattern that only lists exact words ([{"ORTH": "IDF"}]), else None."""
+    if not pattern or not all(
+        isinstance(t, dict) and list(t) == ["ORTH"] and isinstance(t["ORTH"], str) for t in pattern
+    ):
+        return None
+    return tuple(t["ORTH"] for t in pattern)
 
 
 def _ruler_patterns(nlp: Any, model: str) -> dict[str, list]:
@@ -107,16 +137,21 @@ def _add_entity_ruler(nlp: Any, model: str) -> None:
     ruler = nlp.add_pipe("entity_ruler", config=config, **where)
     # LOWER needs only the tokenizer: without this spaCy runs the whole tagger and parser over
     # every pattern text
+    exact = [(p, _exact_words(p["pattern"])) for p in patterns["token"]]
     with nlp.select_pipes(enable=[]):
-        ruler.add_patterns(patterns["token"])
-    keyed = []
-    for label, ent_id, words in patterns["phrases"]:
+        ruler.add_patterns([p for p, words in exact if words is None])
+
+    def keyed(label: str, ent_id: str | None, words: Iterable[str]) -> tuple[int, tuple[str, ...]]:
         name = ruler._create_label(label, ent_id) if ent_id else label
         key = nlp.vocab.strings.add(name)
         if ent_id:
             ruler._ent_ids[key] = (label, ent_id)
-        keyed.append((key, tuple(words)))
-    ruler.phrase_matcher = _PhraseIndex(keyed)
+        return key, tuple(words)
+
+    ruler.phrase_matcher = _PhraseIndex(
+        [keyed(label, ent_id, words) for label, ent_id, words in patterns["phrases"]],
+        [keyed(p["label"], p.get("id"), words) for p, words in exact if words is not None],
+    )
     # spaCy's ruler checks it has patterns before every doc by counting them over every pattern
     # id (one per gazetteer name here: ~20k per sentence); it has
     ruler._require_patterns = _has_patterns
