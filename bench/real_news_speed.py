@@ -176,7 +176,10 @@ def throughput(sets: list[tuple[str, list[dict]]], workdir: Path, dump: str | No
     from wirewatch.extract.nlp import get_nlp
 
     get_nlp(MODEL)  # the model and our entity ruler: start-up is measured on its own below
-    warm, _ = run_wirewatch(sets[0][1][:3], workdir, "warmup")  # lazy tables, first-call caches
+    # lazy tables, first-call caches (one text in capitals: the name indexes that give it its
+    # capitals back), as a user's second run finds them
+    first = sets[0][1][0]
+    warm, _ = run_wirewatch([*sets[0][1][:3], {**first, "id": "upper", "text": first["text"].upper()}], workdir, "warmup")
     ner = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
     run_ner(ner, [r["text"] for r in sets[0][1][:3]])
     rows, dumped = [], []

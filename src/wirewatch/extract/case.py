@@ -9,12 +9,16 @@ word ("nice", "reading") keeps its case (lexicons/case.json).
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from wirewatch.extract.lexicon import load
 from wirewatch.resolve.actors import known_actor_forms
-from wirewatch.resolve.places import known_place_forms
+from wirewatch.resolve.gazetteer_cache import cached_file, fingerprint
+from wirewatch.resolve.places import known_place_forms, place_patterns_key
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f](?:[\w'’-]|\.(?=\w))*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)([a-z])")
@@ -47,16 +51,41 @@ def _index(forms: list[str]) -> dict[str, str]:
     return names
 
 
-@cache
 def _names() -> dict[str, str]:
     """Lower-cased name -> its usual spelling: names news capitalises wherever they stand."""
-    return _index([*known_place_forms(), *known_actor_forms(), *load("case")["names"]])
+    return _case_names()["names"]
+
+
+def _place_names() -> dict[str, str]:
+    """Every place of the gazetteer: capitalised where the text puts a place ("in x", "(x, y)")."""
+    return _case_names()["places"]
 
 
 @cache
-def _place_names() -> dict[str, str]:
-    """Every place of the gazetteer: capitalised where the text puts a place ("in x", "(x, y)")."""
-    return _index(known_place_forms(min_population=0))
+def _case_names() -> dict[str, dict[str, str]]:
+    """The two name indexes, from the user's cache folder. Made from every gazetteer entry, they
+    took 1.4 CPU-s in each process that met its first text in one case; keyed by what they are
+    made from (the gazetteer's and place patterns' key, the actor dictionary, case.json, the
+    common words and this module)."""
+    actors = known_actor_forms()  # quick, and a user's dictionary changes them
+    source = resources.files("wirewatch.extract").joinpath("case.py").read_bytes()
+    common = "\n".join(sorted(_common()))
+    key = fingerprint([place_patterns_key(), source, json.dumps(load("case")), common, json.dumps(actors)])
+
+    def build(path: Path) -> None:
+        names = _index([*known_place_forms(), *actors, *load("case")["names"]])
+        places = _index(known_place_forms(min_population=0))
+        path.write_text(json.dumps({"names": names, "places": places}), encoding="utf-8")
+
+    def read(path: Path) -> dict[str, dict[str, str]]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not {"names", "places"} <= set(data):
+            raise ValueError("not a case names file")
+        return data
+
+    found = cached_file("case-names", key, ".json", build, read)
+    assert isinstance(found, dict)
+    return found
 
 
 def _longest_name(
