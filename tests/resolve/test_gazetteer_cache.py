@@ -139,17 +139,29 @@ def test_phrase_index_matches_like_spacy_phrase_matcher(cache_dir, monkeypatch):
         {"label": "GPE", "id": "Two", "pattern": "north kivu"},
         {"label": "GPE", "id": "Two bis", "pattern": "north kivu"},
     ]
-    monkeypatch.setattr(nlp_module, "actor_patterns", lambda: [])
-    monkeypatch.setattr(nlp_module, "place_patterns", lambda: sample)
-    monkeypatch.setattr(nlp_module, "place_patterns_key", lambda: "test-sample")
+    ours, theirs = _ours_and_spacys_ruler(spacy, monkeypatch, actors=[], places=sample)
+    names = [p["pattern"] for p in sample if isinstance(p["pattern"], str)][::5]
+    texts = [f"Fighting near {n.title()} and in {n} spread, then {n.upper()} fell." for n in names]
+    texts += ["Kata'ib Hezbollah fired on North Kivu.", "Nothing here at all."]
+    _assert_same_entities(ours, theirs, texts)
+
+
+def _ours_and_spacys_ruler(spacy, monkeypatch, *, actors: list[dict], places: list[dict]):  # type: ignore[no-untyped-def]
+    """A blank pipeline with our entity ruler over these patterns, and one with spaCy's."""
+    from wirewatch.extract import nlp as nlp_module
+
+    monkeypatch.setattr(nlp_module, "actor_patterns", lambda: list(actors))
+    monkeypatch.setattr(nlp_module, "place_patterns", lambda: list(places))
+    monkeypatch.setattr(nlp_module, "place_patterns_key", lambda: f"test-{len(places)}")
     ours = spacy.blank("en")
     nlp_module._add_entity_ruler(ours, "blank")
     theirs = spacy.blank("en")
     ruler = theirs.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(sample)
-    names = [p["pattern"] for p in sample if isinstance(p["pattern"], str)][::5]
-    texts = [f"Fighting near {n.title()} and in {n} spread, then {n.upper()} fell." for n in names]
-    texts += ["Kata'ib Hezbollah fired on North Kivu.", "Nothing here at all."]
+    ruler.add_patterns(actors + places)
+    return ours, theirs
+
+
+def _assert_same_entities(ours, theirs, texts: list[str]) -> None:  # type: ignore[no-untyped-def]
     for text in texts:
         got = [(e.start, e.end, e.label_, e.ent_id_) for e in ours(text).ents]
         want = [(e.start, e.end, e.label_, e.ent_id_) for e in theirs(text).ents]
@@ -160,8 +172,6 @@ def test_exact_word_patterns_match_like_spacy_entity_ruler(cache_dir, monkeypatc
     # token patterns listing only exact words (ORTH) are matched by our index, not spaCy's
     # Matcher: the same entities, case-sensitive, beside LOWER phrases and other token patterns
     spacy = pytest.importorskip("spacy")
-    from wirewatch.extract import nlp as nlp_module
-
     actors = [
         {"label": "ACTOR", "id": "Defence Force", "pattern": [{"ORTH": "IDF"}]},
         {"label": "ACTOR", "id": "Army", "pattern": [{"ORTH": "FARDC"}]},
@@ -171,14 +181,7 @@ def test_exact_word_patterns_match_like_spacy_entity_ruler(cache_dir, monkeypatc
         {"label": "ACTOR", "id": "Alpha", "pattern": [{"LOWER": "alpha"}, {"LOWER": "front"}]},
         {"label": "ORG", "id": "Army bis", "pattern": [{"ORTH": "FARDC"}]},
     ]
-    monkeypatch.setattr(nlp_module, "actor_patterns", lambda: list(actors))
-    monkeypatch.setattr(nlp_module, "place_patterns", lambda: [])
-    monkeypatch.setattr(nlp_module, "place_patterns_key", lambda: "none")
-    ours = spacy.blank("en")
-    nlp_module._add_entity_ruler(ours, "blank")
-    theirs = spacy.blank("en")
-    ruler = theirs.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(actors)
+    ours, theirs = _ours_and_spacys_ruler(spacy, monkeypatch, actors=actors, places=[])
     assert len(ours.get_pipe("entity_ruler").matcher) == 1  # only the IS_TITLE pattern is left to it
     texts = [
         "The IDF and the FARDC met the Front de Libération; idf, Idf and fardc did not.",
@@ -186,10 +189,7 @@ def test_exact_word_patterns_match_like_spacy_entity_ruler(cache_dir, monkeypatc
         "front de libération, FRONT DE LIBÉRATION and Front de Libération.",
         "Nothing here at all.",
     ]
-    for text in texts:
-        got = [(e.start, e.end, e.label_, e.ent_id_) for e in ours(text).ents]
-        want = [(e.start, e.end, e.label_, e.ent_id_) for e in theirs(text).ents]
-        assert got == want, text
+    _assert_same_entities(ours, theirs, texts)
     assert [e.text for e in ours(texts[0]).ents] == ["IDF", "FARDC", "Front de Libération"]
 
 

@@ -13,11 +13,10 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from wirewatch.extract.lexicon import load
 from wirewatch.resolve.actors import known_actor_forms
-from wirewatch.resolve.gazetteer_cache import cached_file, fingerprint
+from wirewatch.resolve.gazetteer_cache import cached_json_object, fingerprint
 from wirewatch.resolve.places import known_place_forms, place_patterns_key
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f](?:[\w'’-]|\.(?=\w))*")
@@ -72,20 +71,11 @@ def _case_names() -> dict[str, dict[str, str]]:
     common = "\n".join(sorted(_common()))
     key = fingerprint([place_patterns_key(), source, json.dumps(load("case")), common, json.dumps(actors)])
 
-    def build(path: Path) -> None:
+    def build() -> dict[str, dict[str, str]]:
         names = _index([*known_place_forms(), *actors, *load("case")["names"]])
-        places = _index(known_place_forms(min_population=0))
-        path.write_text(json.dumps({"names": names, "places": places}), encoding="utf-8")
+        return {"names": names, "places": _index(known_place_forms(min_population=0))}
 
-    def read(path: Path) -> dict[str, dict[str, str]]:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not {"names", "places"} <= set(data):
-            raise ValueError("not a case names file")
-        return data
-
-    found = cached_file("case-names", key, ".json", build, read)
-    assert isinstance(found, dict)
-    return found
+    return cached_json_object("case-names", key, build, {"names", "places"})
 
 
 def _longest_name(

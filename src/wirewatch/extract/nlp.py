@@ -12,11 +12,10 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from wirewatch.resolve.actors import actor_patterns
-from wirewatch.resolve.gazetteer_cache import cached_file, fingerprint
+from wirewatch.resolve.gazetteer_cache import cached_json_object, fingerprint
 from wirewatch.resolve.places import place_patterns, place_patterns_key
 
 _LOCK = threading.Lock()
@@ -108,23 +107,14 @@ def _ruler_patterns(nlp: Any, model: str) -> dict[str, list]:
         ]
     )
 
-    def build(path: Path) -> None:
+    def build() -> dict[str, list]:
         patterns = [_as_phrase(p) for p in actors + place_patterns()]
         phrases = [p for p in patterns if isinstance(p["pattern"], str)]
         docs = nlp.tokenizer.pipe([p["pattern"] for p in phrases])
         rows = [[p["label"], p.get("id"), [t.lower_ for t in d]] for p, d in zip(phrases, docs, strict=True)]
-        tokens = [p for p in patterns if not isinstance(p["pattern"], str)]
-        path.write_text(json.dumps({"token": tokens, "phrases": rows}), encoding="utf-8")
+        return {"token": [p for p in patterns if not isinstance(p["pattern"], str)], "phrases": rows}
 
-    def load(path: Path) -> dict[str, list]:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not {"token", "phrases"} <= set(data):
-            raise ValueError("not a pattern file")
-        return data
-
-    data = cached_file("ruler", key, ".json", build, load)
-    assert isinstance(data, dict)
-    return data
+    return cached_json_object("ruler", key, build, {"token", "phrases"})
 
 
 def _add_entity_ruler(nlp: Any, model: str) -> None:

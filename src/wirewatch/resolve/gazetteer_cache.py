@@ -12,12 +12,14 @@ built in memory for this process only.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from wirewatch import __version__ as WIREWATCH_VERSION
 from wirewatch import errors
@@ -93,3 +95,23 @@ def cached_file(
             except OSError:
                 pass
     return load(path)
+
+
+def cached_json_object(
+    kind: str, key: str, build: Callable[[], dict[str, Any]], fields: set[str]
+) -> dict[str, Any]:
+    """`cached_file` of a JSON object holding `fields`: `build()` written at first use, read after
+    (a file without them is unreadable: rebuilt with a one-line warning)."""
+
+    def write(path: Path) -> None:
+        path.write_text(json.dumps(build()), encoding="utf-8")
+
+    def read(path: Path) -> dict[str, Any]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not fields <= set(data):
+            raise ValueError(f"not a {kind} file")
+        return data
+
+    found = cached_file(kind, key, ".json", write, read)
+    assert isinstance(found, dict)
+    return found
