@@ -72,15 +72,24 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def _jsonable(record: Any) -> dict[str, Any]:
-    """The record as the JSON the database stores: the same as `to_dict()`, made by one
-    json.dumps of its fields (what asdict would deep-copy first is copied by json.loads).
-    Strings no database can hold (lone surrogates, NULs) are replaced (`safe_text`)."""
+class JSONText(str):
+    """A record's JSON, made once: the engine's JSON serializer writes it as it is, where it
+    decoded and encoded it again (two thirds of storing an article's record)."""
+
+
+def _json_serializer(value: Any) -> str:
+    return value if isinstance(value, JSONText) else json.dumps(value)
+
+
+def _jsonable(record: Any) -> JSONText | dict[str, Any]:
+    """The record as the JSON the database stores, for a `data` column: the same as
+    `to_dict()`, made by one json.dumps of its fields (no deep copy first). Strings no database
+    can hold (lone surrogates, NULs) are replaced (`safe_text`)."""
     return _storable_json(record)[0]
 
 
-def _storable_json(record: Any) -> tuple[dict[str, Any], int]:
-    """`_jsonable` and how many characters it had to replace."""
+def _storable_json(record: Any) -> tuple[JSONText | dict[str, Any], int]:
+    """`_jsonable` and how many characters it had to replace (the repaired record, decoded)."""
     if isinstance(record, Record):
         data = _fields(record)
     else:
@@ -88,7 +97,7 @@ def _storable_json(record: Any) -> tuple[dict[str, Any], int]:
     dumped = json.dumps(data, default=_json_default, ensure_ascii=False)
     # one scan of the whole record; JSON writes a NUL as an escape, found as such
     if "\\u0000" not in dumped and not needs_repair(dumped):
-        return json.loads(dumped), 0
+        return JSONText(dumped), 0
     return valid_value(json.loads(dumped))
 
 
@@ -174,7 +183,9 @@ class Store:
             # SQLite: wait for another process's write (a migration, a run's commit) as long as a
             # migration may take on a loaded machine, rather than pysqlite's 5 seconds
             connect_args = {"timeout": 60} if self.dialect == "sqlite" else {}
-            self.engine = sa.create_engine(self.url, future=True, connect_args=connect_args)
+            self.engine = sa.create_engine(
+                self.url, future=True, connect_args=connect_args, json_serializer=_json_serializer
+            )
             if self.dialect == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self._check_is_ours()
@@ -244,7 +255,7 @@ class Store:
         # whole migration is one transaction that holds the write lock (others wait, then re-read)
         private = ":memory:" in self.url or self.url == "sqlite://"  # no one else can open it
         engine = self.engine if private else sa.create_engine(
-            self.url, connect_args={"isolation_level": None, "timeout": 120}
+            self.url, connect_args={"isolation_level": None, "timeout": 120}, json_serializer=_json_serializer
         )  # fmt: skip
         if not private:
             sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -447,7 +458,8 @@ class Store:
         their widths (a hostile `published_at` of a thousand characters is not a reason to fail),
         and how many characters had to be replaced."""
         data, fixed = _storable_json(a)
-        row = {name: data.get(name) for name in _ARTICLE_COLUMNS}
+        values = data if isinstance(data, dict) else _fields(a)  # as stored: repaired, or as they are
+        row = {name: values.get(name) for name in _ARTICLE_COLUMNS}
         row.update(article_id=a.article_id, ingested_at=a.ingested_at or now_iso(), data=data)
         return _fit_widths(s.articles, row), fixed
 
