@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 
 _REGEX_PART = re.compile(r"\\.|\(\?P[<=][^>)]*[>)]|[^\\(]+|\(", re.DOTALL)
 
@@ -29,8 +30,14 @@ class CaseBlindRegex:
     pattern that turns case-blindness off for a part ("(?-i:...)")."""
 
     def __init__(self, pattern: str) -> None:
-        self.blind = re.compile(pattern, re.IGNORECASE)
+        self.pattern = pattern
         self.lowered = None if "(?-" in pattern else re.compile(lowered_pattern(pattern))
+
+    @cached_property
+    def blind(self) -> re.Pattern[str]:
+        """The pattern compiled case-blind, for the texts the lowered one cannot search: compiled
+        when the first comes, as most runs meet none."""
+        return re.compile(self.pattern, re.IGNORECASE)
 
     def _for(self, text: str) -> tuple[re.Pattern[str], str]:
         lowered = text.lower()
