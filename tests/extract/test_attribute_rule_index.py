@@ -70,3 +70,15 @@ def test_rules_match_and_apply_as_spacy_matcher_does(words, tags, deps):
     theirs(theirs_doc)
     got = [(t.pos_, str(t.morph), t.lemma_) for t in ours_doc]
     assert got == [(t.pos_, str(t.morph), t.lemma_) for t in theirs_doc]
+
+
+def test_a_rule_the_matcher_no_longer_holds_is_skipped():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"TAG": "NN"}]], {"POS": "NOUN"})
+    ruler.add([[{"TAG": "JJ"}]], {"POS": "ADJ"})
+    ruler.matcher.remove(nlp.vocab.strings.add("0"))
+    nlp_module._index_attribute_rules(nlp)
+    doc = _doc(nlp, ["big", "city"], ["JJ", "NN"], ["amod", "ROOT"])
+    ruler(doc)
+    assert [t.pos_ for t in doc] == ["ADJ", ""]

@@ -186,9 +186,9 @@ class _AttributeRuleIndex:
         self.always: list[tuple[int, list[_Tests]]] = []  # rules whose first token names no value
         for number in range(len(ruler.attrs)):
             key = vocab.strings.add(str(number))
-            patterns = self.rest.get(key)[1]
+            patterns = (self.rest.get(key) or (None, []))[1]
             read = [self._tests(pattern) for pattern in patterns]
-            if all(tests is not None for tests in read):
+            if patterns and all(tests is not None for tests in read):
                 for pattern, tests in zip(patterns, read, strict=True):
                     self._index(key, pattern[0], tests)
                 self.rest.remove(key)
