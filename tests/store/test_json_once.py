@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from wirewatch.records import Article, EventMention, content_id
-from wirewatch.store import open_store
 from wirewatch.store import schema as s
 from wirewatch.store.db import JSONText, _json_serializer, _storable_json
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    db = str(tmp_path / "json.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    st = open_store(db)
-    yield st
-    st.close()
 
 
 def _article(text: str, **fields) -> Article:

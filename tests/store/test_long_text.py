@@ -12,7 +12,6 @@ import pytest
 from wirewatch.config import FuseOptions
 from wirewatch.fuse import fuse_pending
 from wirewatch.records import Article, Event, EventMention, content_id
-from wirewatch.store import open_store
 from wirewatch.store import schema as s
 from wirewatch.store.events_query import find_events
 from wirewatch.store.fusion_queries import insert_events_bulk
@@ -22,14 +21,6 @@ from wirewatch.views import event_filter
 LONG_NAME = "".join(random.Random(7).choice(string.ascii_letters) for _ in range(3000))
 LONG_NOTE = "Shelling hit the town. " + "".join(random.Random(8).choice(string.ascii_letters + " ") for _ in range(5000))
 CYRILLIC = "Вооружённые силы " * 20  # two bytes a letter
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    db = str(tmp_path / "long.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    st = open_store(db)
-    yield st
-    st.close()
 
 
 def _mention(i: int, **fields) -> EventMention:

@@ -10,17 +10,6 @@ from wirewatch.store import open_store
 from wirewatch.store.schema import SCHEMA_VERSION
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        db = str(tmp_path / "w.db")
-    else:
-        db = request.getfixturevalue("postgres_url")
-    s = open_store(db)
-    yield s
-    s.close()
-
-
 def _article(n: int, **kw) -> Article:
     return Article(article_id=f"a{n:04d}", source=f"file{n}.txt", text=f"Body number {n}.", title=f"T{n}", **kw)
 
