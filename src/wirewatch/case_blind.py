@@ -40,10 +40,10 @@ class CaseBlindRegex:
         return re.compile(self.pattern, re.IGNORECASE)
 
     def _for(self, text: str) -> tuple[re.Pattern[str], str]:
+        if self.lowered is None:
+            return self.blind, text
         lowered = text.lower()
-        if self.lowered is not None and len(lowered) == len(text):
-            return self.lowered, lowered
-        return self.blind, text
+        return (self.lowered, lowered) if len(lowered) == len(text) else (self.blind, text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches' offsets and groups; their text is the lowered one, so take it from `text`."""

@@ -18,3 +18,9 @@ def load(name: str) -> dict[str, Any]:
 def alternation(patterns: list[str]) -> str:
     """One regex alternation, longest patterns first so the most specific phrase wins."""
     return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
+
+
+def bounded(pattern: str, *, not_after: str = r"[\w-]") -> str:
+    """`pattern` as whole words: no word character or hyphen just after it, and none of
+    `not_after` (a word character or hyphen unless told) just before it."""
+    return rf"(?<!{not_after})(?:{pattern})(?![\w-])"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from wirewatch.case_blind import CaseBlindRegex
-from wirewatch.extract.lexicon import alternation, load
+from wirewatch.extract.lexicon import alternation, bounded, load
 from wirewatch.extract.triggers import Trigger
 
 
@@ -29,7 +29,7 @@ class _Cue:
 
 
 def _bounded_pattern(patterns: list[str]) -> str:
-    return r"(?<![\w'-])(?:" + alternation(patterns) + r")(?![\w-])"
+    return bounded(alternation(patterns), not_after=r"[\w'-]")
 
 
 def _bounded(patterns: list[str]) -> CaseBlindRegex:

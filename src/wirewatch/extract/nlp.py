@@ -22,16 +22,20 @@ _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
 
 
+def _words_only(tokens: Any, attr: str) -> tuple[str, ...] | None:
+    """The words of a token pattern that only lists words of one attribute ([{"ORTH": "IDF"}],
+    [{"LOWER": "north"}, {"LOWER": "kivu"}]), else None."""
+    if not isinstance(tokens, list) or not tokens:
+        return None
+    if not all(isinstance(t, dict) and list(t) == [attr] and isinstance(t[attr], str) for t in tokens):
+        return None
+    return tuple(t[attr] for t in tokens)
+
+
 def _as_phrase(pattern: dict) -> dict:
     """A token pattern that only lists lower-case words becomes a phrase pattern."""
-    tokens = pattern.get("pattern")
-    if (
-        isinstance(tokens, list)
-        and tokens
-        and all(isinstance(t, dict) and list(t) == ["LOWER"] and isinstance(t["LOWER"], str) for t in tokens)
-    ):
-        return {**pattern, "pattern": " ".join(t["LOWER"] for t in tokens)}
-    return pattern
+    words = _words_only(pattern.get("pattern"), "LOWER")
+    return pattern if words is None else {**pattern, "pattern": " ".join(words)}
 
 
 def _has_patterns() -> None:
@@ -79,15 +83,6 @@ class _PhraseIndex:
         return matches
 
 
-def _exact_words(pattern: list[Any]) -> tuple[str, ...] | None:
-    """The words of a token pattern that only lists exact words ([{"ORTH": "IDF"}]), else None."""
-    if not pattern or not all(
-        isinstance(t, dict) and list(t) == ["ORTH"] and isinstance(t["ORTH"], str) for t in pattern
-    ):
-        return None
-    return tuple(t["ORTH"] for t in pattern)
-
-
 def _ruler_patterns(nlp: Any, model: str) -> dict[str, list]:
     """The ruler's token patterns, and [label, id, LOWER tokens] of each phrase pattern tokenised by
     the model's tokenizer; cached under the user's cache folder, keyed by what the patterns are
@@ -128,7 +123,7 @@ def _add_entity_ruler(nlp: Any, model: str) -> None:
     ruler = nlp.add_pipe("entity_ruler", config=config, **where)
     # LOWER needs only the tokenizer: without this spaCy runs the whole tagger and parser over
     # every pattern text
-    exact = [(p, _exact_words(p["pattern"])) for p in patterns["token"]]
+    exact = [(p, _words_only(p["pattern"], "ORTH")) for p in patterns["token"]]
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns([p for p, words in exact if words is None])
 

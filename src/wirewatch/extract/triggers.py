@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from wirewatch.case_blind import CaseBlindRegex
-from wirewatch.extract.lexicon import alternation, load
+from wirewatch.extract.lexicon import alternation, bounded, load
 
 
 @dataclass(slots=True)
@@ -41,12 +41,12 @@ def _trigger_regex() -> tuple[CaseBlindRegex, list[_Entry]]:
     for i, e in enumerate(entries):
         parts.append(f"(?P<t{i}>{e['pattern']})")
         table.append(_Entry(e["kind"], e["sub_event_type"], e["rank"]))
-    rx = CaseBlindRegex(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+    rx = CaseBlindRegex(bounded("|".join(parts)))
     return rx, table
 
 
 def _bounded(patterns: list[str]) -> CaseBlindRegex:
-    return CaseBlindRegex(r"(?<![\w-])(?:" + alternation(patterns) + r")(?![\w-])")
+    return CaseBlindRegex(bounded(alternation(patterns)))
 
 
 @cache
@@ -65,7 +65,7 @@ def _negative_regexes() -> dict[str, object]:
         "arrest_raids": _bounded(neg["arrest_raids"]["patterns"]),
         "article": {
             c["name"]: (
-                [(w.casefold(), re.compile(r"(?<![\w-])(?:" + w + r")(?![\w-])", re.I)) for w in c["words"]],
+                [(w.casefold(), re.compile(bounded(w), re.I)) for w in c["words"]],
                 n,
             )
             for c in neg["context_drops"]

@@ -457,8 +457,9 @@ class Store:
         """The article's row, its columns copied from the stored (repaired) record and cut to
         their widths (a hostile `published_at` of a thousand characters is not a reason to fail),
         and how many characters had to be replaced."""
-        data, fixed = _storable_json(a)
-        values = data if isinstance(data, dict) else _fields(a)  # as stored: repaired, or as they are
+        fields = _fields(a)
+        data, fixed = _storable_json(fields)
+        values = data if isinstance(data, dict) else fields  # as stored: repaired, or as they are
         row = {name: values.get(name) for name in _ARTICLE_COLUMNS}
         row.update(article_id=a.article_id, ingested_at=a.ingested_at or now_iso(), data=data)
         return _fit_widths(s.articles, row), fixed
